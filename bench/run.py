@@ -1,0 +1,14 @@
+"""`make bench`: every benchmark in turn."""
+
+from __future__ import annotations
+
+from bench import ask_latency, retrieval_medquad
+
+
+def main() -> None:
+    retrieval_medquad.main()
+    ask_latency.main()
+
+
+if __name__ == "__main__":
+    main()

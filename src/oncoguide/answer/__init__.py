@@ -1,0 +1,1 @@
+"""Compose structured, cited answers from retrieved passages."""

@@ -1,0 +1,124 @@
+"""Extractive composition: pick the sentences that answer the question, group them, cite each one."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from oncoguide.answer.model import AnswerSection, Sentence
+from oncoguide.ingest.sentences import split_sentences
+from oncoguide.search.index import Hit
+from oncoguide.search.lexical import tokenize
+
+_QUESTIONS_HEADING = re.compile(r"questions? (to|you can|for you to) ask", re.I)
+_CONTEXT = re.compile(r"\bdepends? on\b|\bwill (weigh|consider|look at)\b|\bfactors\b|\bbased on your\b", re.I)
+_WEAK_START = re.compile(r"^(it|this|these|they|that|those|he|she)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A sentence of a retrieved passage with its relevance to the question."""
+
+    text: str
+    passage_id: str
+    document_id: str
+    section: tuple[str, ...]
+    position: int
+    score: float
+
+
+def candidates(hits: Sequence[Hit], query_tokens: set[str], idf: dict[str, float]) -> list[Candidate]:
+    """Score every statement sentence of the hits (questions and list intros are left out)."""
+    out: list[Candidate] = []
+    total_idf = sum(idf.values()) or 1.0
+    for rank, hit in enumerate(hits):
+        if _QUESTIONS_HEADING.search(" ".join(hit.passage.section_path)):
+            continue
+        for pos, text in enumerate(split_sentences(hit.passage.text)):
+            if text.endswith(("?", ":")) or len(text.split()) < 5:
+                continue
+            toks = set(tokenize([text])[0])
+            overlap = sum(idf[t] for t in query_tokens & toks) / total_idf
+            score = hit.score * (0.55 + 0.45 * overlap) - 0.01 * pos - 0.005 * rank
+            if _WEAK_START.match(text):
+                score -= 0.15
+            out.append(Candidate(text, hit.passage.id, hit.passage.document_id, hit.passage.section_path, pos, score))
+    return out
+
+
+def select(cands: list[Candidate], limit: int) -> list[Candidate]:
+    """The best ``limit`` sentences, without near-duplicates, ties broken by passage id and position."""
+    chosen: list[Candidate] = []
+    seen: list[set[str]] = []
+    for c in sorted(cands, key=lambda c: (-c.score, c.passage_id, c.position)):
+        toks = set(tokenize([c.text])[0])
+        if any(len(toks & s) / max(1, len(toks | s)) > 0.7 for s in seen):
+            continue
+        chosen.append(c)
+        seen.append(toks)
+        if len(chosen) >= limit:
+            break
+    return chosen
+
+
+def arrange(chosen: list[Candidate], summary_size: int = 2, max_sections: int = 4) -> tuple[
+    list[Sentence], list[AnswerSection]
+]:
+    """Summary = the best sentences (reading order); the rest grouped under their guide section headings."""
+    if not chosen:
+        return [], []
+    best = chosen[0]
+    summary = [c for c in chosen if c.passage_id == best.passage_id][:summary_size]
+    if len(summary) < summary_size:
+        summary += [c for c in chosen if c not in summary][: summary_size - len(summary)]
+    summary.sort(key=lambda c: (c.passage_id != best.passage_id, c.passage_id, c.position))
+    groups: dict[tuple[str, tuple[str, ...]], list[Candidate]] = {}
+    for c in chosen:
+        if c not in summary:
+            groups.setdefault((c.document_id, c.section), []).append(c)
+    ordered = sorted(groups.items(), key=lambda kv: -max(c.score for c in kv[1]))[:max_sections]
+    sections = [
+        AnswerSection(
+            heading=(section[-1] if section else "From the guide"),
+            sentences=[_sentence(c) for c in sorted(group, key=lambda c: (c.passage_id, c.position))],
+        )
+        for (_, section), group in ordered
+    ]
+    return [_sentence(c) for c in summary], sections
+
+
+def questions_to_ask(hits: Sequence[Hit], query_tokens: set[str], limit: int = 6) -> list[Sentence]:
+    """Questions from the 'Questions to ask' sections of the documents the answer draws on."""
+    found: list[tuple[float, str, int, str, str]] = []
+    for hit in hits:
+        if not _QUESTIONS_HEADING.search(" ".join(hit.passage.section_path)):
+            continue
+        for pos, text in enumerate(split_sentences(hit.passage.text)):
+            if text.endswith("?"):
+                overlap = len(query_tokens & set(tokenize([text])[0]))
+                found.append((-(overlap + hit.score), hit.passage.id, pos, text, hit.passage.id))
+    out: list[Sentence] = []
+    for _, _, _, text, pid in sorted(found):
+        if all(text != s.text for s in out):
+            out.append(Sentence(text=text, citations=[pid]))
+        if len(out) >= limit:
+            break
+    return out
+
+
+def important_context(cands: list[Candidate], used: set[str], limit: int = 3) -> list[Sentence]:
+    """Sentences saying what the right choice depends on, not already used in the body."""
+    picked = [c for c in sorted(cands, key=lambda c: (-c.score, c.passage_id, c.position))
+              if _CONTEXT.search(c.text) and c.text not in used]
+    out: list[Sentence] = []
+    for c in picked:
+        if all(c.text != s.text for s in out):
+            out.append(_sentence(c))
+        if len(out) >= limit:
+            break
+    return out
+
+
+def _sentence(c: Candidate) -> Sentence:
+    return Sentence(text=c.text, citations=[c.passage_id])

@@ -1,0 +1,172 @@
+"""The library API: one object that answers questions; the CLI and the web app both use it."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+
+from oncoguide.answer import compose
+from oncoguide.answer.model import Answer, Citation, Reference, Safety, Sentence, Source, Verification
+from oncoguide.answer.safety import triage
+from oncoguide.config import Settings
+from oncoguide.ingest.sentences import normalize_space
+from oncoguide.readability import fk_grade
+from oncoguide.search.index import Hit, SearchIndex
+from oncoguide.search.lexical import tokenize
+from oncoguide.store import Store
+from oncoguide.store.schema import DocumentRow
+from oncoguide.understand.intents import question_intent
+
+NOTICE = (
+    "For information only, not medical advice. OncoGuide quotes the guides it holds; it does not know your "
+    "full situation. Talk with your oncology team before making any treatment decision, and contact them "
+    "right away about new or worsening symptoms."
+)
+INSUFFICIENT = (
+    "OncoGuide's guides do not cover this question well enough to answer it. Rather than guess, we suggest "
+    "asking your care team."
+)
+GENERIC_QUESTIONS = (
+    "What does this mean for my type and stage of cancer?",
+    "What are my options, and what are the goals of each one?",
+    "Where can I find trusted information about this?",
+    "Who on my care team should I call if I have questions later?",
+)
+# Words that say what kind of question it is, not what it is about: they do not count as evidence.
+_GENERIC = set(tokenize([
+    "what which who how why when where does do is are can could should would will mean means meaning about "
+    "cancer cancers tumor tumors tell explain know need my me i you your please type types kind best good bad "
+    "treatment treatments treat treated options option"
+])[0])
+
+
+class AnswerEngine:
+    """Answers questions from the stored corpus. Thread-safe; answers are cached per corpus version."""
+
+    def __init__(self, settings: Settings, store: Store | None = None,
+                 progress: Callable[[int, int], None] | None = None) -> None:
+        self.settings = settings
+        self.store = store or Store(settings.db_url)
+        self.index = SearchIndex.open(self.store, settings, progress)
+        self.documents: dict[str, DocumentRow] = {d.id: d for d in self.store.documents()}
+        self._cache: OrderedDict[str, Answer] = OrderedDict()
+        self._lock = threading.Lock()
+
+    @property
+    def corpus_version(self) -> str:
+        return self.index.version
+
+    def ask(self, question: str) -> Answer:
+        question = normalize_space(question)
+        if not question:
+            raise ValueError("the question is empty")
+        limit = self.settings.server.max_question_chars
+        if len(question) > limit:
+            raise ValueError(f"the question is {len(question)} characters long; the limit is {limit}")
+        key = question.lower().rstrip("?!. ")
+        with self._lock:
+            if key in self._cache:
+                self._cache.move_to_end(key)
+                return self._cache[key]
+        answer = self._compose(question)
+        with self._lock:
+            self._cache[key] = answer
+            while len(self._cache) > 2048:
+                self._cache.popitem(last=False)
+        return answer
+
+    # ---------------------------------------------------------------------------------------------------
+    def _compose(self, question: str) -> Answer:
+        safety = triage(question)
+        intent = question_intent(question)
+        hits = self.index.search(question, k=20, intent=intent)
+        q_tokens = set(tokenize([question])[0]) - _GENERIC
+        idf = {t: self.index.lexical.idf(t) for t in q_tokens}
+        coverage = self._coverage(hits[:3], idf)
+        top = hits[0].score if hits else 0.0
+        if not hits or coverage < 0.5 or top < self.settings.answer.min_relevance:
+            return self._insufficient(question, intent, safety, hits)
+        strong = [h for h in hits if h.score >= 0.6 * top][:8]
+        cands = compose.candidates(strong, q_tokens, idf)
+        chosen = compose.select(cands, self.settings.answer.max_sentences)
+        summary, sections = compose.arrange(chosen)
+        asked = compose.questions_to_ask(self.index.search(question + " questions to ask", k=20), q_tokens)
+        context = compose.important_context(cands, {c.text for c in chosen})
+        status = "supported" if coverage >= 0.8 and top >= 0.7 else "partial"
+        return self._finish(question, intent, safety, summary, sections, asked, context, status)
+
+    def _coverage(self, hits: list[Hit], idf: dict[str, float]) -> float:
+        """Share (idf-weighted) of the question's content words that the best passages contain."""
+        if not idf:
+            return 1.0 if hits else 0.0
+        present: set[str] = set()
+        for h in hits:
+            title = self.index.titles.get(h.passage.document_id, "")
+            present |= set(tokenize([f"{title} {' '.join(h.passage.section_path)} {h.passage.text}"])[0])
+        return sum(v for t, v in idf.items() if t in present) / sum(idf.values())
+
+    def _insufficient(self, question: str, intent: str, safety: Safety | None, hits: list[Hit]) -> Answer:
+        summary = [Sentence(text=INSUFFICIENT, fixed=True)]
+        asked = [Sentence(text=q, fixed=True) for q in GENERIC_QUESTIONS]
+        return self._finish(question, intent, safety, summary, [], asked, [], "insufficient")
+
+    def _finish(self, question: str, intent: str, safety: Safety | None, summary: list[Sentence],
+                sections: list, asked: list[Sentence], context: list[Sentence], status: str) -> Answer:
+        body = [*summary, *(s for sec in sections for s in sec.sentences)]
+        cited = [pid for s in [*body, *asked, *context] for pid in s.citations]
+        citations = {pid: self._citation(pid) for pid in dict.fromkeys(cited)}
+        verification = self._verify([*body, *asked, *context], citations)
+        quoted = [s for s in body if not s.fixed]
+        return Answer(
+            question=question, title=_title(question), intent=intent, summary=summary, sections=sections,
+            questions_to_ask=asked, important_context=context, notice=NOTICE, safety=safety,
+            sources=self._sources(citations), reading_grade=fk_grade(" ".join(s.text for s in quoted)),
+            evidence_status=status,  # type: ignore[arg-type]
+            verification=verification, citations=citations, corpus_version=self.corpus_version,
+        )
+
+    def _citation(self, pid: str) -> Citation:
+        p = self.index.passages[self.index.by_id[pid]]
+        return Citation(
+            passage_id=pid, document_id=p.document_id, document_title=self.index.titles.get(p.document_id, ""),
+            section=list(p.section_path), page=p.page, text=p.text,
+        )
+
+    @staticmethod
+    def _verify(sentences: list[Sentence], citations: dict[str, Citation]) -> Verification:
+        """Every quoted sentence must appear in the passage it cites."""
+        quoted = [s for s in sentences if not s.fixed]
+        ok = sum(1 for s in quoted if s.citations and all(s.text in citations[c].text for c in s.citations))
+        return Verification(sentences=len(quoted), supported=ok, removed=0)
+
+    def _sources(self, citations: dict[str, Citation]) -> list[Source]:
+        out: dict[str, Source] = {}
+        for c in citations.values():
+            doc = self.documents.get(c.document_id)
+            if doc is None:
+                continue
+            src = out.get(doc.id) or Source(
+                document_id=doc.id, title=doc.title, publisher=doc.publisher, version=doc.version, year=doc.year,
+                last_reviewed=doc.last_reviewed, url=doc.url,
+            )
+            out[doc.id] = src
+            heading = " > ".join(c.section) if c.section else ""
+            if heading and heading not in src.sections:
+                src.sections.append(heading)
+            refs = {str(r["id"]): r for r in doc.sources}
+            passage = self.index.passages[self.index.by_id[c.passage_id]]
+            for sid in passage.source_ids:
+                r = refs.get(sid)
+                if r and all(x.title != r["title"] for x in src.references):
+                    src.references.append(Reference(
+                        title=str(r["title"]), publisher=str(r.get("publisher") or ""),
+                        year=r.get("year"), url=r.get("url"),  # type: ignore[arg-type]
+                    ))
+        return list(out.values())
+
+
+def _title(question: str) -> str:
+    q = re.sub(r"\s+", " ", question).strip().rstrip("?.! ")
+    return q[:1].upper() + q[1:]

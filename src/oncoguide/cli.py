@@ -1,0 +1,114 @@
+"""`oncoguide ingest | ask | serve | bench`: a thin command line over the library."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from oncoguide.config import Settings, get_settings
+
+err = Console(stderr=True)
+CORPUS_DIR = Path(__file__).parent / "corpus" / "guides"
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+        console=err, transient=True,
+    )
+
+
+def build_index(settings: Settings, paths: list[Path]) -> int:
+    """Ingest ``paths`` and bring the search index up to date. Returns the number of failed files."""
+    from oncoguide.ingest.pipeline import expand, ingest
+    from oncoguide.search.index import SearchIndex
+    from oncoguide.store import Store
+
+    store = Store(settings.db_url)
+    files = expand(paths)
+    with _progress() as bar:
+        task = bar.add_task("ingesting", total=len(files))
+        report = ingest(files, store, settings, lambda _p: bar.advance(task))
+    for e in report.errors:
+        err.print(f"[red]error[/red] {e}", highlight=False, soft_wrap=True)
+    err.print(
+        f"{len(report.added)} added, {len(report.updated)} updated, {len(report.unchanged)} unchanged, "
+        f"{len(report.errors)} failed; {report.passages} new passages", highlight=False,
+    )
+    with _progress() as bar:
+        task = bar.add_task("embedding new passages", total=None)
+        index = SearchIndex.open(store, settings, lambda done, total: bar.update(task, completed=done, total=total))
+    err.print(f"index ready: {len(index.passages)} passages, corpus version {index.version}", highlight=False)
+    return len(report.errors)
+
+
+@click.group()
+@click.version_option(package_name="oncoguide")
+def main() -> None:
+    """OncoGuide: plain-language cancer answers grounded in the guideline documents it holds."""
+
+
+@main.command("ingest")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--shipped/--no-shipped", default=None, help="Also ingest the shipped corpus (default: when no PATH).")
+def ingest_cmd(paths: tuple[Path, ...], shipped: bool | None) -> None:
+    """Ingest guideline files or folders (Markdown, PDF, HTML, text, MedQuAD/PDQ XML) and update the index."""
+    todo = list(paths)
+    if shipped or (shipped is None and not todo):
+        todo.insert(0, CORPUS_DIR)
+    failed = build_index(get_settings(), todo)
+    sys.exit(1 if failed else 0)
+
+
+@main.command("ask")
+@click.argument("question", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON.")
+def ask_cmd(question: tuple[str, ...], as_json: bool) -> None:
+    """Answer a question from the ingested guides."""
+    from oncoguide.answer.engine import AnswerEngine
+    from oncoguide.render import answer_text
+
+    settings = get_settings()
+    engine = AnswerEngine(settings)
+    if not engine.index.passages:
+        raise click.ClickException("no guides ingested yet: run `oncoguide ingest` first")
+    try:
+        answer = engine.ask(" ".join(question))
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(answer.model_dump_json(indent=2) if as_json else answer_text(answer))
+
+
+@main.command("serve")
+@click.option("--host", default=None, help="Bind address (default from settings: 127.0.0.1).")
+@click.option("--port", default=None, type=int, help="Port (default from settings: 8000).")
+@click.option("--reindex/--no-reindex", default=True, help="Ingest the shipped corpus first if it changed.")
+def serve_cmd(host: str | None, port: int | None, reindex: bool) -> None:
+    """Serve the web app and the JSON API."""
+    import uvicorn
+
+    settings = get_settings()
+    if reindex:
+        build_index(settings, [CORPUS_DIR])
+    uvicorn.run(
+        "oncoguide.web.app:create_app", factory=True, host=host or settings.server.host,
+        port=port or settings.server.port, log_level="info",
+    )
+
+
+@main.command("bench")
+def bench_cmd() -> None:
+    """Run the benchmarks in bench/ (from a source checkout)."""
+    root = Path(__file__).resolve().parents[2]
+    if not (root / "bench" / "run.py").exists():
+        raise click.ClickException("bench/ is only in a source checkout")
+    sys.exit(subprocess.call([sys.executable, "-m", "bench.run"], cwd=root))
+
+
+if __name__ == "__main__":
+    main()

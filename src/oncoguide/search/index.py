@@ -1,0 +1,159 @@
+"""The search index: passages + BM25 + vectors, built from the store and cached per corpus version."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from oncoguide.config import Settings
+from oncoguide.ingest.model import Passage, text_hash
+from oncoguide.search.embed import Embedder, get_embedder
+from oncoguide.search.lexical import Lexical, tokenize
+from oncoguide.store import Store
+from oncoguide.understand.intents import question_intent
+
+RELATED_TOPICS = {
+    ("treatment", "resistance"): 0.5, ("resistance", "treatment"): 0.5,
+    ("testing", "staging"): 0.3, ("staging", "testing"): 0.3,
+    ("definition", "testing"): 0.2, ("risk", "prevention"): 0.5, ("prevention", "risk"): 0.5,
+    ("treatment", "trials"): 0.3, ("trials", "treatment"): 0.3, ("side_effects", "treatment"): 0.2,
+}
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One ranked passage with the parts of its score."""
+
+    passage: Passage
+    score: float
+    lexical: float
+    dense: float
+    topic: float
+
+
+def embed_text(title: str, passage: Passage) -> str:
+    """What a passage is indexed as: its document title and heading path give it context."""
+    head = " > ".join(h for h in passage.section_path if h and not h.startswith("Page "))
+    return ". ".join(x for x in (title, head, passage.text) if x)
+
+
+class SearchIndex:
+    """In-memory hybrid index over every stored passage."""
+
+    def __init__(
+        self, passages: list[Passage], titles: dict[str, str], vectors: np.ndarray | None,
+        embedder: Embedder | None, settings: Settings, version: str,
+    ) -> None:
+        self.passages = passages
+        self.titles = titles
+        self.version = version
+        self.settings = settings
+        self.embedder = embedder
+        self.vectors = vectors
+        self.lexical = Lexical([embed_text(titles.get(p.document_id, ""), p) for p in passages])
+        self.topics = np.array([p.topic for p in passages])
+        self.by_id = {p.id: i for i, p in enumerate(passages)}
+
+    # construction ----------------------------------------------------------------------------------------
+    @classmethod
+    def open(
+        cls, store: Store, settings: Settings, progress: Callable[[int, int], None] | None = None
+    ) -> SearchIndex:
+        """Load the index for the store's current corpus, embedding only passages never embedded before."""
+        passages = store.passages()
+        titles = {d.id: d.title for d in store.documents()}
+        version = store.corpus_version()
+        embedder = get_embedder(settings.search.embedder)
+        vectors = None
+        if embedder is not None:
+            vectors = _vectors(store, settings, embedder, passages, titles, version, progress)
+        return cls(passages, titles, vectors, embedder, settings, version)
+
+    # querying --------------------------------------------------------------------------------------------
+    def search(self, question: str, k: int = 10, intent: str | None = None,
+               mode: str = "hybrid", doc_filter: set[str] | None = None) -> list[Hit]:
+        """Top ``k`` passages for a question. ``mode``: hybrid | lexical | dense."""
+        n = len(self.passages)
+        if not n:
+            return []
+        cfg = self.settings.search
+        intent = intent or question_intent(question)
+        lex = self.lexical.scores(tokenize([question])[0])
+        lex_norm = lex / lex.max() if lex.max() > 0 else lex
+        dense = np.zeros(n, dtype=np.float32)
+        dense_norm = dense
+        if self.vectors is not None and self.embedder is not None and mode != "lexical":
+            dense = self.vectors @ self.embedder.queries([question])[0]
+            m = min(cfg.candidates, n) - 1
+            floor = float(np.partition(dense, n - 1 - m)[n - 1 - m]) if n > 1 else 0.0
+            top = float(dense.max())
+            dense_norm = np.clip((dense - floor) / (top - floor), 0, 1) if top > floor else np.ones_like(dense)
+        topic = np.zeros(n, dtype=np.float32)
+        if intent != "other":
+            topic = (self.topics == intent).astype(np.float32)
+            for (q_intent, p_topic), w in RELATED_TOPICS.items():
+                if q_intent == intent:
+                    topic = np.maximum(topic, (self.topics == p_topic).astype(np.float32) * w)
+        if mode == "lexical" or self.vectors is None:
+            fused = lex_norm.copy()
+        elif mode == "dense":
+            fused = dense_norm.copy()
+        else:
+            w = cfg.lexical_weight
+            fused = w * lex_norm + (1 - w) * dense_norm + cfg.topic_weight * topic
+        if doc_filter is not None:
+            mask = np.array([p.document_id in doc_filter for p in self.passages])
+            fused = np.where(mask, fused, -1.0)
+        order = np.lexsort((np.arange(n), -fused))[:k]
+        return [
+            Hit(self.passages[i], float(fused[i]), float(lex[i]), float(dense[i]), float(topic[i]))
+            for i in order if fused[i] > 0
+        ]
+
+
+def _vectors(
+    store: Store, settings: Settings, embedder: Embedder, passages: list[Passage], titles: dict[str, str],
+    version: str, progress: Callable[[int, int], None] | None,
+) -> np.ndarray:
+    key = hashlib.sha256(f"{version}|{embedder.name}|{settings.ingest.passage_words}".encode()).hexdigest()[:16]
+    folder = settings.index_dir / key
+    ids_file, vec_file = folder / "passages.json", folder / "vectors.npy"
+    ids = [p.id for p in passages]
+    if vec_file.exists() and ids_file.exists():
+        try:
+            if json.loads(ids_file.read_text()) == ids:
+                vec = np.load(vec_file, allow_pickle=False)
+                if vec.shape == (len(ids), embedder.dim):
+                    return vec
+        except (OSError, ValueError):
+            pass  # a damaged cache is rebuilt below
+    texts = [embed_text(titles.get(p.document_id, ""), p) for p in passages]
+    hashes = [text_hash(t) for t in texts]
+    cached = store.cached_vectors(embedder.name, hashes)
+    todo = [(h, t) for h, t in dict(zip(hashes, texts, strict=True)).items() if h not in cached]
+    batch = settings.search.embed_batch
+    for start in range(0, len(todo), batch):
+        chunk = todo[start : start + batch]
+        vecs = embedder.passages([t for _, t in chunk])
+        fresh = {h: v for (h, _), v in zip(chunk, vecs, strict=True)}
+        store.cache_vectors(embedder.name, fresh)
+        cached.update(fresh)
+        if progress:
+            progress(min(start + batch, len(todo)), len(todo))
+    matrix = np.stack([cached[h] for h in hashes]) if hashes else np.zeros((0, embedder.dim), np.float32)
+    _write_atomic(folder, ids, matrix.astype(np.float32))
+    return matrix.astype(np.float32)
+
+
+def _write_atomic(folder: Path, ids: list[str], matrix: np.ndarray) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp_vec, tmp_ids = folder / "vectors.tmp.npy", folder / "passages.json.tmp"
+    np.save(tmp_vec, matrix, allow_pickle=False)
+    tmp_ids.write_text(json.dumps(ids))
+    tmp_vec.replace(folder / "vectors.npy")
+    tmp_ids.replace(folder / "passages.json")

@@ -1,0 +1,133 @@
+"""The store: documents with their passages, replaced atomically, plus the embedding cache."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+from sqlalchemy import create_engine, delete, event, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, selectinload, sessionmaker
+
+from oncoguide.ingest.model import Document, Passage, SourceRef
+from oncoguide.store.schema import Base, DocumentRow, EmbeddingRow, PassageRow
+
+
+def _sqlite_pragmas(dbapi_conn: object, _record: object) -> None:
+    cur = dbapi_conn.cursor()  # type: ignore[attr-defined]
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.close()
+
+
+class Store:
+    """Thin repository over SQLAlchemy; the only place that knows the tables."""
+
+    def __init__(self, url: str) -> None:
+        if url.startswith("sqlite:///"):
+            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        self.engine: Engine = create_engine(url, future=True)
+        if self.engine.dialect.name == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        Base.metadata.create_all(self.engine)
+        self._session = sessionmaker(self.engine, expire_on_commit=False)
+
+    def session(self) -> Session:
+        return self._session()
+
+    # documents -------------------------------------------------------------------------------------------
+    def document_hash(self, doc_id: str) -> str | None:
+        with self.session() as s:
+            return s.scalar(select(DocumentRow.content_hash).where(DocumentRow.id == doc_id))
+
+    def hash_known(self, content_hash: str) -> str | None:
+        """Id of a stored document with this content hash, if any."""
+        with self.session() as s:
+            return s.scalar(select(DocumentRow.id).where(DocumentRow.content_hash == content_hash).limit(1))
+
+    def replace_document(self, doc: Document, passages: Sequence[Passage]) -> None:
+        """Insert or replace a document and all its passages in one transaction."""
+        with self.session() as s, s.begin():
+            s.execute(delete(PassageRow).where(PassageRow.document_id == doc.id))
+            s.execute(delete(DocumentRow).where(DocumentRow.id == doc.id))
+            s.add(
+                DocumentRow(
+                    id=doc.id, title=doc.title, kind=doc.kind, source_path=doc.source_path,
+                    content_hash=doc.content_hash, publisher=doc.publisher, version=doc.version, year=doc.year,
+                    last_reviewed=doc.last_reviewed, date_basis=doc.date_basis, url=doc.url,
+                    cancer_types=list(doc.cancer_types), sources=[asdict(x) for x in doc.sources],
+                    ingested_at=datetime.now(UTC),
+                )
+            )
+            s.add_all(
+                PassageRow(
+                    id=p.id, document_id=p.document_id, order=p.order, section_path=list(p.section_path),
+                    text=p.text, page=p.page, source_ids=list(p.source_ids), topic=p.topic, text_hash=p.text_hash,
+                )
+                for p in passages
+            )
+
+    def delete_document(self, doc_id: str) -> bool:
+        with self.session() as s, s.begin():
+            s.execute(delete(PassageRow).where(PassageRow.document_id == doc_id))
+            result = s.execute(delete(DocumentRow).where(DocumentRow.id == doc_id))
+            return bool(getattr(result, "rowcount", 0))
+
+    def documents(self) -> list[DocumentRow]:
+        with self.session() as s:
+            return list(s.scalars(select(DocumentRow).order_by(DocumentRow.id)))
+
+    def document(self, doc_id: str, with_passages: bool = False) -> DocumentRow | None:
+        with self.session() as s:
+            q = select(DocumentRow).where(DocumentRow.id == doc_id)
+            if with_passages:
+                q = q.options(selectinload(DocumentRow.passages))
+            return s.scalar(q)
+
+    def passages(self) -> list[Passage]:
+        """All passages, in document then reading order."""
+        with self.session() as s:
+            rows = s.scalars(select(PassageRow).order_by(PassageRow.document_id, PassageRow.order))
+            return [
+                Passage(
+                    id=r.id, document_id=r.document_id, order=r.order, section_path=tuple(r.section_path),
+                    text=r.text, page=r.page, source_ids=tuple(r.source_ids), topic=r.topic, text_hash=r.text_hash,
+                )
+                for r in rows
+            ]
+
+    def corpus_version(self) -> str:
+        """Hash of every stored document's id and content: changes whenever the corpus does."""
+        h = hashlib.sha256()
+        with self.session() as s:
+            for doc_id, digest in s.execute(select(DocumentRow.id, DocumentRow.content_hash).order_by(DocumentRow.id)):
+                h.update(f"{doc_id}\0{digest}\n".encode())
+        return h.hexdigest()[:16]
+
+    # embedding cache ---------------------------------------------------------------------------------------
+    def cached_vectors(self, model: str, hashes: Iterable[str]) -> dict[str, np.ndarray]:
+        wanted = list(dict.fromkeys(hashes))
+        found: dict[str, np.ndarray] = {}
+        with self.session() as s:
+            for i in range(0, len(wanted), 500):
+                q = select(EmbeddingRow).where(
+                    EmbeddingRow.model == model, EmbeddingRow.text_hash.in_(wanted[i : i + 500])
+                )
+                for row in s.scalars(q):
+                    found[row.text_hash] = np.frombuffer(row.vector, dtype=np.float32)
+        return found
+
+    def cache_vectors(self, model: str, vectors: dict[str, np.ndarray]) -> None:
+        with self.session() as s, s.begin():
+            for digest, vec in vectors.items():
+                s.merge(EmbeddingRow(model=model, text_hash=digest, vector=vec.astype(np.float32).tobytes()))
+
+
+def source_refs(row: DocumentRow) -> dict[str, SourceRef]:
+    """The document's sources by id."""
+    return {str(d["id"]): SourceRef(**d) for d in row.sources}  # type: ignore[arg-type]

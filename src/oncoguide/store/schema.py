@@ -1,0 +1,59 @@
+"""SQLAlchemy 2 tables."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class DocumentRow(Base):
+    __tablename__ = "documents"
+
+    id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    title: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(32))
+    source_path: Mapped[str] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    publisher: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[str] = mapped_column(String(64), default="")
+    year: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    last_reviewed: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    date_basis: Mapped[str | None] = mapped_column(Text, nullable=True)
+    url: Mapped[str | None] = mapped_column(Text, nullable=True)
+    cancer_types: Mapped[list[str]] = mapped_column(JSON, default=list)
+    sources: Mapped[list[dict[str, object]]] = mapped_column(JSON, default=list)
+    ingested_at: Mapped[datetime] = mapped_column(DateTime)
+    passages: Mapped[list[PassageRow]] = relationship(
+        back_populates="document", cascade="all, delete-orphan", order_by="PassageRow.order"
+    )
+
+
+class PassageRow(Base):
+    __tablename__ = "passages"
+
+    id: Mapped[str] = mapped_column(String(220), primary_key=True)
+    document_id: Mapped[str] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    order: Mapped[int] = mapped_column(Integer)
+    section_path: Mapped[list[str]] = mapped_column(JSON)
+    text: Mapped[str] = mapped_column(Text)
+    page: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    source_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    topic: Mapped[str] = mapped_column(String(32))
+    text_hash: Mapped[str] = mapped_column(String(64), index=True)
+    document: Mapped[DocumentRow] = relationship(back_populates="passages")
+
+
+class EmbeddingRow(Base):
+    """Embedding cache by (model, text hash): a passage is embedded once, whatever document it moves to."""
+
+    __tablename__ = "embeddings"
+
+    model: Mapped[str] = mapped_column(String(64), primary_key=True)
+    text_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    vector: Mapped[bytes] = mapped_column(LargeBinary)

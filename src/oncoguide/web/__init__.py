@@ -1,0 +1,1 @@
+"""FastAPI app: HTML pages and the JSON API (/api/v1)."""
