@@ -28,15 +28,19 @@ class SearchSettings(_Group):
     candidates: int = Field(default=100, ge=10, le=2000, description="Candidates taken from each retriever.")
     lexical_weight: float = Field(default=0.35, ge=0, le=1, description="Weight of BM25 in the fused score.")
     topic_weight: float = Field(
-        default=0.25, ge=0, le=1, description="Bonus when a passage's topic matches the question's intent."
+        default=0.3, ge=0, le=1, description="Bonus when a passage's topic matches the question's intent."
     )
     embed_batch: int = Field(default=16, ge=1, le=256, description="Passages embedded per batch.")
 
 
 class AnswerSettings(_Group):
     max_sentences: int = Field(default=12, ge=3, le=40, description="Most evidence sentences in one answer.")
-    min_relevance: float = Field(
-        default=0.5, ge=0, le=1, description="Fused relevance below which evidence counts as insufficient."
+    min_coverage: float = Field(
+        default=0.5, ge=0, le=1,
+        description="Share (idf-weighted) of the question's content words the best passages must contain.",
+    )
+    min_similarity: float = Field(
+        default=0.80, ge=0, le=1, description="Cosine similarity (e5) of the best passage below which it is off-topic."
     )
 
 

@@ -30,20 +30,21 @@ class Candidate:
 
 def candidates(hits: Sequence[Hit], query_tokens: set[str], idf: dict[str, float]) -> list[Candidate]:
     """Score every statement sentence of the hits (questions and list intros are left out)."""
-    out: list[Candidate] = []
+    rows = [
+        (rank, hit, pos, text)
+        for rank, hit in enumerate(hits)
+        if not _QUESTIONS_HEADING.search(" ".join(hit.passage.section_path))
+        for pos, text in enumerate(split_sentences(hit.passage.text))
+        if not text.endswith(("?", ":")) and len(text.split()) >= 5
+    ]
     total_idf = sum(idf.values()) or 1.0
-    for rank, hit in enumerate(hits):
-        if _QUESTIONS_HEADING.search(" ".join(hit.passage.section_path)):
-            continue
-        for pos, text in enumerate(split_sentences(hit.passage.text)):
-            if text.endswith(("?", ":")) or len(text.split()) < 5:
-                continue
-            toks = set(tokenize([text])[0])
-            overlap = sum(idf[t] for t in query_tokens & toks) / total_idf
-            score = hit.score * (0.55 + 0.45 * overlap) - 0.01 * pos - 0.005 * rank
-            if _WEAK_START.match(text):
-                score -= 0.15
-            out.append(Candidate(text, hit.passage.id, hit.passage.document_id, hit.passage.section_path, pos, score))
+    out: list[Candidate] = []
+    for (rank, hit, pos, text), toks in zip(rows, tokenize([r[3] for r in rows]), strict=True):
+        overlap = sum(idf[t] for t in query_tokens & set(toks)) / total_idf
+        score = hit.score * (0.55 + 0.45 * overlap) - 0.01 * pos - 0.005 * rank
+        if _WEAK_START.match(text):
+            score -= 0.15
+        out.append(Candidate(text, hit.passage.id, hit.passage.document_id, hit.passage.section_path, pos, score))
     return out
 
 
@@ -51,8 +52,9 @@ def select(cands: list[Candidate], limit: int) -> list[Candidate]:
     """The best ``limit`` sentences, without near-duplicates, ties broken by passage id and position."""
     chosen: list[Candidate] = []
     seen: list[set[str]] = []
-    for c in sorted(cands, key=lambda c: (-c.score, c.passage_id, c.position)):
-        toks = set(tokenize([c.text])[0])
+    ranked = sorted(cands, key=lambda c: (-c.score, c.passage_id, c.position))[: limit * 4]
+    for c, tok_list in zip(ranked, tokenize([c.text for c in ranked]), strict=True):
+        toks = set(tok_list)
         if any(len(toks & s) / max(1, len(toks | s)) > 0.7 for s in seen):
             continue
         chosen.append(c)
@@ -90,14 +92,17 @@ def arrange(chosen: list[Candidate], summary_size: int = 2, max_sections: int = 
 
 def questions_to_ask(hits: Sequence[Hit], query_tokens: set[str], limit: int = 6) -> list[Sentence]:
     """Questions from the 'Questions to ask' sections of the documents the answer draws on."""
+    rows = [
+        (hit, pos, text)
+        for hit in hits
+        if _QUESTIONS_HEADING.search(" ".join(hit.passage.section_path))
+        for pos, text in enumerate(split_sentences(hit.passage.text))
+        if text.endswith("?")
+    ]
     found: list[tuple[float, str, int, str, str]] = []
-    for hit in hits:
-        if not _QUESTIONS_HEADING.search(" ".join(hit.passage.section_path)):
-            continue
-        for pos, text in enumerate(split_sentences(hit.passage.text)):
-            if text.endswith("?"):
-                overlap = len(query_tokens & set(tokenize([text])[0]))
-                found.append((-(overlap + hit.score), hit.passage.id, pos, text, hit.passage.id))
+    for (hit, pos, text), toks in zip(rows, tokenize([r[2] for r in rows]), strict=True):
+        overlap = len(query_tokens & set(toks))
+        found.append((-(overlap + hit.score), hit.passage.id, pos, text, hit.passage.id))
     out: list[Sentence] = []
     for _, _, _, text, pid in sorted(found):
         if all(text != s.text for s in out):

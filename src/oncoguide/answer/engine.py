@@ -18,6 +18,7 @@ from oncoguide.search.lexical import tokenize
 from oncoguide.store import Store
 from oncoguide.store.schema import DocumentRow
 from oncoguide.understand.intents import question_intent
+from oncoguide.understand.normalize import search_text
 
 NOTICE = (
     "For information only, not medical advice. OncoGuide quotes the guides it holds; it does not know your "
@@ -81,21 +82,33 @@ class AnswerEngine:
     def _compose(self, question: str) -> Answer:
         safety = triage(question)
         intent = question_intent(question)
-        hits = self.index.search(question, k=20, intent=intent)
-        q_tokens = set(tokenize([question])[0]) - _GENERIC
+        query = search_text(question)
+        hits = self.index.search(query, k=20, intent=intent)
+        q_tokens = set(tokenize([query])[0]) - _GENERIC
         idf = {t: self.index.lexical.idf(t) for t in q_tokens}
         coverage = self._coverage(hits[:3], idf)
         top = hits[0].score if hits else 0.0
-        if not hits or coverage < 0.5 or top < self.settings.answer.min_relevance:
+        if not hits or not self._relevant(hits[0], coverage):
             return self._insufficient(question, intent, safety, hits)
         strong = [h for h in hits if h.score >= 0.6 * top][:8]
         cands = compose.candidates(strong, q_tokens, idf)
         chosen = compose.select(cands, self.settings.answer.max_sentences)
         summary, sections = compose.arrange(chosen)
-        asked = compose.questions_to_ask(self.index.search(question + " questions to ask", k=20), q_tokens)
+        asked = compose.questions_to_ask(self.index.search(query + " questions to ask", k=20), q_tokens)
         context = compose.important_context(cands, {c.text for c in chosen})
-        status = "supported" if coverage >= 0.8 and top >= 0.7 else "partial"
+        status = "supported" if coverage >= 0.8 and top >= 0.7 else "partial"  # top: fused score, 0..~1.3
         return self._finish(question, intent, safety, summary, sections, asked, context, status)
+
+    def _relevant(self, best: Hit, coverage: float) -> bool:
+        """Enough evidence to answer: the question's words are covered and (with vectors) the topic is close."""
+        cfg = self.settings.answer
+        if coverage < cfg.min_coverage:
+            return False
+        if self.index.vectors is None:
+            return True
+        # A passage that shares few words and is only loosely similar is a near miss, not evidence.
+        weak = best.lexical < 1.2 and best.dense < cfg.min_similarity + 0.04
+        return best.dense >= cfg.min_similarity and not weak
 
     def _coverage(self, hits: list[Hit], idf: dict[str, float]) -> float:
         """Share (idf-weighted) of the question's content words that the best passages contain."""

@@ -1,0 +1,8 @@
+"""The shipped corpus: guides (Markdown), the shared vocabulary and the question catalog."""
+
+from pathlib import Path
+
+CORPUS_DIR = Path(__file__).parent
+GUIDES_DIR = CORPUS_DIR / "guides"
+VOCAB_DIR = CORPUS_DIR / "vocab"
+CATALOG_FILE = CORPUS_DIR / "questions.yaml"

@@ -1,0 +1,17 @@
+import pytest
+
+from oncoguide.understand.normalize import search_text
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("What does T2N1M0 mean?", "What does T2 N1 M0 mean?"),
+        ("my report says pT1aN0", "my report says T1a N0"),
+        ("what is stage 3a lung cancer", "what is stage IIIA lung cancer"),
+        ("Stage 4 breast cancer", "stage IV breast cancer"),  # lower-cased: BM25 ignores case
+        ("What does ALK positive mean?", "What does ALK positive mean?"),
+    ],
+)
+def test_search_text(question: str, expected: str) -> None:
+    assert search_text(question) == expected
