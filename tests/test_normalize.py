@@ -9,7 +9,7 @@ from oncoguide.understand.normalize import search_text
         ("What does T2N1M0 mean?", "What does T2 N1 M0 mean?"),
         ("my report says pT1aN0", "my report says T1a N0"),
         ("what is stage 3a lung cancer", "what is stage IIIA lung cancer"),
-        ("Stage 4 breast cancer", "stage IV breast cancer"),  # lower-cased: BM25 ignores case
+        ("Stage 4 breast cancer", "stage IV breast cancer"),
         ("What does ALK positive mean?", "What does ALK positive mean?"),
     ],
 )

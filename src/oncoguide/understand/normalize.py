@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 _TNM = re.compile(r"\b([cpyr]{0,2})(T(?:[0-4]|x|is)[a-d]?\d?)(N[0-3x][a-c]?)(M[01x][a-d]?\d?)?\b", re.I)
-_STAGE = re.compile(r"\bstage\s*([0-4])\s*([abc])?\b", re.I)
+_STAGE = re.compile(r"\bstage\s*([0-4])(?:\s?([abc]))?\b", re.I)
 _ROMAN = {"0": "0", "1": "I", "2": "II", "3": "III", "4": "IV"}
 
 
