@@ -21,7 +21,7 @@ def cited_sections(answer: object, engine: AnswerEngine) -> list[tuple[str, ...]
     [
         ("What does ALK positive mean in lung cancer?", "nsclc-biomarkers", "ALK"),
         ("What is an EGFR mutation in lung cancer?", "nsclc-biomarkers", "EGFR"),
-        ("What does my PD-L1 score mean?", "nsclc-biomarkers", "PD-L1"),
+        ("What does a PD-L1 test result mean for lung cancer?", "nsclc-biomarkers", "PD-L1"),
     ],
 )
 def test_biomarker_answers_cite_the_right_guide_section(

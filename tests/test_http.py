@@ -77,10 +77,11 @@ def test_api_errors_are_json_with_a_code(server: str) -> None:
 def test_home_page_shows_an_answer(server: str) -> None:
     page = httpx.get(f"{server}/").text
     assert "<form" in page and 'name="q"' in page
-    r = httpx.get(f"{server}/", params={"q": "What does ALK positive mean in lung cancer? <script>x</script>"})
+    r = httpx.get(f"{server}/", params={"q": "What does ALK positive mean in lung cancer?"})
     assert r.status_code == 200
-    assert "Sources" in r.text and "not medical advice" in r.text
-    assert "<script>x</script>" not in r.text and "&lt;script&gt;" in r.text
+    assert "Sources" in r.text and "not medical advice" in r.text and "What ALK-positive means" in r.text
+    hostile = httpx.get(f"{server}/", params={"q": "What is ALK? <script>alert(1)</script>"})
+    assert "<script>alert(1)</script>" not in hostile.text and "&lt;script&gt;" in hostile.text
 
 
 def test_openapi_documents_the_api(server: str) -> None:

@@ -35,6 +35,7 @@ GENERIC_QUESTIONS = (
     "Where can I find trusted information about this?",
     "Who on my care team should I call if I have questions later?",
 )
+_MEASURE = re.compile(r"^\d+(\.\d+)?[a-z]{0,3}$")  # 39c, 100f, 2024, 5mm: amounts, not topics
 # Words that say what kind of question it is, not what it is about: they do not count as evidence.
 _GENERIC = set(tokenize([
     "what which who how why when where does do is are can could should would will mean means meaning about "
@@ -84,7 +85,7 @@ class AnswerEngine:
         intent = question_intent(question)
         query = search_text(question)
         hits = self.index.search(query, k=20, intent=intent)
-        q_tokens = set(tokenize([query])[0]) - _GENERIC
+        q_tokens = {t for t in tokenize([query])[0] if t not in _GENERIC and not _MEASURE.match(t)}
         idf = {t: self.index.lexical.idf(t) for t in q_tokens}
         coverage = self._coverage(hits[:3], idf)
         top = hits[0].score if hits else 0.0

@@ -8,7 +8,7 @@ _ABBREV = {
     "e.g", "i.e", "etc", "vs", "dr", "mr", "mrs", "ms", "prof", "no", "fig", "approx", "al", "st", "inc", "ltd",
     "u.s", "u.k", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mg", "ca",
 }
-_CANDIDATE = re.compile(r"([.!?])([\"'”’)\]]*)\s+(?=[\"'“‘(\[]?[A-Z0-9])")
+_CANDIDATE = re.compile(r"([.!?:])([\"'”’)\]]*)\s+(?=[\"'“‘(\[]?[A-Z0-9])")
 _WS = re.compile(r"[ \t\r\f\v]+")
 _INLINE_ITEM = re.compile(r"(?:(?<=[.!?:])|(?<=Key Points))\s+[-•]\s+(?=[A-Z0-9(])")
 
