@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
-from sqlalchemy import create_engine, delete, event, select
+from sqlalchemy import create_engine, delete, event, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
@@ -121,6 +121,11 @@ class Store:
                 for row in s.scalars(q):
                     found[row.text_hash] = np.frombuffer(row.vector, dtype=np.float32)
         return found
+
+    def embedded_count(self) -> int:
+        """How many vectors the embedding cache holds."""
+        with self.session() as s:
+            return int(s.scalar(select(func.count()).select_from(EmbeddingRow)) or 0)
 
     def cache_vectors(self, model: str, vectors: dict[str, np.ndarray]) -> None:
         with self.session() as s, s.begin():

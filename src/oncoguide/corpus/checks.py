@@ -1,0 +1,77 @@
+"""Quality checks of the shipped corpus (run by the test suite; `scripts/check_guide.py` shows grades)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from oncoguide.corpus import GUIDES_DIR
+from oncoguide.ingest.load import load_file
+from oncoguide.ingest.model import Document
+from oncoguide.readability import fk_grade
+
+REQUIRED = ("id", "title", "cancer_types", "audience", "version", "last_reviewed", "date_basis", "sources")
+MAX_GRADE = 8.0
+# Amounts and schedules of medicines: the corpus never gives them.
+DOSE = re.compile(
+    r"\b\d+(\.\d+)?\s?(mg|mcg|µg|milligrams?|micrograms?|units?/m2|mg/m2|mg/kg)\b"
+    r"|\b(once|twice|three times) (a|per|every) (day|week)\b|\b(once|twice) daily\b"
+    r"|\bevery \d+ (hours|days|weeks)\b|\b\d+ (tablets|pills|capsules) (a|per) day\b",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class SectionReport:
+    guide: str
+    heading: str
+    words: int
+    grade: float
+    sources: int
+
+
+def guide_paths(folder: Path = GUIDES_DIR) -> list[Path]:
+    return sorted(folder.glob("*.md"))
+
+
+def front_matter(path: Path) -> dict[str, object]:
+    text = path.read_text(encoding="utf-8")
+    m = re.match(r"\A---\s*\n(.*?)\n---\s*\n", text, re.S)
+    return (yaml.safe_load(m.group(1)) or {}) if m else {}
+
+
+def load_guide(path: Path) -> Document:
+    return load_file(path, 10 * 2**20)
+
+
+def section_reports(doc: Document) -> list[SectionReport]:
+    return [
+        SectionReport(doc.id, " > ".join(s.path), len(s.text.split()), fk_grade(s.text), len(s.source_ids))
+        for s in doc.sections
+    ]
+
+
+def problems(path: Path) -> list[str]:
+    """Everything wrong with one guide, as readable lines (empty when it is fine)."""
+    out: list[str] = []
+    meta = front_matter(path)
+    out += [f"{path.name}: front matter lacks {key!r}" for key in REQUIRED if not meta.get(key)]
+    if meta.get("id") != path.stem:
+        out.append(f"{path.name}: id {meta.get('id')!r} differs from the file name")
+    doc = load_guide(path)
+    cited = set()
+    for section, rep in zip(doc.sections, section_reports(doc), strict=True):
+        cited |= set(section.source_ids)
+        if not section.source_ids:
+            out.append(f"{path.name}: section {rep.heading!r} lists no sources")
+        if rep.grade > MAX_GRADE:
+            out.append(f"{path.name}: section {rep.heading!r} reads at grade {rep.grade} (> {MAX_GRADE})")
+        for m in DOSE.finditer(section.text):
+            out.append(f"{path.name}: section {rep.heading!r} gives an amount or schedule: {m.group(0)!r}")
+    unused = {s.id for s in doc.sources} - cited
+    if unused:
+        out.append(f"{path.name}: sources listed but never cited: {sorted(unused)}")
+    return out
