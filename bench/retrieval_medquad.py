@@ -69,7 +69,7 @@ def main() -> None:
                 task = bar.add_task(f"embedding answers ({embedder})", total=None)
                 t = time.perf_counter()
                 index = SearchIndex.open(
-                    store, settings, lambda done, total: bar.update(task, completed=done, total=total)
+                    store, settings, lambda done, total, task=task: bar.update(task, completed=done, total=total)
                 )
                 extra[f"{embedder}_index_seconds"] = time.perf_counter() - t
         except RuntimeError as exc:  # the optional embedder is not installed
