@@ -13,7 +13,8 @@ from oncoguide.search.lexical import tokenize
 
 _QUESTIONS_HEADING = re.compile(r"questions? (to|you can|for you to) ask", re.I)
 _CONTEXT = re.compile(r"\bdepends? on\b|\bwill (weigh|consider|look at)\b|\bfactors\b|\bbased on your\b", re.I)
-_WEAK_START = re.compile(r"^(it|this|these|they|that|those|he|she)\b", re.I)
+# Sentences that lean on the one before them read badly out of context.
+_WEAK_START = re.compile(r"^((it|this|these|they|that|those|he|she|also|but|so)\b|(when|if|after) (that|this|it)\b)", re.I)
 
 
 @dataclass(frozen=True)
@@ -70,11 +71,11 @@ def arrange(chosen: list[Candidate], summary_size: int = 2, max_sections: int = 
     """Summary = the best sentences (reading order); the rest grouped under their guide section headings."""
     if not chosen:
         return [], []
-    best = chosen[0]
-    summary = [c for c in chosen if c.passage_id == best.passage_id][:summary_size]
-    if len(summary) < summary_size:
-        summary += [c for c in chosen if c not in summary][: summary_size - len(summary)]
-    summary.sort(key=lambda c: (c.passage_id != best.passage_id, c.passage_id, c.position))
+    standalone = [c for c in chosen if not _WEAK_START.match(c.text)] or chosen
+    best = standalone[0]  # the direct answer comes first; then the best sentences of the same section
+    same = [c for c in standalone[1:] if c.section == best.section and c.document_id == best.document_id]
+    summary = [best, *same][:summary_size]
+    summary += [c for c in standalone if c not in summary][: summary_size - len(summary)]
     groups: dict[tuple[str, tuple[str, ...]], list[Candidate]] = {}
     for c in chosen:
         if c not in summary:

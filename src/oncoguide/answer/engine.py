@@ -35,12 +35,18 @@ GENERIC_QUESTIONS = (
     "Where can I find trusted information about this?",
     "Who on my care team should I call if I have questions later?",
 )
+# Urgent questions are answered from the guide sections written for them.
+_SAFETY_HINTS = {
+    "crisis": " if you are in crisis or thinking about hurting yourself, get help right now",
+    "emergency": " red flags: call your care team now or get emergency care",
+}
 _MEASURE = re.compile(r"^\d+(\.\d+)?[a-z]{0,3}$")  # 39c, 100f, 2024, 5mm: amounts, not topics
 # Words that say what kind of question it is, not what it is about: they do not count as evidence.
 _GENERIC = set(tokenize([
     "what which who how why when where does do is are can could should would will mean means meaning about "
     "cancer cancers tumor tumors tell explain know need my me i you your please type types kind best good bad "
-    "treatment treatments treat treated options option"
+    "treatment treatments treat treated options option latest newest new current recent specific common "
+    "different used use help get"
 ])[0])
 
 
@@ -83,7 +89,7 @@ class AnswerEngine:
     def _compose(self, question: str) -> Answer:
         safety = triage(question)
         intent = question_intent(question)
-        query = search_text(question)
+        query = search_text(question) + _SAFETY_HINTS.get(safety.kind if safety else "", "")
         hits = self.index.search(query, k=20, intent=intent)
         q_tokens = {t for t in tokenize([query])[0] if t not in _GENERIC and not _MEASURE.match(t)}
         idf = {t: self.index.lexical.idf(t) for t in q_tokens}
