@@ -14,7 +14,9 @@ from oncoguide.search.lexical import tokenize
 _QUESTIONS_HEADING = re.compile(r"questions? (to|you can|for you to) ask", re.I)
 _CONTEXT = re.compile(r"\bdepends? on\b|\bwill (weigh|consider|look at)\b|\bfactors\b|\bbased on your\b", re.I)
 # Sentences that lean on the one before them read badly out of context.
-_WEAK_START = re.compile(r"^((it|this|these|they|that|those|he|she|also|but|so)\b|(when|if|after) (that|this|it)\b)", re.I)
+_WEAK_START = re.compile(
+    r"^((it|this|these|they|that|those|he|she|also|but|so)\b|(when|if|after) (that|this|it)\b)", re.I
+)
 
 
 @dataclass(frozen=True)
