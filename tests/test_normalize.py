@@ -15,3 +15,8 @@ from oncoguide.understand.normalize import search_text
 )
 def test_search_text(question: str, expected: str) -> None:
     assert search_text(question) == expected
+
+
+def test_brand_names_gain_their_generic_name() -> None:
+    assert search_text("Is Keytruda immunotherapy?") == "Is Keytruda pembrolizumab immunotherapy?"
+    assert search_text("side effects of tagrisso") == "side effects of tagrisso osimertinib"

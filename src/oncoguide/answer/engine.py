@@ -9,8 +9,10 @@ from collections.abc import Callable
 
 from oncoguide.answer import compose
 from oncoguide.answer.model import Answer, Citation, Reference, Safety, Sentence, Source, Verification
+from oncoguide.answer.related import RelatedQuestions
 from oncoguide.answer.safety import triage
 from oncoguide.config import Settings
+from oncoguide.corpus.schema import load_catalog
 from oncoguide.ingest.sentences import normalize_space
 from oncoguide.readability import fk_grade
 from oncoguide.search.index import Hit, SearchIndex
@@ -59,6 +61,7 @@ class AnswerEngine:
         self.store = store or Store(settings.db_url)
         self.index = SearchIndex.open(self.store, settings, progress)
         self.documents: dict[str, DocumentRow] = {d.id: d for d in self.store.documents()}
+        self.related = RelatedQuestions(load_catalog(), self.index)
         self._cache: OrderedDict[str, Answer] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -101,10 +104,17 @@ class AnswerEngine:
         cands = compose.candidates(strong, q_tokens, idf)
         chosen = compose.select(cands, self.settings.answer.max_sentences)
         summary, sections = compose.arrange(chosen)
-        asked = compose.questions_to_ask(self.index.search(query + " questions to ask", k=20), q_tokens)
+        docs = {h.passage.document_id for h in strong}
+        asked = compose.questions_to_ask(
+            self.index.search(query + " questions to ask", k=20, intent=intent, mode="lexical", doc_filter=docs),
+            q_tokens,
+        )
         context = compose.important_context(cands, {c.text for c in chosen})
         status = "supported" if coverage >= 0.8 and top >= 0.7 else "partial"  # top: fused score, 0..~1.3
-        return self._finish(question, intent, safety, summary, sections, asked, context, status)
+        answer = self._finish(question, intent, safety, summary, sections, asked, context, status)
+        guides = [c.document_id for c in answer.citations.values()]
+        answer.related = self.related.find(question, intent, guides)
+        return answer
 
     def _relevant(self, best: Hit, coverage: float) -> bool:
         """Enough evidence to answer: the question's words are covered and (with vectors) the topic is close."""

@@ -75,3 +75,21 @@ def problems(path: Path) -> list[str]:
     if unused:
         out.append(f"{path.name}: sources listed but never cited: {sorted(unused)}")
     return out
+
+
+# Endings of generic drug names (INN stems): a word with one of them in a guide must be in the drug vocabulary.
+DRUG_STEM = re.compile(
+    r"\b[a-z]{3,}(?:mab|tinib|rafenib|metinib|lisib|parib|ciclib|platin|taxel|rubicin|lutamide|trectinib|sertib"
+    r"|zumab|ximab|tecan|vedotin|strant|rozole|trozole|tamide|ertinib|lintinib|cabtagene|leucel|rasib|citabine)\b",
+    re.I,
+)
+
+
+def drug_words(text: str) -> set[str]:
+    """Generic drug names written in ``text`` (by their INN stems), lower-cased."""
+    return {m.group(0).lower() for m in DRUG_STEM.finditer(text)}
+
+
+def guide_text() -> str:
+    """All section text of all guides (front matter excluded)."""
+    return "\n".join(s.text for p in guide_paths() for s in load_guide(p).sections)

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from oncoguide.corpus import CATALOG_FILE, VOCAB_DIR
 
 Slug = str
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class _Strict(BaseModel):
@@ -88,7 +89,7 @@ M = TypeVar("M", bound=BaseModel)
 def load_list(path: Path, model: type[M]) -> list[M]:
     """Load a YAML list of ``model`` items, with errors that name the file and the item."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
     except OSError as exc:
         raise VocabError(f"{path}: cannot read ({exc.strerror})") from exc
     except yaml.YAMLError as exc:

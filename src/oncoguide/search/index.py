@@ -82,6 +82,7 @@ class SearchIndex:
         if not n:
             return []
         cfg = self.settings.search
+        explicit_intent = intent is not None
         intent = intent or question_intent(question)
         lex = self.lexical.scores(tokenize([question])[0])
         lex_norm = lex / lex.max() if lex.max() > 0 else lex
@@ -100,7 +101,7 @@ class SearchIndex:
                 if q_intent == intent:
                     topic = np.maximum(topic, (self.topics == p_topic).astype(np.float32) * w)
         if mode == "lexical" or self.vectors is None:
-            fused = lex_norm.copy()
+            fused = lex_norm + (cfg.topic_weight * topic if mode != "lexical" or explicit_intent else 0)
         elif mode == "dense":
             fused = dense_norm.copy()
         else:

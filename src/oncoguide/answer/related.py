@@ -1,0 +1,67 @@
+"""Related questions from the question catalog, each with a snippet quoted from the guide that answers it."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+
+from oncoguide.answer.model import Related
+from oncoguide.corpus.schema import CatalogQuestion
+from oncoguide.ingest.sentences import split_sentences
+from oncoguide.search.index import SearchIndex
+from oncoguide.search.lexical import Lexical, tokenize
+
+
+class RelatedQuestions:
+    """Ranks catalog questions by shared words, same guide and same intent; snippets are cached."""
+
+    def __init__(self, catalog: list[CatalogQuestion], index: SearchIndex) -> None:
+        docs = set(index.titles)
+        self.catalog = [q for q in catalog if q.guide in docs]
+        self.index = index
+        self.lexical = Lexical([f"{q.question} {q.topic}" for q in self.catalog])
+        self._snippets: dict[str, str] = {}
+        self._lock = threading.Lock()
+
+    def find(self, question: str, intent: str, guides: list[str], limit: int = 4) -> list[Related]:
+        if not self.catalog:
+            return []
+        lex = self.lexical.scores(tokenize([question])[0])
+        score = lex / lex.max() if lex.max() > 0 else lex
+        guide_rank = {g: i for i, g in enumerate(dict.fromkeys(guides))}
+        bonus = np.array([
+            (0.4 / (1 + guide_rank[q.guide]) if q.guide in guide_rank else 0.0) + (0.1 if q.intent == intent else 0.0)
+            for q in self.catalog
+        ])
+        total = score + bonus
+        asked = _norm(question)
+        out: list[Related] = []
+        for i in np.lexsort((np.arange(len(total)), -total)):
+            q = self.catalog[int(i)]
+            if total[i] <= 0 or _norm(q.question) == asked:
+                continue
+            snippet = self.snippet(q)
+            if snippet:
+                out.append(Related(question=q.question, slug=q.slug, snippet=snippet))
+            if len(out) >= limit:
+                break
+        return out
+
+    def snippet(self, q: CatalogQuestion) -> str:
+        """The opening sentence of the best passage of the question's own guide (BM25 + topic, no embedding)."""
+        with self._lock:
+            if q.slug in self._snippets:
+                return self._snippets[q.slug]
+        hits = self.index.search(q.question, k=1, intent=q.intent, mode="lexical", doc_filter={q.guide})
+        text = ""
+        if hits:
+            sentences = [s for s in split_sentences(hits[0].passage.text) if not s.endswith((":", "?"))]
+            text = sentences[0] if sentences else ""
+        with self._lock:
+            self._snippets[q.slug] = text
+        return text
+
+
+def _norm(text: str) -> str:
+    return " ".join(tokenize([text])[0])

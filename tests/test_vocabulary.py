@@ -1,0 +1,85 @@
+"""The shared vocabulary and the question catalog: valid, consistent with the guides, and answerable."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from oncoguide.answer.engine import AnswerEngine
+from oncoguide.corpus.checks import drug_words, guide_paths, guide_text
+from oncoguide.corpus.schema import (
+    Drug,
+    VocabError,
+    load_catalog,
+    load_list,
+    load_vocabulary,
+)
+
+
+def test_vocabulary_loads_and_ids_are_unique() -> None:
+    v = load_vocabulary()
+    for items, key in ((v.cancers, "id"), (v.biomarkers, "id"), (v.drugs, "generic"), (v.stages, "id")):
+        keys = [getattr(x, key) for x in items]
+        assert len(keys) == len(set(keys)), f"duplicate {key}"
+    cancer_ids = {c.id for c in v.cancers}
+    for c in v.cancers:
+        assert c.parent is None or c.parent in cancer_ids
+    for d in v.drugs:
+        assert set(d.cancers) <= cancer_ids | {"general"}, d.generic
+
+
+def test_every_guide_cancer_type_is_in_the_vocabulary() -> None:
+    from oncoguide.corpus.checks import front_matter
+
+    ids = {c.id for c in load_vocabulary().cancers} | {"general"}
+    for p in guide_paths():
+        assert set(front_matter(p)["cancer_types"]) <= ids, p.name  # type: ignore[arg-type]
+
+
+def test_drugs_named_in_guides_and_vocabulary_match_both_ways() -> None:
+    text = guide_text()
+    lower = text.lower()
+    vocab = load_vocabulary().drugs
+    generics = {d.generic for d in vocab}
+    missing = sorted(drug_words(text) - generics - {w for g in generics for w in g.split()})
+    assert not missing, f"drugs named in guides but absent from drugs.yaml: {missing}"
+    unused = [d.generic for d in vocab
+              if not any(re.search(rf"\b{re.escape(n.lower())}\b", lower) for n in [d.generic, *d.brands])]
+    assert not unused, f"drugs in drugs.yaml that no guide names: {unused}"
+
+
+def test_broken_vocabulary_files_fail_loudly(tmp_path: Path) -> None:
+    bad = tmp_path / "drugs.yaml"
+    bad.write_text("- generic: Alectinib!\n  drug_class: x\n  kind: targeted\n  source: y\n")
+    with pytest.raises(VocabError, match="entry 1 is not a valid Drug"):
+        load_list(bad, Drug)
+    bad.write_text("generic: alectinib\n")
+    with pytest.raises(VocabError, match="expected a YAML list"):
+        load_list(bad, Drug)
+    with pytest.raises(VocabError, match="cannot read"):
+        load_list(tmp_path / "absent.yaml", Drug)
+
+
+def test_catalog_is_large_unique_and_points_at_real_guides() -> None:
+    catalog = load_catalog()
+    assert len(catalog) >= 250
+    assert len({q.slug for q in catalog}) == len(catalog)
+    guides = {p.stem for p in guide_paths()}
+    assert {q.guide for q in catalog} <= guides
+    assert len({q.intent for q in catalog}) >= 10
+
+
+def test_catalog_questions_retrieve_their_guide(engine: AnswerEngine) -> None:
+    catalog = load_catalog()
+    found = 0
+    misses = []
+    for q in catalog:
+        hits = engine.index.search(q.question, k=5)
+        if any(h.passage.document_id == q.guide for h in hits):
+            found += 1
+        else:
+            misses.append(q.slug)
+    recall = found / len(catalog)
+    assert recall >= 0.95, f"recall {recall:.3f}; misses: {misses[:20]}"
