@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from bench import ask_latency, retrieval_medquad
+from bench import ask_latency, retrieval_medquad, safety
 
 
 def main() -> None:
     retrieval_medquad.main()
     ask_latency.main()
+    safety.main()
 
 
 if __name__ == "__main__":

@@ -79,3 +79,25 @@ def test_bad_questions_are_rejected_clearly(engine: AnswerEngine) -> None:
         engine.ask("   ")
     with pytest.raises(ValueError, match="limit is"):
         engine.ask("why " * 400)
+
+
+def test_follow_up_questions_keep_the_earlier_subject(engine: AnswerEngine) -> None:
+    alone = engine.ask("What are its side effects?")
+    follow = engine.ask("What are its side effects?", ["What is lorlatinib (Lorbrena)?"])
+    text = " ".join(s.text for s in follow.body_sentences()).lower()
+    assert "lorlatinib" in text or "alk" in text
+    assert alone.model_dump() != follow.model_dump()
+
+
+def test_named_cancer_steers_to_its_guides(engine: AnswerEngine) -> None:
+    answer = engine.ask("What is immunotherapy for lung cancer?")
+    docs = [answer.citations[c].document_id for s in answer.body_sentences() for c in s.citations]
+    lung = sum(d in ("nsclc", "nsclc-biomarkers", "sclc") for d in docs)
+    assert lung / len(docs) >= 0.6, docs
+
+
+def test_related_questions_come_from_the_catalog_with_snippets(engine: AnswerEngine) -> None:
+    answer = engine.ask("What does ALK positive mean in lung cancer?")
+    assert 3 <= len(answer.related) <= 5
+    assert all(r.snippet and r.slug and r.question.endswith("?") for r in answer.related)
+    assert any("ALK" in r.question for r in answer.related)

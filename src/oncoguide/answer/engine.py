@@ -5,20 +5,21 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from oncoguide.answer import compose
 from oncoguide.answer.model import Answer, Citation, Reference, Safety, Sentence, Source, Verification
 from oncoguide.answer.related import RelatedQuestions
 from oncoguide.answer.safety import triage
 from oncoguide.config import Settings
-from oncoguide.corpus.schema import load_catalog
+from oncoguide.corpus.schema import load_catalog, load_vocabulary
 from oncoguide.ingest.sentences import normalize_space
 from oncoguide.readability import fk_grade
 from oncoguide.search.index import Hit, SearchIndex
 from oncoguide.search.lexical import tokenize
 from oncoguide.store import Store
 from oncoguide.store.schema import DocumentRow
+from oncoguide.understand.entities import extract
 from oncoguide.understand.intents import question_intent
 from oncoguide.understand.normalize import search_text
 
@@ -37,6 +38,21 @@ GENERIC_QUESTIONS = (
     "Where can I find trusted information about this?",
     "Who on my care team should I call if I have questions later?",
 )
+_CANCER_BONUS = 0.15
+_FOLLOW_UP = re.compile(r"\b(it|its|it's|this|that|these|those|them|they|their)\b|^(and|what about|how about)\b", re.I)
+
+
+def _carried_entities(question: str, context: Sequence[str]) -> str:
+    """Entity words to carry into a follow-up question that names none of its own."""
+    if not context or any(e.kind != "stage" for e in extract(question)) or not _FOLLOW_UP.search(question):
+        return ""
+    for earlier in reversed(context):
+        found = [e.text for e in extract(earlier) if e.kind in ("cancer", "biomarker", "drug")]
+        if found:
+            return " ".join(dict.fromkeys(found))
+    return ""
+
+
 # Urgent questions are answered from the guide sections written for them.
 _SAFETY_HINTS = {
     "crisis": " if you are in crisis or thinking about hurting yourself, get help right now",
@@ -69,19 +85,22 @@ class AnswerEngine:
     def corpus_version(self) -> str:
         return self.index.version
 
-    def ask(self, question: str) -> Answer:
+    def ask(self, question: str, context: Sequence[str] = ()) -> Answer:
+        """Answer ``question``; ``context`` holds the earlier questions of a conversation, oldest first, so a
+        follow-up like "what about its side effects?" keeps the cancer, biomarker or drug asked about before."""
         question = normalize_space(question)
         if not question:
             raise ValueError("the question is empty")
         limit = self.settings.server.max_question_chars
         if len(question) > limit:
             raise ValueError(f"the question is {len(question)} characters long; the limit is {limit}")
-        key = question.lower().rstrip("?!. ")
+        carried = _carried_entities(question, context)
+        key = f"{question.lower().rstrip('?!. ')}|{carried}"
         with self._lock:
             if key in self._cache:
                 self._cache.move_to_end(key)
                 return self._cache[key]
-        answer = self._compose(question)
+        answer = self._compose(question, carried)
         with self._lock:
             self._cache[key] = answer
             while len(self._cache) > 2048:
@@ -89,11 +108,12 @@ class AnswerEngine:
         return answer
 
     # ---------------------------------------------------------------------------------------------------
-    def _compose(self, question: str) -> Answer:
+    def _compose(self, question: str, carried: str = "") -> Answer:
         safety = triage(question)
         intent = question_intent(question)
-        query = search_text(question) + _SAFETY_HINTS.get(safety.kind if safety else "", "")
-        hits = self.index.search(query, k=20, intent=intent)
+        query = " ".join(x for x in (search_text(question), carried) if x)
+        query += _SAFETY_HINTS.get(safety.kind if safety else "", "")
+        hits = self.index.search(query, k=20, intent=intent, doc_boost=self._cancer_boost(query))
         q_tokens = {t for t in tokenize([query])[0] if t not in _GENERIC and not _MEASURE.match(t)}
         idf = {t: self.index.lexical.idf(t) for t in q_tokens}
         coverage = self._coverage(hits[:3], idf)
@@ -115,6 +135,19 @@ class AnswerEngine:
         guides = [c.document_id for c in answer.citations.values()]
         answer.related = self.related.find(question, intent, guides)
         return answer
+
+    def _cancer_boost(self, query: str) -> dict[str, float]:
+        """A small bonus for the guides about the cancer the question names (lung covers NSCLC and SCLC)."""
+        named = {e.id for e in extract(query) if e.kind == "cancer"}
+        if not named:
+            return {}
+        family = set(named)
+        for c in load_vocabulary().cancers:
+            if c.id in named and c.parent:
+                family.add(c.parent)
+            if c.parent in named:
+                family.add(c.id)
+        return {d.id: _CANCER_BONUS for d in self.documents.values() if family & set(d.cancer_types)}
 
     def _relevant(self, best: Hit, coverage: float) -> bool:
         """Enough evidence to answer: the question's words are covered and (with vectors) the topic is close."""

@@ -16,13 +16,21 @@ _EMERGENCY = re.compile(
     re.I,
 )
 _CRISIS = re.compile(
-    r"\b(kill|hurt|harm) (myself|my self)|end (my|it) (life|all)|suicid|want to die|don'?t want to (live|be alive)"
+    r"\b(kill(ing)?|hurt(ing)?|harm(ing)?) (myself|my self)|end (my|it) (life|all)|suicid|want to die"
+    r"|don'?t want to (live|be alive)"
     r"|no reason to live|better off dead",
     re.I,
 )
 _DOSING = re.compile(
-    r"\b(how (much|many)|what dose|dosage|\bdose\b|mg\b|milligrams?|double (up|my dose)|missed (a |my )?dose"
-    r"|extra (pill|dose|tablet))",
+    r"how (much|many) .{0,40}(take|need|should|do people|mg|pills?|tablets?)|what (is the )?(dose|dosage)"
+    r"|\bdosage\b|\d\s?mg\b|\bmg of\b|milligrams?|double (up|my dose)|missed (a |my )?dose|\bmy dose\b"
+    r"|extra (pill|dose|tablet)",
+    re.I,
+)
+# An emergency is happening to someone now: a person, a measured temperature or a word of urgency.
+_PERSONAL = re.compile(
+    r"\b(i|i'?m|i'?ve|me|my|we|our|he|she|his|her|dad|mom|father|mother|husband|wife|son|daughter|got|having)\b"
+    r"|\b\d{2,3}(\.\d)?\s?(°|degrees|f\b|c\b)|\b(now|right now|today|tonight|this morning|since|suddenly)\b",
     re.I,
 )
 _STOP = re.compile(
@@ -56,6 +64,6 @@ def triage(question: str) -> Safety | None:
     """The safety message a question needs first, or None for an ordinary question."""
     for kind, pattern in (("crisis", _CRISIS), ("emergency", _EMERGENCY), ("stop_treatment", _STOP),
                           ("dosing", _DOSING)):
-        if pattern.search(question):
+        if pattern.search(question) and (kind != "emergency" or _PERSONAL.search(question)):
             return Safety(kind=kind, message=MESSAGES[kind])  # type: ignore[arg-type]
     return None

@@ -75,9 +75,10 @@ class SearchIndex:
         return cls(passages, titles, vectors, embedder, settings, version)
 
     # querying --------------------------------------------------------------------------------------------
-    def search(self, question: str, k: int = 10, intent: str | None = None,
-               mode: str = "hybrid", doc_filter: set[str] | None = None) -> list[Hit]:
-        """Top ``k`` passages for a question. ``mode``: hybrid | lexical | dense."""
+    def search(self, question: str, k: int = 10, intent: str | None = None, mode: str = "hybrid",
+               doc_filter: set[str] | None = None, doc_boost: dict[str, float] | None = None) -> list[Hit]:
+        """Top ``k`` passages for a question. ``mode``: hybrid | lexical | dense. ``doc_boost`` adds a
+        bonus to every passage of the named documents (e.g. the guides for the cancer the question names)."""
         n = len(self.passages)
         if not n:
             return []
@@ -107,6 +108,8 @@ class SearchIndex:
         else:
             w = cfg.lexical_weight
             fused = w * lex_norm + (1 - w) * dense_norm + cfg.topic_weight * topic
+        if doc_boost:
+            fused = fused + np.array([doc_boost.get(p.document_id, 0.0) for p in self.passages], dtype=np.float32)
         if doc_filter is not None:
             mask = np.array([p.document_id in doc_filter for p in self.passages])
             fused = np.where(mask, fused, -1.0)

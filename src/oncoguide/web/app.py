@@ -66,12 +66,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         eng: AnswerEngine = request.app.state.engine
         return eng
 
-    def answer_or_error(request: Request, q: str) -> Answer:
+    def answer_or_error(request: Request, q: str, context: list[str] | None = None) -> Answer:
         eng = engine(request)
         if not eng.index.passages:
             raise ApiError(503, "no_corpus", "No guides are ingested yet; run `oncoguide ingest`.")
         try:
-            return eng.ask(q)
+            return eng.ask(q, context or ())
         except ValueError as exc:
             raise ApiError(400, "invalid_question", str(exc)) from exc
 
@@ -81,9 +81,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return {"status": "ok", "passages": len(eng.index.passages), "corpus_version": eng.corpus_version}
 
     @app.get("/api/v1/ask", response_model=Answer, tags=["answers"])
-    def api_ask(request: Request, q: Annotated[str, Query(min_length=1, description="The question")]) -> Answer:
+    def api_ask(
+        request: Request,
+        q: Annotated[str, Query(min_length=1, description="The question")],
+        context: Annotated[list[str] | None, Query(
+            description="Earlier questions of the conversation, oldest first (repeat the parameter)", max_length=10
+        )] = None,
+    ) -> Answer:
         """Answer a question: structured sections, each sentence citing the passage it quotes."""
-        return answer_or_error(request, q)
+        return answer_or_error(request, q, context)
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def home(request: Request, q: str = "") -> HTMLResponse:
