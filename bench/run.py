@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from bench import ask_latency, retrieval_medquad, safety
+from bench import ask_latency, cancer_myth, retrieval_medquad, safety
 
 
 def main() -> None:
     retrieval_medquad.main()
     ask_latency.main()
     safety.main()
+    cancer_myth.main()
 
 
 if __name__ == "__main__":

@@ -101,3 +101,22 @@ def test_related_questions_come_from_the_catalog_with_snippets(engine: AnswerEng
     assert 3 <= len(answer.related) <= 5
     assert all(r.snippet and r.slug and r.question.endswith("?") for r in answer.related)
     assert any("ALK" in r.question for r in answer.related)
+
+
+@pytest.mark.parametrize(
+    ("question", "myth"),
+    [
+        ("I stopped eating carbs because sugar feeds cancer, what else should I cut?", True),
+        ("Can baking soda cure my cancer?", True),
+        ("Will my biopsy make the cancer spread?", True),
+        ("What does ALK positive mean?", False),
+        ("What is a biopsy?", False),
+        ("Is breast cancer inherited?", False),
+    ],
+)
+def test_false_premises_are_corrected_from_the_myths_guide(engine: AnswerEngine, question: str, myth: bool) -> None:
+    answer = engine.ask(question)
+    assert (answer.safety is not None and answer.safety.kind == "myth") is myth
+    if myth:
+        first = answer.citations[answer.summary[0].citations[0]]
+        assert first.document_id == "myths"

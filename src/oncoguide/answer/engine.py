@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from oncoguide.answer import compose
 from oncoguide.answer.model import Answer, Citation, Reference, Safety, Sentence, Source, Verification
 from oncoguide.answer.related import RelatedQuestions
-from oncoguide.answer.safety import triage
+from oncoguide.answer.safety import MESSAGES, triage
 from oncoguide.config import Settings
 from oncoguide.corpus.schema import load_catalog, load_vocabulary
 from oncoguide.ingest.sentences import normalize_space
@@ -39,6 +39,8 @@ GENERIC_QUESTIONS = (
     "Who on my care team should I call if I have questions later?",
 )
 _CANCER_BONUS = 0.15
+MYTHS_GUIDE = "myths"
+_MYTH_SIMILARITY, _MYTH_LEXICAL = 0.87, 3.5
 _FOLLOW_UP = re.compile(r"\b(it|its|it's|this|that|these|those|them|they|their)\b|^(and|what about|how about)\b", re.I)
 
 
@@ -113,7 +115,11 @@ class AnswerEngine:
         intent = question_intent(question)
         query = " ".join(x for x in (search_text(question), carried) if x)
         query += _SAFETY_HINTS.get(safety.kind if safety else "", "")
-        hits = self.index.search(query, k=20, intent=intent, doc_boost=self._cancer_boost(query))
+        boost = self._cancer_boost(query)
+        if safety is None and self._is_myth(query):
+            safety = Safety(kind="myth", message=MESSAGES["myth"])
+            boost[MYTHS_GUIDE] = boost.get(MYTHS_GUIDE, 0.0) + 0.5
+        hits = self.index.search(query, k=20, intent=intent, doc_boost=boost)
         q_tokens = {t for t in tokenize([query])[0] if t not in _GENERIC and not _MEASURE.match(t)}
         idf = {t: self.index.lexical.idf(t) for t in q_tokens}
         coverage = self._coverage(hits[:3], idf)
@@ -148,6 +154,14 @@ class AnswerEngine:
             if c.parent in named:
                 family.add(c.id)
         return {d.id: _CANCER_BONUS for d in self.documents.values() if family & set(d.cancer_types)}
+
+    def _is_myth(self, query: str) -> bool:
+        """The question rests on a belief the myths guide corrects: it is close to one of its sections in both
+        words and meaning (thresholds from a small hand-labelled set; see the closing notes)."""
+        if MYTHS_GUIDE not in self.documents or self.index.vectors is None:
+            return False
+        hits = self.index.search(query, k=1, doc_filter={MYTHS_GUIDE})
+        return bool(hits) and hits[0].dense >= _MYTH_SIMILARITY and hits[0].lexical >= _MYTH_LEXICAL
 
     def _relevant(self, best: Hit, coverage: float) -> bool:
         """Enough evidence to answer: the question's words are covered and (with vectors) the topic is close."""

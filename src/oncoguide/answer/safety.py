@@ -53,6 +53,10 @@ MESSAGES = {
         "OncoGuide does not give doses or dosing advice. The right dose depends on you and your treatment plan, "
         "so please ask your care team or pharmacist. The general information below is not a substitute for that."
     ),
+    "myth": (
+        "This question rests on a common belief about cancer that research does not support. "
+        "Here is what is known, from our guide to cancer myths."
+    ),
     "stop_treatment": (
         "Please do not stop, skip or change a treatment on your own. Talk with your care team first: they can "
         "help with side effects and explain your options. The general information below may help that talk."
