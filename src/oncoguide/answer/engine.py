@@ -39,6 +39,7 @@ GENERIC_QUESTIONS = (
     "Who on my care team should I call if I have questions later?",
 )
 _CANCER_BONUS = 0.15
+_LONG_QUESTION = 8  # content words
 MYTHS_GUIDE = "myths"
 _MYTH_SIMILARITY, _MYTH_LEXICAL = 0.87, 3.5
 _FOLLOW_UP = re.compile(r"\b(it|its|it's|this|that|these|those|them|they|their)\b|^(and|what about|how about)\b", re.I)
@@ -80,6 +81,10 @@ class AnswerEngine:
         self.index = SearchIndex.open(self.store, settings, progress)
         self.documents: dict[str, DocumentRow] = {d.id: d for d in self.store.documents()}
         self.related = RelatedQuestions(load_catalog(), self.index)
+        covered = {t for doc in self.documents.values() for t in doc.cancer_types}
+        covered |= {e.id for doc in self.documents.values() for e in extract(doc.title)}
+        parents = {c.id: c.parent for c in load_vocabulary().cancers if c.parent}
+        self._covered_entities: set[str] = covered | {parents[c] for c in covered if c in parents}
         self._cache: OrderedDict[str, Answer] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -124,7 +129,7 @@ class AnswerEngine:
         idf = {t: self.index.lexical.idf(t) for t in q_tokens}
         coverage = self._coverage(hits[:3], idf)
         top = hits[0].score if hits else 0.0
-        if not hits or not self._relevant(hits[0], coverage):
+        if not hits or not self._relevant(hits[0], coverage, query):
             return self._insufficient(question, intent, safety, hits)
         strong = [h for h in hits if h.score >= 0.6 * top][:8]
         cands = compose.candidates(strong, q_tokens, idf)
@@ -163,10 +168,14 @@ class AnswerEngine:
         hits = self.index.search(query, k=1, doc_filter={MYTHS_GUIDE})
         return bool(hits) and hits[0].dense >= _MYTH_SIMILARITY and hits[0].lexical >= _MYTH_LEXICAL
 
-    def _relevant(self, best: Hit, coverage: float) -> bool:
-        """Enough evidence to answer: the question's words are covered and (with vectors) the topic is close."""
+    def _relevant(self, best: Hit, coverage: float, query: str) -> bool:
+        """Enough evidence to answer: the question's words are covered and (with vectors) the topic is close.
+        A question that names a cancer, biomarker or drug the guides know may be long and chatty, so for it
+        a lower share of its words must be covered."""
         cfg = self.settings.answer
-        if coverage < cfg.min_coverage:
+        known = {e.id for e in extract(query) if e.kind in ("cancer", "biomarker", "drug")}
+        needed = cfg.min_coverage * (0.5 if known & self._covered_entities else 1.0)
+        if coverage < needed:
             return False
         if self.index.vectors is None:
             return True
@@ -175,7 +184,12 @@ class AnswerEngine:
         return best.dense >= cfg.min_similarity and not weak
 
     def _coverage(self, hits: list[Hit], idf: dict[str, float]) -> float:
-        """Share (idf-weighted) of the question's content words that the best passages contain."""
+        """Share (idf-weighted) of the question's content words that the best passages contain. In a long
+        question, words no guide uses at all (names of relatives, plans, places) are chat, not topic."""
+        if len(idf) > _LONG_QUESTION:
+            idf = {t: v for t, v in idf.items() if t in self.index.lexical.df}
+            if not idf:
+                return 0.0
         if not idf:
             return 1.0 if hits else 0.0
         present: set[str] = set()
