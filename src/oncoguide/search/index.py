@@ -58,6 +58,18 @@ class SearchIndex:
         self.lexical = Lexical([embed_text(titles.get(p.document_id, ""), p) for p in passages])
         self.topics = np.array([p.topic for p in passages])
         self.by_id = {p.id: i for i, p in enumerate(passages)}
+        self._recent: dict[str, np.ndarray] = {}
+
+    def _query_vector(self, text: str) -> np.ndarray:
+        """The question's embedding; the last few are kept, as one answer searches with the same text twice."""
+        vec = self._recent.get(text)
+        if vec is None:
+            assert self.embedder is not None
+            vec = self.embedder.queries([text])[0]
+            self._recent[text] = vec
+            while len(self._recent) > 64:
+                self._recent.pop(next(iter(self._recent)))
+        return vec
 
     # construction ----------------------------------------------------------------------------------------
     @classmethod
@@ -90,7 +102,7 @@ class SearchIndex:
         dense = np.zeros(n, dtype=np.float32)
         dense_norm = dense
         if self.vectors is not None and self.embedder is not None and mode != "lexical":
-            dense = self.vectors @ self.embedder.queries([question])[0]
+            dense = self.vectors @ self._query_vector(question)
             m = min(cfg.candidates, n) - 1
             floor = float(np.partition(dense, n - 1 - m)[n - 1 - m]) if n > 1 else 0.0
             top = float(dense.max())
