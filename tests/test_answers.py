@@ -58,6 +58,13 @@ def test_absent_topics_are_insufficient(engine: AnswerEngine, question: str) -> 
     assert answer.evidence_status == "insufficient"
     assert not answer.sections and not answer.citations and not answer.sources
     assert all(s.fixed for s in answer.summary)
+    assert answer.safety is not None and answer.safety.kind == "out_of_scope"
+
+
+def test_uncovered_health_questions_are_insufficient_but_in_scope(engine: AnswerEngine) -> None:
+    answer = engine.ask("What is the best treatment for a sprained ankle?")
+    assert answer.evidence_status == "insufficient"
+    assert answer.safety is None
 
 
 def test_answers_are_deterministic(engine: AnswerEngine) -> None:

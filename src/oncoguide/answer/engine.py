@@ -39,6 +39,11 @@ GENERIC_QUESTIONS = (
     "Who on my care team should I call if I have questions later?",
 )
 _CANCER_BONUS = 0.15
+# Words that make a question a health question even when the guides do not cover it.
+_HEALTH = re.compile(
+    r"\b(cancer|tumou?r|oncolog|chemo|radiation|biopsy|scan|doctor|nurse|hospital|symptom|pain|medicine|drug"
+    r"|treatment|therapy|disease|diagnos|health|sick|ill|blood|surgery|side effects?)", re.I
+)
 _LONG_QUESTION = 8  # content words
 MYTHS_GUIDE = "myths"
 _MYTH_SIMILARITY, _MYTH_LEXICAL = 0.87, 3.5
@@ -130,6 +135,8 @@ class AnswerEngine:
         coverage = self._coverage(hits[:3], idf)
         top = hits[0].score if hits else 0.0
         if not hits or not self._relevant(hits[0], coverage, query):
+            if safety is None and coverage < 0.3 and not extract(query) and not _HEALTH.search(query):
+                safety = Safety(kind="out_of_scope", message=MESSAGES["out_of_scope"])
             return self._insufficient(question, intent, safety, hits)
         strong = [h for h in hits if h.score >= 0.6 * top][:8]
         cands = compose.candidates(strong, q_tokens, idf)

@@ -53,6 +53,10 @@ MESSAGES = {
         "OncoGuide does not give doses or dosing advice. The right dose depends on you and your treatment plan, "
         "so please ask your care team or pharmacist. The general information below is not a substitute for that."
     ),
+    "out_of_scope": (
+        "OncoGuide answers questions about cancer, its tests and its treatments, from the guides it holds. "
+        "This question seems to be about something else."
+    ),
     "myth": (
         "This question rests on a common belief about cancer that research does not support. "
         "Here is what is known, from our guide to cancer myths."
