@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bench import ask_latency, cancer_myth, retrieval_medquad, safety
+from bench import ask_latency, cancer_myth, liveqa_report, retrieval_medquad, safety
 
 
 def main() -> None:
@@ -10,6 +10,7 @@ def main() -> None:
     ask_latency.main()
     safety.main()
     cancer_myth.main()
+    liveqa_report.main()
 
 
 if __name__ == "__main__":

@@ -132,7 +132,9 @@ class AnswerEngine:
         hits = self.index.search(query, k=20, intent=intent, doc_boost=boost)
         q_tokens = {t for t in tokenize([query])[0] if t not in _GENERIC and not _MEASURE.match(t)}
         idf = {t: self.index.lexical.idf(t) for t in q_tokens}
-        coverage = self._coverage(hits[:3], idf)
+        # A long question about a cancer the guides cover may draw on several sections: look wider.
+        wide = len(idf) > _LONG_QUESTION and self._names_covered_entity(query)
+        coverage = self._coverage(hits[: 10 if wide else 3], idf)
         top = hits[0].score if hits else 0.0
         if not hits or not self._relevant(hits[0], coverage, query):
             if safety is None and coverage < 0.3 and not extract(query) and not _HEALTH.search(query):
@@ -167,6 +169,10 @@ class AnswerEngine:
                 family.add(c.id)
         return {d.id: _CANCER_BONUS for d in self.documents.values() if family & set(d.cancer_types)}
 
+    def _names_covered_entity(self, query: str) -> bool:
+        """The question names a cancer, biomarker or drug that the guides are about."""
+        return any(e.id in self._covered_entities for e in extract(query) if e.kind in ("cancer", "biomarker", "drug"))
+
     def _is_myth(self, query: str) -> bool:
         """The question rests on a belief the myths guide corrects: it is close to one of its sections in both
         words and meaning (thresholds from a small hand-labelled set; see the closing notes)."""
@@ -180,8 +186,7 @@ class AnswerEngine:
         A question that names a cancer, biomarker or drug the guides know may be long and chatty, so for it
         a lower share of its words must be covered."""
         cfg = self.settings.answer
-        known = {e.id for e in extract(query) if e.kind in ("cancer", "biomarker", "drug")}
-        needed = cfg.min_coverage * (0.5 if known & self._covered_entities else 1.0)
+        needed = cfg.min_coverage * (0.5 if self._names_covered_entity(query) else 1.0)
         if coverage < needed:
             return False
         if self.index.vectors is None:
