@@ -42,7 +42,8 @@ _CANCER_BONUS = 0.15
 # Words that make a question a health question even when the guides do not cover it.
 _HEALTH = re.compile(
     r"\b(cancer|tumou?r|oncolog|chemo|radiation|biopsy|scan|doctor|nurse|hospital|symptom|pain|medicine|drug"
-    r"|treatment|therapy|disease|diagnos|health|sick|ill|blood|surgery|side effects?)", re.I
+    r"|treatment|therapy|disease|diagnos|health|sick|ill|blood|surgery|side effects?|leuk|lymph|myelo|marrow"
+    r"|transplant|patients?|condition|clinic|\w{3,}omas?\b|\bAML\b|\bCML\b|\bCLL\b)", re.I
 )
 _LONG_QUESTION = 8  # content words
 MYTHS_GUIDE = "myths"
