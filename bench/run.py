@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from bench import ask_latency, cancer_myth, liveqa_report, retrieval_medquad, safety
+from bench import ask_latency, cancer_myth, http_throughput, liveqa_report, retrieval_medquad, safety
 
 
 def main() -> None:
     retrieval_medquad.main()
     ask_latency.main()
+    http_throughput.main()
     safety.main()
     cancer_myth.main()
     liveqa_report.main()

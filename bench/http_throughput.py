@@ -1,0 +1,92 @@
+"""Answers per second over HTTP: uvicorn (one worker) on loopback, an httpx async client, bounded requests.
+
+Round 1 asks 200 distinct questions (every answer composed); round 2 asks them again (served from the answer
+cache). Concurrency 8; every request is to 127.0.0.1 and the run stops by itself.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+
+import httpx
+
+from bench.ask_latency import FORMS, TOPICS
+from bench.common import ROOT, report
+from oncoguide.cli import CORPUS_DIR
+from oncoguide.config import Settings
+from oncoguide.ingest.pipeline import ingest
+from oncoguide.search.index import SearchIndex
+from oncoguide.store import Store
+
+CONCURRENCY = 8
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+async def _round(base: str, questions: list[str]) -> tuple[float, list[float], int]:
+    latencies: list[float] = []
+    errors = 0
+    queue: asyncio.Queue[str] = asyncio.Queue()
+    for q in questions:
+        queue.put_nowait(q)
+
+    async def worker(client: httpx.AsyncClient) -> None:
+        nonlocal errors
+        while not queue.empty():
+            q = queue.get_nowait()
+            t = time.perf_counter()
+            r = await client.get(f"{base}/api/v1/ask", params={"q": q})
+            latencies.append(1000 * (time.perf_counter() - t))
+            errors += r.status_code != 200
+
+    start = time.perf_counter()
+    async with httpx.AsyncClient(timeout=60) as client:
+        await asyncio.gather(*(worker(client) for _ in range(CONCURRENCY)))
+    return len(questions) / (time.perf_counter() - start), latencies, errors
+
+
+def main() -> None:
+    data = ROOT / "var" / "bench" / "corpus"
+    settings = Settings(data_dir=data)
+    store = Store(settings.db_url)
+    ingest([CORPUS_DIR], store, settings)
+    SearchIndex.open(store, settings)  # embed anything new before the server starts
+    port = _free_port()
+    env = {**os.environ, "ONCOGUIDE_DATA_DIR": str(data)}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "oncoguide.web.app:create_app", "--factory", "--host", "127.0.0.1",
+         "--port", str(port), "--log-level", "warning"], env=env,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.3)
+        questions = [f.format(x) for x in TOPICS for f in FORMS][:200]
+        rows = []
+        for label in ("distinct questions (composed)", "same questions again (cached)"):
+            rate, lat, errors = asyncio.run(_round(base, questions))
+            rows.append([label, rate, statistics.median(lat), statistics.quantiles(lat, n=100)[94], errors])
+        report("http_throughput", f"HTTP answers/s, 1 uvicorn worker, concurrency {CONCURRENCY}",
+               ["round", "answers/s", "p50 ms", "p95 ms", "errors"], rows, {})
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()
