@@ -19,7 +19,7 @@ from oncoguide.search.index import Hit, SearchIndex
 from oncoguide.search.lexical import tokenize
 from oncoguide.store import Store
 from oncoguide.store.schema import DocumentRow
-from oncoguide.understand.entities import extract
+from oncoguide.understand.entities import Entity, extract
 from oncoguide.understand.intents import question_intent
 from oncoguide.understand.normalize import search_text
 
@@ -126,7 +126,8 @@ class AnswerEngine:
         intent = question_intent(question)
         query = " ".join(x for x in (search_text(question), carried) if x)
         query += _SAFETY_HINTS.get(safety.kind if safety else "", "")
-        boost = self._cancer_boost(query)
+        entities = extract(query)
+        boost = self._cancer_boost(entities)
         if safety is None and self._is_myth(query):
             safety = Safety(kind="myth", message=MESSAGES["myth"])
             boost[MYTHS_GUIDE] = boost.get(MYTHS_GUIDE, 0.0) + 0.5
@@ -134,11 +135,12 @@ class AnswerEngine:
         q_tokens = {t for t in tokenize([query])[0] if t not in _GENERIC and not _MEASURE.match(t)}
         idf = {t: self.index.lexical.idf(t) for t in q_tokens}
         # A long question about a cancer the guides cover may draw on several sections: look wider.
-        wide = len(idf) > _LONG_QUESTION and self._names_covered_entity(query)
+        covered = self._names_covered_entity(entities)
+        wide = len(idf) > _LONG_QUESTION and covered
         coverage = self._coverage(hits[: 10 if wide else 3], idf)
         top = hits[0].score if hits else 0.0
-        if not hits or not self._relevant(hits[0], coverage, query):
-            if safety is None and coverage < 0.3 and not extract(query) and not _HEALTH.search(query):
+        if not hits or not self._relevant(hits[0], coverage, covered):
+            if safety is None and coverage < 0.3 and not entities and not _HEALTH.search(query):
                 safety = Safety(kind="out_of_scope", message=MESSAGES["out_of_scope"])
             return self._insufficient(question, intent, safety, hits)
         strong = [h for h in hits if h.score >= 0.6 * top][:8]
@@ -157,9 +159,9 @@ class AnswerEngine:
         answer.related = self.related.find(question, intent, guides)
         return answer
 
-    def _cancer_boost(self, query: str) -> dict[str, float]:
+    def _cancer_boost(self, entities: list[Entity]) -> dict[str, float]:
         """A small bonus for the guides about the cancer the question names (lung covers NSCLC and SCLC)."""
-        named = {e.id for e in extract(query) if e.kind == "cancer"}
+        named = {e.id for e in entities if e.kind == "cancer"}
         if not named:
             return {}
         family = set(named)
@@ -170,9 +172,9 @@ class AnswerEngine:
                 family.add(c.id)
         return {d.id: _CANCER_BONUS for d in self.documents.values() if family & set(d.cancer_types)}
 
-    def _names_covered_entity(self, query: str) -> bool:
+    def _names_covered_entity(self, entities: list[Entity]) -> bool:
         """The question names a cancer, biomarker or drug that the guides are about."""
-        return any(e.id in self._covered_entities for e in extract(query) if e.kind in ("cancer", "biomarker", "drug"))
+        return any(e.id in self._covered_entities for e in entities if e.kind in ("cancer", "biomarker", "drug"))
 
     def _is_myth(self, query: str) -> bool:
         """The question rests on a belief the myths guide corrects: it is close to one of its sections in both
@@ -182,12 +184,12 @@ class AnswerEngine:
         hits = self.index.search(query, k=1, doc_filter={MYTHS_GUIDE})
         return bool(hits) and hits[0].dense >= _MYTH_SIMILARITY and hits[0].lexical >= _MYTH_LEXICAL
 
-    def _relevant(self, best: Hit, coverage: float, query: str) -> bool:
+    def _relevant(self, best: Hit, coverage: float, names_covered: bool) -> bool:
         """Enough evidence to answer: the question's words are covered and (with vectors) the topic is close.
         A question that names a cancer, biomarker or drug the guides know may be long and chatty, so for it
         a lower share of its words must be covered."""
         cfg = self.settings.answer
-        needed = cfg.min_coverage * (0.5 if self._names_covered_entity(query) else 1.0)
+        needed = cfg.min_coverage * (0.5 if names_covered else 1.0)
         if coverage < needed:
             return False
         if self.index.vectors is None:
