@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,18 +58,21 @@ class SearchIndex:
         self.vectors = vectors
         self.lexical = Lexical([embed_text(titles.get(p.document_id, ""), p) for p in passages])
         self.topics = np.array([p.topic for p in passages])
+        self.doc_ids = np.array([p.document_id for p in passages])
         self.by_id = {p.id: i for i, p in enumerate(passages)}
         self._recent: dict[str, np.ndarray] = {}
+        self._recent_lock = threading.Lock()
 
-    def _query_vector(self, text: str) -> np.ndarray:
+    def _query_vector(self, embedder: Embedder, text: str) -> np.ndarray:
         """The question's embedding; the last few are kept, as one answer searches with the same text twice."""
-        vec = self._recent.get(text)
+        with self._recent_lock:
+            vec = self._recent.get(text)
         if vec is None:
-            assert self.embedder is not None
-            vec = self.embedder.queries([text])[0]
-            self._recent[text] = vec
-            while len(self._recent) > 64:
-                self._recent.pop(next(iter(self._recent)))
+            vec = embedder.queries([text])[0]
+            with self._recent_lock:
+                self._recent[text] = vec
+                while len(self._recent) > 64:
+                    self._recent.pop(next(iter(self._recent)))
         return vec
 
     # construction ----------------------------------------------------------------------------------------
@@ -102,7 +106,7 @@ class SearchIndex:
         dense = np.zeros(n, dtype=np.float32)
         dense_norm = dense
         if self.vectors is not None and self.embedder is not None and mode != "lexical":
-            dense = self.vectors @ self._query_vector(question)
+            dense = self.vectors @ self._query_vector(self.embedder, question)
             m = min(cfg.candidates, n) - 1
             floor = float(np.partition(dense, n - 1 - m)[n - 1 - m]) if n > 1 else 0.0
             top = float(dense.max())
@@ -120,11 +124,10 @@ class SearchIndex:
         else:
             w = cfg.lexical_weight
             fused = w * lex_norm + (1 - w) * dense_norm + cfg.topic_weight * topic
-        if doc_boost:
-            fused = fused + np.array([doc_boost.get(p.document_id, 0.0) for p in self.passages], dtype=np.float32)
+        for doc_id, bonus in (doc_boost or {}).items():
+            fused = fused + np.float32(bonus) * (self.doc_ids == doc_id)
         if doc_filter is not None:
-            mask = np.array([p.document_id in doc_filter for p in self.passages])
-            fused = np.where(mask, fused, -1.0)
+            fused = np.where(np.isin(self.doc_ids, list(doc_filter)), fused, -1.0)
         order = np.lexsort((np.arange(n), -fused))[:k]
         return [
             Hit(self.passages[i], float(fused[i]), float(lex[i]), float(dense[i]), float(topic[i]))
