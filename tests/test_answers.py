@@ -127,3 +127,47 @@ def test_false_premises_are_corrected_from_the_myths_guide(engine: AnswerEngine,
     if myth:
         first = answer.citations[answer.summary[0].citations[0]]
         assert first.document_id == "myths"
+
+
+@pytest.mark.parametrize(("question", "headings"), [
+    ("What does ALK positive mean in lung cancer?", {"What ALK positive lung cancer means"}),
+    ("What are the treatment options for EGFR positive lung cancer?", {"Main options"}),
+    ("What are the side effects of osimertinib?", {"Side effects to know", "When to call your care team"}),
+    ("How is PD-L1 tested?", {"What the test looks for"}),
+])
+def test_section_headings_follow_the_intent(engine: AnswerEngine, question: str, headings: set[str]) -> None:
+    answer = engine.ask(question)
+    assert headings <= {s.heading for s in answer.sections}, [s.heading for s in answer.sections]
+
+
+def test_terms_are_explained_from_the_guides(engine: AnswerEngine) -> None:
+    answer = engine.ask("What are the side effects of osimertinib?")
+    terms = next(s for s in answer.sections if s.heading == "Words to know")
+    texts = [s.text for s in terms.sentences]
+    assert any(t.startswith("Osimertinib") for t in texts), texts
+    for s in terms.sentences:
+        assert s.citations and s.text in answer.citations[s.citations[0]].text
+
+
+def test_a_drug_question_stays_with_the_drugs_cancer(engine: AnswerEngine) -> None:
+    answer = engine.ask("What happens when alectinib stops working?")
+    assert {c.document_id for c in answer.citations.values()} <= {"nsclc-biomarkers", "nsclc", "clinical-trials",
+                                                                  "treatment-types", "biomarker-testing"}
+
+
+def test_unsupported_sentences_are_removed_and_counted(engine: AnswerEngine) -> None:
+    from oncoguide.answer.model import Sentence, Verification
+
+    answer = engine.ask("What does ALK positive mean in lung cancer?")
+    real = answer.summary[0]
+    pid = real.citations[0]
+    tally = Verification()
+    kept = engine.verified([
+        real,
+        Sentence(text="ALK-positive lung cancer is cured by osimertinib.", citations=[pid]),
+        Sentence(text="About 90 in 100 people with NSCLC have an ALK fusion.", citations=[pid]),
+        Sentence(text="A sentence with no citation at all.", citations=[]),
+        Sentence(text="Fixed notice text.", fixed=True),
+    ], tally)
+    assert [s.text for s in kept] == [real.text, "Fixed notice text."]
+    assert (tally.sentences, tally.supported, tally.removed) == (4, 1, 3)

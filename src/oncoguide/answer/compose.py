@@ -29,6 +29,7 @@ class Candidate:
     section: tuple[str, ...]
     position: int
     score: float
+    topic: str = "other"
 
 
 def candidates(hits: Sequence[Hit], query_tokens: set[str], idf: dict[str, float]) -> list[Candidate]:
@@ -47,7 +48,8 @@ def candidates(hits: Sequence[Hit], query_tokens: set[str], idf: dict[str, float
         score = hit.score * (0.55 + 0.45 * overlap) - 0.01 * pos - 0.005 * rank
         if _WEAK_START.match(text):
             score -= 0.15
-        out.append(Candidate(text, hit.passage.id, hit.passage.document_id, hit.passage.section_path, pos, score))
+        out.append(Candidate(text, hit.passage.id, hit.passage.document_id, hit.passage.section_path, pos, score,
+                             hit.passage.topic))
     return out
 
 
@@ -67,10 +69,36 @@ def select(cands: list[Candidate], limit: int) -> list[Candidate]:
     return chosen
 
 
-def arrange(chosen: list[Candidate], summary_size: int = 2, max_sections: int = 4) -> tuple[
-    list[Sentence], list[AnswerSection]
-]:
-    """Summary = the best sentences (reading order); the rest grouped under their guide section headings."""
+# Answer sections by question intent: (heading, passage topics whose sentences go under it). "{s}" is the subject.
+_PLANS: dict[str, tuple[tuple[str, frozenset[str]], ...]] = {
+    "definition": (("What {s} means", frozenset({"definition", "other", "risk", "symptoms"})),
+                   ("Why it matters", frozenset({"prognosis", "testing", "staging"})),
+                   ("How doctors approach it", frozenset({"treatment", "resistance", "trials", "side_effects"}))),
+    "treatment": (("Main options", frozenset({"treatment", "trials", "resistance"})),
+                  ("How the choice is made", frozenset({"testing", "staging", "definition", "prognosis", "other"})),
+                  ("Side effects to know", frozenset({"side_effects"}))),
+    "testing": (("What the test looks for", frozenset({"definition", "other", "risk"})),
+                ("How testing is done", frozenset({"testing"})),
+                ("What the results mean", frozenset({"treatment", "prognosis", "staging", "resistance"}))),
+    "staging": (("What the stage means", frozenset({"staging", "definition", "prognosis", "other"})),
+                ("How it is treated", frozenset({"treatment", "resistance", "trials"}))),
+    "side_effects": (("Side effects to know", frozenset({"side_effects", "definition", "other", "treatment"})),
+                     ("What helps", frozenset({"practical"}))),
+    "resistance": (("What it means when a treatment stops working", frozenset({"resistance", "definition"})),
+                   ("Next options", frozenset({"treatment", "trials", "testing"}))),
+    "prognosis": (("What affects the outlook", frozenset({"prognosis", "staging", "definition", "other"})),
+                  ("How treatment fits in", frozenset({"treatment", "resistance", "trials"}))),
+}
+_CALL_TEAM = re.compile(r"\b(call|contact|tell)\b.{0,30}\b(team|doctor|nurse)\b|\bright away\b|\bemergency\b", re.I)
+_HELPS = re.compile(r"\b(help(s|ed)?|manag(e|ed|ing)|ease|eases|reliev\w*|prevent\w*)\b", re.I)
+_CALL_HEADING = "When to call your care team"
+_MORE_HEADING = "More from the guides"
+
+
+def arrange(chosen: list[Candidate], intent: str = "other", subject: str = "", summary_size: int = 2,
+            max_sections: int = 4) -> tuple[list[Sentence], list[AnswerSection]]:
+    """Summary = the best sentences (the direct answer first); the rest under headings shaped by the intent
+    (``_PLANS``), or under their guide section headings when the intent has no plan."""
     if not chosen:
         return [], []
     standalone = [c for c in chosen if not _WEAK_START.match(c.text)] or chosen
@@ -78,19 +106,35 @@ def arrange(chosen: list[Candidate], summary_size: int = 2, max_sections: int = 
     same = [c for c in standalone[1:] if c.section == best.section and c.document_id == best.document_id]
     summary = [best, *same][:summary_size]
     summary += [c for c in standalone if c not in summary][: summary_size - len(summary)]
-    groups: dict[tuple[str, tuple[str, ...]], list[Candidate]] = {}
-    for c in chosen:
-        if c not in summary:
-            groups.setdefault((c.document_id, c.section), []).append(c)
-    ordered = sorted(groups.items(), key=lambda kv: -max(c.score for c in kv[1]))[:max_sections]
+    rest = [c for c in chosen if c not in summary]
+    plan = _PLANS.get(intent)
+    groups: dict[str, list[Candidate]] = {}
+    for c in rest:
+        groups.setdefault(_heading(c, plan, intent, subject), []).append(c)
+    if plan:
+        order = [h.format(s=subject or "this") for h, _ in plan] + [_CALL_HEADING, _MORE_HEADING]
+        ordered = sorted(groups.items(), key=lambda kv: order.index(kv[0]))
+    else:
+        ordered = sorted(groups.items(), key=lambda kv: -max(c.score for c in kv[1]))[:max_sections]
     sections = [
-        AnswerSection(
-            heading=(section[-1] if section else "From the guide"),
-            sentences=[_sentence(c) for c in sorted(group, key=lambda c: (c.passage_id, c.position))],
-        )
-        for (_, section), group in ordered
+        AnswerSection(heading=heading,
+                      sentences=[_sentence(c) for c in sorted(group, key=lambda c: (c.passage_id, c.position))])
+        for heading, group in ordered
     ]
     return [_sentence(c) for c in summary], sections
+
+
+def _heading(c: Candidate, plan: tuple[tuple[str, frozenset[str]], ...] | None, intent: str, subject: str) -> str:
+    if plan is None:
+        return c.section[-1] if c.section else "From the guide"
+    if intent in ("side_effects", "symptoms") and _CALL_TEAM.search(c.text):
+        return _CALL_HEADING
+    if intent == "side_effects" and _HELPS.search(c.text):
+        return "What helps"
+    for heading, topics in plan:
+        if c.topic in topics:
+            return heading.format(s=subject or "this")
+    return _MORE_HEADING
 
 
 def questions_to_ask(hits: Sequence[Hit], query_tokens: set[str], limit: int = 6) -> list[Sentence]:

@@ -8,9 +8,11 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 
 from oncoguide.answer import compose
-from oncoguide.answer.model import Answer, Citation, Reference, Safety, Sentence, Source, Verification
+from oncoguide.answer.model import Answer, AnswerSection, Citation, Reference, Safety, Sentence, Source, Verification
 from oncoguide.answer.related import RelatedQuestions
 from oncoguide.answer.safety import MESSAGES, triage
+from oncoguide.answer.terms import Glossary
+from oncoguide.answer.verify import check
 from oncoguide.config import Settings
 from oncoguide.corpus.schema import load_catalog, load_vocabulary
 from oncoguide.ingest.sentences import normalize_space
@@ -38,6 +40,7 @@ GENERIC_QUESTIONS = (
     "Where can I find trusted information about this?",
     "Who on my care team should I call if I have questions later?",
 )
+TERMS_HEADING = "Words to know"
 _CANCER_BONUS = 0.15
 # Words that make a question a health question even when the guides do not cover it.
 _HEALTH = re.compile(
@@ -87,6 +90,7 @@ class AnswerEngine:
         self.index = SearchIndex.open(self.store, settings, progress)
         self.documents: dict[str, DocumentRow] = {d.id: d for d in self.store.documents()}
         self.related = RelatedQuestions(load_catalog(), self.index)
+        self.glossary = Glossary(self.index)
         covered = {t for doc in self.documents.values() for t in doc.cancer_types}
         covered |= {e.id for doc in self.documents.values() for e in extract(doc.title)}
         parents = {c.id: c.parent for c in load_vocabulary().cancers if c.parent}
@@ -127,7 +131,9 @@ class AnswerEngine:
         query = " ".join(x for x in (search_text(question), carried) if x)
         query += _SAFETY_HINTS.get(safety.kind if safety else "", "")
         entities = extract(query)
-        boost = self._cancer_boost(entities)
+        family = self._cancer_family(entities)
+        boost = {d: _CANCER_BONUS for d in self.documents if family and not self._off_topic(d, family)
+                 and self.documents[d].cancer_types}
         if safety is None and self._is_myth(query):
             safety = Safety(kind="myth", message=MESSAGES["myth"])
             boost[MYTHS_GUIDE] = boost.get(MYTHS_GUIDE, 0.0) + 0.5
@@ -143,10 +149,14 @@ class AnswerEngine:
             if safety is None and coverage < 0.3 and not entities and not _HEALTH.search(query):
                 safety = Safety(kind="out_of_scope", message=MESSAGES["out_of_scope"])
             return self._insufficient(question, intent, safety, hits)
-        strong = [h for h in hits if h.score >= 0.6 * top][:8]
+        strong = [h for h in hits if h.score >= 0.6 * top and not self._off_topic(h.passage.document_id, family)]
+        strong = strong[:8] or hits[:1]
         cands = compose.candidates(strong, q_tokens, idf)
         chosen = compose.select(cands, self.settings.answer.max_sentences)
-        summary, sections = compose.arrange(chosen)
+        summary, sections = compose.arrange(chosen, intent, _subject(entities))
+        terms = self.glossary.explain([*summary, *(x for sec in sections for x in sec.sentences)])
+        if terms:
+            sections.append(AnswerSection(heading=TERMS_HEADING, sentences=terms))
         docs = {h.passage.document_id for h in strong}
         asked = compose.questions_to_ask(
             self.index.search(query + " questions to ask", k=20, intent=intent, mode="lexical", doc_filter=docs),
@@ -159,18 +169,26 @@ class AnswerEngine:
         answer.related = self.related.find(question, intent, guides)
         return answer
 
-    def _cancer_boost(self, entities: list[Entity]) -> dict[str, float]:
-        """A small bonus for the guides about the cancer the question names (lung covers NSCLC and SCLC)."""
+    def _cancer_family(self, entities: list[Entity]) -> set[str]:
+        """The cancers a question is about: those it names (with their broader and narrower types), or else
+        the cancers of the biomarkers and drugs it names."""
+        vocab = load_vocabulary()
         named = {e.id for e in entities if e.kind == "cancer"}
         if not named:
-            return {}
+            by_id = {**{b.id: b.cancers for b in vocab.biomarkers}, **{d.generic: d.cancers for d in vocab.drugs}}
+            named = {c for e in entities if e.kind in ("biomarker", "drug") for c in by_id.get(e.id, [])}
         family = set(named)
-        for c in load_vocabulary().cancers:
+        for c in vocab.cancers:
             if c.id in named and c.parent:
                 family.add(c.parent)
             if c.parent in named:
                 family.add(c.id)
-        return {d.id: _CANCER_BONUS for d in self.documents.values() if family & set(d.cancer_types)}
+        return family
+
+    def _off_topic(self, document_id: str, family: set[str]) -> bool:
+        """A guide about other cancers than the ones asked about (general guides are never off topic)."""
+        doc = self.documents.get(document_id)
+        return bool(family and doc and doc.cancer_types and not family & set(doc.cancer_types))
 
     def _names_covered_entity(self, entities: list[Entity]) -> bool:
         """The question names a cancer, biomarker or drug that the guides are about."""
@@ -219,11 +237,15 @@ class AnswerEngine:
         return self._finish(question, intent, safety, summary, [], asked, [], "insufficient")
 
     def _finish(self, question: str, intent: str, safety: Safety | None, summary: list[Sentence],
-                sections: list, asked: list[Sentence], context: list[Sentence], status: str) -> Answer:
+                sections: list[AnswerSection], asked: list[Sentence], context: list[Sentence],
+                status: str) -> Answer:
+        verification = Verification()
+        summary, asked, context = (self.verified(x, verification) for x in (summary, asked, context))
+        sections = [AnswerSection(heading=sec.heading, sentences=kept) for sec in sections
+                    if (kept := self.verified(sec.sentences, verification))]
         body = [*summary, *(s for sec in sections for s in sec.sentences)]
         cited = [pid for s in [*body, *asked, *context] for pid in s.citations]
         citations = {pid: self._citation(pid) for pid in dict.fromkeys(cited)}
-        verification = self._verify([*body, *asked, *context], citations)
         quoted = [s for s in body if not s.fixed]
         return Answer(
             question=question, title=_title(question), intent=intent, summary=summary, sections=sections,
@@ -233,19 +255,28 @@ class AnswerEngine:
             verification=verification, citations=citations, corpus_version=self.corpus_version,
         )
 
+    def verified(self, sentences: list[Sentence], tally: Verification) -> list[Sentence]:
+        """The sentences their cited passages support; the others are removed and counted."""
+        kept = []
+        for s in sentences:
+            if s.fixed:
+                kept.append(s)
+                continue
+            tally.sentences += 1
+            passages = [self.index.passages[self.index.by_id[c]].text for c in s.citations if c in self.index.by_id]
+            if passages and all(check(s.text, p).supported for p in passages):
+                tally.supported += 1
+                kept.append(s)
+            else:
+                tally.removed += 1
+        return kept
+
     def _citation(self, pid: str) -> Citation:
         p = self.index.passages[self.index.by_id[pid]]
         return Citation(
             passage_id=pid, document_id=p.document_id, document_title=self.index.titles.get(p.document_id, ""),
             section=list(p.section_path), page=p.page, text=p.text,
         )
-
-    @staticmethod
-    def _verify(sentences: list[Sentence], citations: dict[str, Citation]) -> Verification:
-        """Every quoted sentence must appear in the passage it cites."""
-        quoted = [s for s in sentences if not s.fixed]
-        ok = sum(1 for s in quoted if s.citations and all(s.text in citations[c].text for c in s.citations))
-        return Verification(sentences=len(quoted), supported=ok, removed=0)
 
     def _sources(self, citations: dict[str, Citation]) -> list[Source]:
         out: dict[str, Source] = {}
@@ -271,6 +302,19 @@ class AnswerEngine:
                         year=r.get("year"), url=r.get("url"),  # type: ignore[arg-type]
                     ))
         return list(out.values())
+
+
+def _subject(entities: list[Entity]) -> str:
+    """What the question is about, for section headings: "ALK-positive lung cancer", "osimertinib"."""
+    vocab = load_vocabulary()
+    cancers = {c.id: c.name for c in vocab.cancers}
+    cancer = next((cancers[e.id] for e in entities if e.kind == "cancer"), "")
+    for kind in ("biomarker", "drug", "stage"):
+        e = next((e for e in entities if e.kind == kind), None)
+        if e is not None:
+            name = e.id if kind == "drug" else e.text
+            return f"{name} {cancer}".strip() if kind != "drug" else name
+    return cancer
 
 
 def _title(question: str) -> str:

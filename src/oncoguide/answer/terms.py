@@ -1,0 +1,97 @@
+"""Terms explained on first use: for the medical words an answer uses, a defining sentence from the guides."""
+
+from __future__ import annotations
+
+import re
+import threading
+
+from oncoguide.answer.model import Sentence
+from oncoguide.corpus.schema import Vocabulary, load_vocabulary
+from oncoguide.ingest.sentences import split_sentences
+from oncoguide.search.index import SearchIndex
+from oncoguide.understand.entities import extract
+
+# Words patients meet in answers that are not in the vocabulary's entity lists.
+GENERAL_TERMS: dict[str, tuple[str, ...]] = {
+    "biomarker": ("biomarker", "biomarkers", "tumor marker"),
+    "targeted therapy": ("targeted therapy", "targeted therapies", "targeted drugs"),
+    "immunotherapy": ("immunotherapy",),
+    "chemotherapy": ("chemotherapy",),
+    "metastatic": ("metastatic cancer", "metastasis", "metastases"),
+    "tki": ("tyrosine kinase inhibitor", "TKI", "TKIs"),
+    "ngs": ("next-generation sequencing", "NGS"),
+    "liquid biopsy": ("liquid biopsy",),
+    "palliative care": ("palliative care",),
+    "clinical trial": ("clinical trial", "clinical trials"),
+}
+_MAX_WORDS = 30
+
+
+class Glossary:
+    """Finds and caches, per term, the first guide sentence that defines it ("X is ...", "X means ...")."""
+
+    def __init__(self, index: SearchIndex, vocab: Vocabulary | None = None) -> None:
+        self.index = index
+        vocab = vocab or load_vocabulary()
+        self.names: dict[str, tuple[str, ...]] = {f"general:{k}": v for k, v in GENERAL_TERMS.items()}
+        for d in vocab.drugs:
+            self.names[f"drug:{d.generic}"] = (d.generic, *d.brands)
+        for b in vocab.biomarkers:
+            self.names[f"biomarker:{b.id}"] = tuple(sorted({b.gene, b.name, *b.aliases}, key=len, reverse=True))
+        for c in vocab.cancers:
+            self.names[f"cancer:{c.id}"] = tuple(sorted({c.name, *c.synonyms, *c.abbreviations}, key=len,
+                                                        reverse=True))
+        self._general = {k: re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, v)) + r")(?![\w-])", re.I)
+                         for k, v in self.names.items() if k.startswith("general:")}
+        self._cache: dict[str, Sentence | None] = {}
+        self._lock = threading.Lock()
+
+    def terms_in(self, text: str) -> list[str]:
+        """Term keys in order of first use."""
+        found = [(e.start, f"{e.kind}:{e.id}") for e in extract(text) if e.kind in ("biomarker", "drug", "cancer")]
+        found += [(m.start(), k) for k, p in self._general.items() if (m := p.search(text))]
+        return list(dict.fromkeys(k for _, k in sorted(found)))
+
+    def defines(self, key: str, text: str) -> bool:
+        return bool(self._pattern(key).search(text))
+
+    def explain(self, body: list[Sentence], limit: int = 2, skip: set[str] | frozenset[str] = frozenset()) -> list[
+        Sentence
+    ]:
+        """Defining sentences for the first ``limit`` terms of ``body`` that the body does not define itself."""
+        text = " ".join(s.text for s in body)
+        out: list[Sentence] = []
+        for key in self.terms_in(text):
+            if key in skip or key not in self.names or self.defines(key, text):
+                continue
+            sentence = self.definition(key)
+            if sentence is not None and all(sentence.text != s.text for s in [*body, *out]):
+                out.append(sentence)
+            if len(out) >= limit:
+                break
+        return out
+
+    def definition(self, key: str) -> Sentence | None:
+        with self._lock:
+            if key in self._cache:
+                return self._cache[key]
+        found = self._find(key)
+        with self._lock:
+            self._cache[key] = found
+        return found
+
+    def _find(self, key: str) -> Sentence | None:
+        pattern = self._pattern(key)
+        hits = self.index.search(f"what is {self.names[key][0]}", k=10, intent="definition", mode="lexical")
+        for hit in hits:
+            for text in split_sentences(hit.passage.text):
+                if len(text.split()) <= _MAX_WORDS and not text.endswith("?") and pattern.match(text):
+                    return Sentence(text=text, citations=[hit.passage.id])
+        return None
+
+    def _pattern(self, key: str) -> re.Pattern[str]:
+        names = "|".join(re.escape(n) for n in self.names[key])
+        return re.compile(
+            rf"(?:^|(?<=[.!?]\s))(?:the |an? )?(?:{names})(?:\s*\([^)]{{1,40}}\))?,?\s+"
+            rf"(?:is|are|means|refers to|stands for)\s+(?:an?|the|when|one|part|how|something|used)\b", re.I
+        )
