@@ -1,16 +1,20 @@
-"""`oncoguide ingest | ask | serve | bench`: a thin command line over the library."""
+"""`oncoguide ingest | ask | profile | serve | bench`: a thin command line over the library."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from oncoguide.config import Settings, get_settings
+
+if TYPE_CHECKING:
+    from oncoguide.records.model import Profile
 
 err = Console(stderr=True)
 CORPUS_DIR = Path(__file__).parent / "corpus" / "guides"
@@ -68,7 +72,9 @@ def ingest_cmd(paths: tuple[Path, ...], shipped: bool | None) -> None:
 @main.command("ask")
 @click.argument("question", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON.")
-def ask_cmd(question: tuple[str, ...], as_json: bool) -> None:
+@click.option("--record", "records", multiple=True, type=click.Path(path_type=Path),
+              help="A record file (repeatable): personalise the answer to the profile read from it.")
+def ask_cmd(question: tuple[str, ...], as_json: bool, records: tuple[Path, ...]) -> None:
     """Answer a question from the ingested guides."""
     from oncoguide.answer.engine import AnswerEngine
     from oncoguide.render import answer_text
@@ -78,10 +84,47 @@ def ask_cmd(question: tuple[str, ...], as_json: bool) -> None:
     if not engine.index.passages:
         raise click.ClickException("no guides ingested yet: run `oncoguide ingest` first")
     try:
-        answer = engine.ask(" ".join(question))
+        profile = read_profile(records)[0] if records else None
+        answer = engine.ask(" ".join(question), profile=profile)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(answer.model_dump_json(indent=2) if as_json else answer_text(answer))
+
+
+def read_profile(files: tuple[Path, ...]) -> tuple[Profile, int]:
+    """Read record files into one profile; bad files are reported one line each and skipped."""
+    from oncoguide.records.model import RecordError
+    from oncoguide.records.profile import build_profile
+    from oncoguide.records.read import read_record
+
+    docs, failed = [], 0
+    for path in files:
+        try:
+            docs.append(read_record(path.name, path.read_bytes(), settings=get_settings()))
+        except (OSError, RecordError) as exc:
+            failed += 1
+            reason = exc.strerror if isinstance(exc, OSError) else str(exc)
+            err.print(f"[red]error[/red] {path}: {reason}", highlight=False, soft_wrap=True)
+    return build_profile(docs), failed
+
+
+@main.command("profile")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the profile as JSON.")
+@click.option("--summary", is_flag=True, help="Also explain the diagnosis from the guides.")
+def profile_cmd(files: tuple[Path, ...], as_json: bool, summary: bool) -> None:
+    """Read records (PDF, text, FHIR JSON, HL7 v2) into a diagnosis profile with evidence for every value."""
+    from oncoguide.render import answer_text, profile_text
+
+    profile, failed = read_profile(files)
+    if failed == len(files):
+        sys.exit(1)
+    click.echo(profile.model_dump_json(indent=2) if as_json else profile_text(profile))
+    if summary:
+        from oncoguide.answer.engine import AnswerEngine
+
+        click.echo("\n" + answer_text(AnswerEngine(get_settings()).diagnosis_summary(profile)))
+    sys.exit(1 if failed else 0)
 
 
 @main.command("serve")

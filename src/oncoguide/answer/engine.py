@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 
-from oncoguide.answer import compose
+from oncoguide.answer import compose, personal
 from oncoguide.answer.model import Answer, AnswerSection, Citation, Reference, Safety, Sentence, Source, Verification
 from oncoguide.answer.related import RelatedQuestions
 from oncoguide.answer.safety import MESSAGES, triage
@@ -17,6 +18,7 @@ from oncoguide.config import Settings
 from oncoguide.corpus.schema import load_catalog, load_vocabulary
 from oncoguide.ingest.sentences import normalize_space
 from oncoguide.readability import fk_grade
+from oncoguide.records.model import Profile
 from oncoguide.search.index import Hit, SearchIndex
 from oncoguide.search.lexical import tokenize
 from oncoguide.store import Store
@@ -51,6 +53,7 @@ _HEALTH = re.compile(
 _LONG_QUESTION = 8  # content words
 MYTHS_GUIDE = "myths"
 _MYTH_SIMILARITY, _MYTH_LEXICAL = 0.87, 3.5
+_FIRST_PERSON = re.compile(r"\b(my|mine|me|i|i'm|i've|we|our)\b", re.I)
 _FOLLOW_UP = re.compile(r"\b(it|its|it's|this|that|these|those|them|they|their)\b|^(and|what about|how about)\b", re.I)
 
 
@@ -102,9 +105,10 @@ class AnswerEngine:
     def corpus_version(self) -> str:
         return self.index.version
 
-    def ask(self, question: str, context: Sequence[str] = ()) -> Answer:
+    def ask(self, question: str, context: Sequence[str] = (), profile: Profile | None = None) -> Answer:
         """Answer ``question``; ``context`` holds the earlier questions of a conversation, oldest first, so a
-        follow-up like "what about its side effects?" keeps the cancer, biomarker or drug asked about before."""
+        follow-up like "what about its side effects?" keeps the cancer, biomarker or drug asked about before.
+        With a ``profile`` the answer is steered to the person's situation and says which facts shaped it."""
         question = normalize_space(question)
         if not question:
             raise ValueError("the question is empty")
@@ -112,12 +116,17 @@ class AnswerEngine:
         if len(question) > limit:
             raise ValueError(f"the question is {len(question)} characters long; the limit is {limit}")
         carried = _carried_entities(question, context)
-        key = f"{question.lower().rstrip('?!. ')}|{carried}"
+        mine = profile is not None and (_FIRST_PERSON.search(question) is not None or not any(
+            e.kind in ("cancer", "biomarker", "drug") for e in extract(f"{question} {carried}")))
+        profile_key = hashlib.sha256(profile.model_dump_json().encode()).hexdigest()[:16] if profile else ""
+        key = f"{question.lower().rstrip('?!. ')}|{carried}|{self.corpus_version}|{profile_key}|{mine}"
         with self._lock:
             if key in self._cache:
                 self._cache.move_to_end(key)
                 return self._cache[key]
-        answer = self._compose(question, carried)
+        answer = self._compose(question, carried, profile if mine else None)
+        if profile is not None:
+            answer = self._personalise(answer, profile)
         with self._lock:
             self._cache[key] = answer
             while len(self._cache) > 2048:
@@ -125,10 +134,13 @@ class AnswerEngine:
         return answer
 
     # ---------------------------------------------------------------------------------------------------
-    def _compose(self, question: str, carried: str = "") -> Answer:
+    def _compose(self, question: str, carried: str = "", profile: Profile | None = None) -> Answer:
         safety = triage(question)
         intent = question_intent(question)
-        query = " ".join(x for x in (search_text(question), carried) if x)
+        if profile and intent in ("treatment", "other") and personal.progressed_on(profile):
+            intent = "resistance"  # "what are my options now?" after a drug stopped working
+        steer = personal.search_terms(profile, intent) if profile else ""
+        query = " ".join(x for x in (search_text(question), carried, steer) if x)
         query += _SAFETY_HINTS.get(safety.kind if safety else "", "")
         entities = extract(query)
         family = self._cancer_family(entities)
@@ -150,6 +162,8 @@ class AnswerEngine:
                 safety = Safety(kind="out_of_scope", message=MESSAGES["out_of_scope"])
             return self._insufficient(question, intent, safety, hits)
         strong = [h for h in hits if h.score >= 0.6 * top and not self._off_topic(h.passage.document_id, family)]
+        if profile is not None and profile.stage.group:
+            strong = [h for h in strong if not self._other_stage(h.passage.text, profile.stage.group.value)]
         strong = strong[:8] or hits[:1]
         cands = compose.candidates(strong, q_tokens, idf)
         chosen = compose.select(cands, self.settings.answer.max_sentences)
@@ -169,6 +183,40 @@ class AnswerEngine:
         answer.related = self.related.find(question, intent, guides)
         return answer
 
+    def _personalise(self, answer: Answer, profile: Profile) -> Answer:
+        """State the profile facts used and add the questions the records raise (pending tests, conflicts)."""
+        own = [Sentence(text=q, fixed=True) for q in personal.questions(profile)]
+        asked = (own + [q for q in answer.questions_to_ask if q.text not in {o.text for o in own}])[:6]
+        return answer.model_copy(update={"profile_used": personal.facts(profile), "questions_to_ask": asked})
+
+    def diagnosis_summary(self, profile: Profile) -> Answer:
+        """What each key biomarker and the stage mean for this cancer, the treatment timeline, and the guide
+        sections that apply: one answer assembled from cited guide sentences plus the person's own records."""
+        cancer = personal.cancer_name(profile)
+        topics = [(f"What your {b.name} result means", f"What does {personal.marker_phrase(b)} mean in {cancer}?")
+                  for b in personal.key_markers(profile)][:4]
+        if personal.stage_name(profile):
+            stage = personal.stage_name(profile)
+            topics.append((f"What {stage} means", f"What does {stage} {cancer} mean?"))
+        sections: list[AnswerSection] = []
+        asked: list[Sentence] = [Sentence(text=q, fixed=True) for q in personal.questions(profile)]
+        for heading, question in topics:
+            sub = self.ask(question)
+            if sub.evidence_status == "insufficient":
+                continue
+            first = sub.sections[0].sentences[:2] if sub.sections else []
+            sections.append(AnswerSection(heading=heading, sentences=[*sub.summary, *first]))
+            asked += [q for q in sub.questions_to_ask if all(q.text != a.text for a in asked)]
+        timeline = [Sentence(text=line, fixed=True) for line in personal.timeline(profile)]
+        if timeline:
+            sections.append(AnswerSection(heading="Your treatment history (from your records)", sentences=timeline))
+        statement = personal.statement(profile) or "Your records do not yet show a cancer type or stage."
+        summary = [Sentence(text=statement, fixed=True)]
+        status = "supported" if any(not s.fixed for sec in sections for s in sec.sentences) else "insufficient"
+        answer = self._finish("Summary of my diagnosis", "definition", None, summary, sections, asked[:6], [],
+                              status)
+        return answer.model_copy(update={"profile_used": personal.facts(profile), "title": "Your diagnosis"})
+
     def _cancer_family(self, entities: list[Entity]) -> set[str]:
         """The cancers a question is about: those it names (with their broader and narrower types), or else
         the cancers of the biomarkers and drugs it names."""
@@ -184,6 +232,14 @@ class AnswerEngine:
             if c.parent in named:
                 family.add(c.id)
         return family
+
+    @staticmethod
+    def _other_stage(text: str, group: str) -> bool:
+        """The passage is about other stages only (e.g. "stage IB to IIIA" for someone with stage IV)."""
+        groups = {s.id: s.group for s in load_vocabulary().stages}
+        named = {groups[e.id] for e in extract(text) if e.kind == "stage" and e.id in groups}
+        main = re.sub(r"[ABC]\d?$", "", group.upper()) if group[:1] in "0IV" else group.lower()
+        return bool(named) and main not in named
 
     def _off_topic(self, document_id: str, family: set[str]) -> bool:
         """A guide about other cancers than the ones asked about (general guides are never off topic)."""

@@ -57,3 +57,27 @@ class EmbeddingRow(Base):
     model: Mapped[str] = mapped_column(String(64), primary_key=True)
     text_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     vector: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class RecordRow(Base):
+    """An uploaded record of one owner. Name and content are encrypted (``blob``: the read RecordDocument)."""
+
+    __tablename__ = "records"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    owner_id: Mapped[str] = mapped_column(String(128), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    digest: Mapped[str] = mapped_column(String(64), doc="Keyed hash of the content (finds re-uploads).")
+    size: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    blob: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class ProfileRow(Base):
+    """The diagnosis profile of one owner (encrypted), with the user's corrections folded in."""
+
+    __tablename__ = "profiles"
+
+    owner_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+    blob: Mapped[bytes] = mapped_column(LargeBinary)

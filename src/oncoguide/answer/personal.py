@@ -1,0 +1,128 @@
+"""What a diagnosis profile changes in an answer: the facts stated back, the search steered, questions tailored.
+
+The profile never makes OncoGuide recommend anything: it picks which guide sections are quoted (for example what
+the guides list after a drug stopped working) and says which of the person's facts shaped the answer.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from oncoguide.corpus.schema import load_vocabulary
+from oncoguide.records.model import Biomarker, Profile, Treatment
+
+# Markers whose negative result is part of how the cancer is named (hormone receptor and HER2 status).
+_NAMED_WHEN_NEGATIVE = {"ER", "PR", "HER2"}
+
+
+def cancer_name(profile: Profile) -> str:
+    c = profile.cancer
+    if c.cancer_id:
+        return next((x.name for x in load_vocabulary().cancers if x.id == c.cancer_id), c.cancer_id)
+    if c.histology:
+        return c.histology.value.lower()
+    return c.primary_site.value.lower() + " cancer" if c.primary_site else ""
+
+
+def stage_name(profile: Profile) -> str:
+    s = profile.stage
+    if s.group:
+        return f"stage {s.group.value}"
+    tnm = " ".join(f"{s.prefix or ''}{v.value}" for v in (s.t, s.n, s.m) if v)
+    return tnm
+
+
+def marker_phrase(b: Biomarker) -> str:
+    detail = f" ({b.detail})" if b.detail else ""
+    word = {"positive": "positive", "negative": "negative", "equivocal": "equivocal", "pending": "pending",
+            "not_tested": "not tested"}.get(b.result, b.result)
+    return f"{b.name}-{word}{detail}" if b.result in ("positive", "negative") else f"{b.name} {word}{detail}"
+
+
+def key_markers(profile: Profile) -> list[Biomarker]:
+    return [b for b in profile.biomarkers
+            if b.result == "positive" or (b.result == "negative" and b.name in _NAMED_WHEN_NEGATIVE)]
+
+
+def _when(d: date | None) -> str:
+    return d.strftime("%B %Y") if d else ""
+
+
+def treatment_phrase(t: Treatment) -> str:
+    if t.status == "ongoing":
+        return f"{t.name} since {_when(t.start)}" if t.start else f"{t.name} (ongoing)"
+    reason = {"progression": "the cancer grew", "toxicity": "side effects"}.get(t.reason_stopped or "", "")
+    span = f" ({_when(t.start)} to {_when(t.end)})" if t.start and t.end else ""
+    return f"{t.name}{span}" + (f", stopped because {reason}" if reason else "")
+
+
+def statement(profile: Profile) -> str:
+    """One sentence of the facts that shaped the answer: "Your records show ALK-positive stage IV ..."."""
+    what = " ".join(x for x in (", ".join(marker_phrase(b) for b in key_markers(profile)), stage_name(profile),
+                                cancer_name(profile)) if x)
+    if not what:
+        return ""
+    current = [t for t in profile.treatments if t.status == "ongoing" and t.drug_class not in ("surgery",)]
+    past = [t for t in profile.treatments if t.reason_stopped == "progression"]
+    out = f"Your records show {what}"
+    if current:
+        out += ", treated with " + " and ".join(treatment_phrase(t) for t in current)
+    if past:
+        out += "; earlier treatment: " + "; ".join(treatment_phrase(t) for t in past)
+    return out + "."
+
+
+def facts(profile: Profile) -> dict[str, object]:
+    """The profile fields an answer used, for ``Answer.profile_used``."""
+    return {
+        "statement": statement(profile),
+        "cancer": cancer_name(profile) or None,
+        "stage": stage_name(profile) or None,
+        "biomarkers": [marker_phrase(b) for b in profile.biomarkers],
+        "treatments": [treatment_phrase(t) for t in profile.treatments],
+        "conflicts": [c.field for c in profile.conflicts],
+    }
+
+
+def progressed_on(profile: Profile) -> list[str]:
+    """Treatments stopped because the cancer grew, oldest first."""
+    rows = sorted((t for t in profile.treatments if t.reason_stopped == "progression"),
+                  key=lambda t: t.end or t.start or date.min)
+    return [t.name for t in rows]
+
+
+def search_terms(profile: Profile, intent: str) -> str:
+    """Words that steer retrieval to the guide sections for this person's situation."""
+    terms = [marker_phrase(b).split(" (")[0] for b in key_markers(profile)]
+    terms += [stage_name(profile), cancer_name(profile)]
+    progressed = progressed_on(profile)
+    if progressed and intent == "resistance":
+        terms.append(f"when {progressed[-1]} stops working")
+    return " ".join(t for t in terms if t)
+
+
+def questions(profile: Profile) -> list[str]:
+    """Questions that follow from the records themselves: pending tests, conflicts, missing stage."""
+    out = [f"My records show {b.name} as {'pending' if b.result == 'pending' else 'not tested'}. When will the "
+           f"result be ready, and could it change the plan?" for b in profile.biomarkers
+           if b.result in ("pending", "not_tested")]
+    out += [f"My records disagree about {c.field.replace('biomarker:', '').replace('.', ' ')}. Which result is "
+            f"right, and does it matter for my treatment?" for c in profile.conflicts]
+    if not profile.stage.group and not profile.stage.t and profile.cancer.cancer_id:
+        out.append("What is the stage of my cancer?")
+    return out[:3]
+
+
+def timeline(profile: Profile) -> list[str]:
+    """The treatment history, oldest first, one line per treatment: "March 2024 to now: alectinib (targeted)"."""
+    rows = sorted(profile.treatments, key=lambda t: (t.start or date.max, t.name))
+    out = []
+    for t in rows:
+        start = _when(t.start) or "Date not stated"
+        end = "now" if t.status == "ongoing" else _when(t.end)
+        when = f"{start} to {end}" if end else start
+        why = {"progression": "stopped because the cancer grew", "toxicity": "stopped because of side effects",
+               "completed": "completed"}.get(t.reason_stopped or "", t.status if t.status != "unknown" else "")
+        kind = t.drug_class.replace("-", " ")
+        out.append(f"{when}: {t.name} ({kind})" + (f", {why}" if why else "") + ".")
+    return out

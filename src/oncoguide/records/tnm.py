@@ -1,0 +1,54 @@
+"""TNM categories and stage groups as reports write them: ``pT2a``, ``ypN1mi``, ``cM1c``, ``Stage IIIA``, ``stage 3a``."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_ROMAN = {"0": "0", "1": "I", "2": "II", "3": "III", "4": "IV"}
+
+# One TNM category; the prefix may be attached (pT2a) or absent (T2a). Suffixes: a-d, mi, is, (sn), (f), X, 0.
+TNM_RE = re.compile(
+    r"(?:(?<![A-Za-z0-9])(?P<prefix>yp|yc|rp|r|p|c|a)?(?P<axis>[TNM])|(?:(?<=[0-9X)])|(?<=[0-4][abcd])|(?<=mi))"
+    r"(?P<glued>[NM]))"
+    r"(?P<value>is|X|x|[0-4](?:mi|a[12]?|b|c|d)?(?:\((?:sn|f|i[+-]|m|mol[+-])\))?)(?![a-z0-9]|[A-Z](?<![NM]))"
+)
+STAGE_RE = re.compile(
+    r"\b(?:stage|Stage|STAGE)(?:\s+group)?\s*[:\-]?\s*"
+    r"(?P<group>0|IV|I{1,3}|[1-4])(?P<sub>[ABCabc][12]?)?(?![A-Za-z0-9])"
+)
+
+
+@dataclass(frozen=True)
+class Category:
+    """One TNM category read from text: ``axis`` T/N/M, ``value`` like ``T2a``; ``prefix`` c/p/yp/r or None."""
+
+    prefix: str | None
+    axis: str
+    value: str
+    start: int
+    end: int
+
+
+def categories(text: str) -> list[Category]:
+    """All TNM categories in ``text`` in reading order (``pT2a N1 M0`` gives three)."""
+    found = []
+    for m in TNM_RE.finditer(text):
+        prefix = (m.group("prefix") or "").lower() or None
+        prefix = {"yc": "yp", "rp": "r", "a": None}.get(prefix or "", prefix)
+        value = m.group("value")
+        value = value.upper() if value in ("x", "X") else value
+        axis = m.group("axis") or m.group("glued")
+        if m.group("glued") and found:
+            prefix = found[-1].prefix
+        found.append(Category(prefix, axis, axis + value, m.start(), m.end()))
+    return found
+
+
+def stage_group(text: str) -> tuple[str, int, int] | None:
+    """The first stage group in ``text`` as Roman numerals plus letters (``stage 3a`` -> ``IIIA``), with its span."""
+    m = STAGE_RE.search(text)
+    if not m:
+        return None
+    group = _ROMAN.get(m.group("group"), m.group("group"))
+    return group + (m.group("sub") or "").upper(), m.start(), m.end()

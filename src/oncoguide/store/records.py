@@ -1,0 +1,132 @@
+"""Per-owner storage of uploaded records and diagnosis profiles, encrypted at rest.
+
+Every method takes the owner id and every query filters on it: there is no way to read another owner's rows
+through this interface. Names, text and profiles are only ever stored encrypted (``store.crypto``).
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import delete, select
+
+from oncoguide.records.model import Profile, RecordDocument
+from oncoguide.store.crypto import Cipher
+from oncoguide.store.db import Store
+from oncoguide.store.schema import ProfileRow, RecordRow
+
+
+@dataclass(frozen=True)
+class StoredRecord:
+    id: str
+    name: str
+    kind: str
+    size: int
+    created_at: datetime
+
+
+@dataclass
+class SavedProfile:
+    profile: Profile
+    corrections: dict[str, str]
+    updated_at: datetime
+
+
+class RecordStore:
+    def __init__(self, store: Store, cipher: Cipher) -> None:
+        self.store = store
+        self.cipher = cipher
+
+    def _digest(self, owner: str, data: bytes) -> str:
+        return hmac.new(self.cipher.current_id + owner.encode(), data, "sha256").hexdigest()
+
+    # records ----------------------------------------------------------------------------------------------
+    def add(self, owner: str, doc: RecordDocument, data: bytes) -> tuple[RecordDocument, bool]:
+        """Store ``doc`` (read from ``data``) for ``owner``; returns it with its record id, and False when the
+        owner had already uploaded the same bytes (the existing record is returned, nothing is added)."""
+        digest = self._digest(owner, data)
+        with self.store.session() as s, s.begin():
+            known = s.scalar(select(RecordRow).where(RecordRow.owner_id == owner, RecordRow.digest == digest))
+            if known is not None:
+                return self._open(known), False
+            rid = uuid.uuid4().hex
+            doc = doc.model_copy(update={"id": rid})
+            blob = self.cipher.encrypt(doc.model_dump_json().encode(), f"record:{owner}:{rid}")
+            s.add(RecordRow(id=rid, owner_id=owner, kind=doc.kind, digest=digest, size=len(data),
+                            created_at=datetime.now(UTC).replace(tzinfo=None), blob=blob))
+        return doc, True
+
+    def records(self, owner: str) -> list[StoredRecord]:
+        """The owner's records, oldest first."""
+        return [StoredRecord(r.id, doc.name, r.kind, r.size, r.created_at)
+                for r, doc in ((r, self._open(r)) for r in self._rows(owner))]
+
+    def documents(self, owner: str) -> list[RecordDocument]:
+        return [self._open(r) for r in self._rows(owner)]
+
+    def document(self, owner: str, record_id: str) -> RecordDocument | None:
+        with self.store.session() as s:
+            row = s.scalar(select(RecordRow).where(RecordRow.owner_id == owner, RecordRow.id == record_id))
+        return self._open(row) if row is not None else None
+
+    def delete(self, owner: str, record_id: str) -> bool:
+        with self.store.session() as s, s.begin():
+            result = s.execute(delete(RecordRow).where(RecordRow.owner_id == owner, RecordRow.id == record_id))
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    def _rows(self, owner: str) -> list[RecordRow]:
+        with self.store.session() as s:
+            return list(s.scalars(select(RecordRow).where(RecordRow.owner_id == owner)
+                                  .order_by(RecordRow.created_at, RecordRow.id)))
+
+    def _open(self, row: RecordRow) -> RecordDocument:
+        plain = self.cipher.decrypt(row.blob, f"record:{row.owner_id}:{row.id}")
+        return RecordDocument.model_validate_json(plain)
+
+    # profiles ---------------------------------------------------------------------------------------------
+    def save_profile(self, owner: str, profile: Profile, corrections: dict[str, str]) -> None:
+        payload = json.dumps({"profile": profile.model_dump(mode="json"), "corrections": corrections})
+        blob = self.cipher.encrypt(payload.encode(), f"profile:{owner}")
+        now = datetime.now(UTC).replace(tzinfo=None)
+        with self.store.session() as s, s.begin():
+            row = s.get(ProfileRow, owner)
+            if row is None:
+                s.add(ProfileRow(owner_id=owner, updated_at=now, blob=blob))
+            else:
+                row.blob, row.updated_at = blob, now
+
+    def profile(self, owner: str) -> SavedProfile | None:
+        with self.store.session() as s:
+            row = s.get(ProfileRow, owner)
+        if row is None:
+            return None
+        data = json.loads(self.cipher.decrypt(row.blob, f"profile:{owner}"))
+        return SavedProfile(Profile.model_validate(data["profile"]), dict(data["corrections"]), row.updated_at)
+
+    # whole owner -------------------------------------------------------------------------------------------
+    def delete_owner(self, owner: str) -> int:
+        """Delete every record and the profile of ``owner``; returns the number of rows removed."""
+        with self.store.session() as s, s.begin():
+            n = s.execute(delete(RecordRow).where(RecordRow.owner_id == owner)).rowcount  # type: ignore[attr-defined]
+            n += s.execute(delete(ProfileRow).where(ProfileRow.owner_id == owner)).rowcount  # type: ignore[attr-defined]
+        return int(n)
+
+    def rekey(self) -> int:
+        """Re-encrypt every blob not under the current key (after a key rotation); returns how many."""
+        done = 0
+        with self.store.session() as s, s.begin():
+            for rec in s.scalars(select(RecordRow)):
+                if not self.cipher.is_current(rec.blob):
+                    ctx = f"record:{rec.owner_id}:{rec.id}"
+                    rec.blob = self.cipher.encrypt(self.cipher.decrypt(rec.blob, ctx), ctx)
+                    done += 1
+            for prof in s.scalars(select(ProfileRow)):
+                if not self.cipher.is_current(prof.blob):
+                    ctx = f"profile:{prof.owner_id}"
+                    prof.blob = self.cipher.encrypt(self.cipher.decrypt(prof.blob, ctx), ctx)
+                    done += 1
+        return done

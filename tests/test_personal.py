@@ -1,0 +1,62 @@
+"""Answers with a diagnosis profile: steered to the person's situation, saying which facts shaped them."""
+
+from __future__ import annotations
+
+from oncoguide.answer.engine import AnswerEngine
+from profiles import alk_progressed
+
+
+def test_profile_facts_are_stated_and_the_answer_is_marked(engine: AnswerEngine) -> None:
+    answer = engine.ask("What are my treatment options now?", profile=alk_progressed())
+    assert answer.profile_used is not None
+    statement = str(answer.profile_used["statement"])
+    assert statement.startswith("Your records show ALK-positive (EML4) stage IV adenocarcinoma of the lung")
+    assert "lorlatinib since September 2025" in statement and "alectinib" in statement
+
+
+def test_progression_steers_to_what_guides_list_next(engine: AnswerEngine) -> None:
+    plain = engine.ask("What are my treatment options now?")
+    mine = engine.ask("What are my treatment options now?", profile=alk_progressed())
+    assert mine.intent == "resistance" and plain.intent == "treatment"
+    sections = [" > ".join(c.section) for c in mine.citations.values()]
+    assert any("stop working" in s for s in sections), sections
+    body = " ".join(s.text for s in mine.body_sentences())
+    assert "lorlatinib" in body
+    # someone with stage IV is not quoted the after-surgery approval for stages IB to IIIA
+    assert "IB to IIIA" not in body
+    assert mine.verification.removed == 0 and mine.verification.sentences == mine.verification.supported
+
+
+def test_records_raise_their_own_questions(engine: AnswerEngine) -> None:
+    answer = engine.ask("What are my treatment options now?", profile=alk_progressed())
+    first = answer.questions_to_ask[0]
+    assert first.fixed and "PD-L1 as pending" in first.text
+    assert len(answer.questions_to_ask) <= 6
+
+
+def test_a_question_naming_its_own_subject_is_not_rewritten(engine: AnswerEngine) -> None:
+    plain = engine.ask("What are the side effects of osimertinib?")
+    mine = engine.ask("What are the side effects of osimertinib?", profile=alk_progressed())
+    assert [s.text for s in mine.body_sentences()] == [s.text for s in plain.body_sentences()]
+    assert mine.profile_used is not None  # still says a profile was loaded
+
+
+def test_cache_keeps_profiles_apart(engine: AnswerEngine) -> None:
+    a = engine.ask("What are my treatment options now?", profile=alk_progressed())
+    b = engine.ask("What are my treatment options now?")
+    assert a.profile_used is not None and b.profile_used is None
+
+
+def test_diagnosis_summary(engine: AnswerEngine) -> None:
+    answer = engine.diagnosis_summary(alk_progressed())
+    headings = [s.heading for s in answer.sections]
+    assert headings[:2] == ["What your ALK result means", "What stage IV means"], headings
+    assert headings[-1] == "Your treatment history (from your records)"
+    timeline = [s.text for s in answer.sections[-1].sentences]
+    assert timeline == [
+        "March 2024 to September 2025: alectinib (targeted), stopped because the cancer grew.",
+        "September 2025 to now: lorlatinib (targeted), ongoing.",
+    ]
+    alk = " ".join(s.text for s in answer.sections[0].sentences)
+    assert "ALK" in alk and all(s.citations for s in answer.sections[0].sentences)
+    assert answer.sources and answer.verification.removed == 0
