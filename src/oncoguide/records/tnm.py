@@ -32,7 +32,7 @@ class Category:
 
 def categories(text: str) -> list[Category]:
     """All TNM categories in ``text`` in reading order (``pT2a N1 M0`` gives three)."""
-    found = []
+    found: list[Category] = []
     for m in TNM_RE.finditer(text):
         prefix = (m.group("prefix") or "").lower() or None
         prefix = {"yc": "yp", "rp": "r", "a": None}.get(prefix or "", prefix)
