@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from oncoguide.answer.model import AnswerSection, Sentence
 from oncoguide.ingest.sentences import split_sentences
+from oncoguide.readability import fk_grade
 from oncoguide.search.index import Hit
 from oncoguide.search.lexical import tokenize
 
@@ -174,3 +175,27 @@ def important_context(cands: list[Candidate], used: set[str], limit: int = 3) ->
 
 def _sentence(c: Candidate) -> Sentence:
     return Sentence(text=c.text, citations=[c.passage_id])
+
+
+TARGET_GRADE = 8.0  # Flesch-Kincaid grade an answer body should not exceed
+_MAX_EASED = 4
+_MIN_KEPT = 6
+
+
+def ease(summary: list[Sentence], sections: list[AnswerSection], target: float = TARGET_GRADE) -> list[
+    AnswerSection
+]:
+    """Drop the hardest section sentences (never the summary) while the body reads above ``target``; at most a
+    few, and never below a handful of sentences, so an answer stays whole. Emptied sections go."""
+    sections = [AnswerSection(heading=s.heading, sentences=list(s.sentences)) for s in sections]
+    for _ in range(_MAX_EASED):
+        body = [*summary, *(x for s in sections for x in s.sentences)]
+        if fk_grade(" ".join(x.text for x in body)) <= target:
+            break
+        removable = [(fk_grade(x.text), len(x.text), i, j) for i, s in enumerate(sections)
+                     for j, x in enumerate(s.sentences)]
+        if len(body) <= _MIN_KEPT or not removable:
+            break
+        _, _, i, j = max(removable)
+        del sections[i].sentences[j]
+    return [s for s in sections if s.sentences]

@@ -171,6 +171,7 @@ class AnswerEngine:
         terms = self.glossary.explain([*summary, *(x for sec in sections for x in sec.sentences)])
         if terms:
             sections.append(AnswerSection(heading=TERMS_HEADING, sentences=terms))
+        sections = compose.ease(summary, sections)
         docs = {h.passage.document_id for h in strong}
         asked = compose.questions_to_ask(
             self.index.search(query + " questions to ask", k=20, intent=intent, mode="lexical", doc_filter=docs),
