@@ -30,8 +30,9 @@ run: install
 ingest: install
 	$(BIN)/oncoguide ingest
 
-## test: install test extras and run the test suite
+## test: install test extras (and Chromium + axe-core for the browser tests, when possible), run the tests
 test: install-test
+	./scripts/install_browser.sh
 	$(BIN)/python -m pytest
 
 ## lint: ruff and mypy

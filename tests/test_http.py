@@ -2,50 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
-from pathlib import Path
-
 import httpx
-import pytest
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture(scope="module")
-def server(corpus_dir: Path) -> Iterator[str]:
-    port = free_port()
-    env = {**os.environ, "ONCOGUIDE_DATA_DIR": str(corpus_dir)}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "oncoguide.web.app:create_app", "--factory",
-         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            out = proc.stdout.read().decode() if proc.stdout else ""
-            pytest.fail(f"server exited: {out}")
-        try:
-            if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        pytest.fail("server did not start")
-    yield base
-    proc.terminate()
-    proc.wait(timeout=20)
 
 
 def test_healthz(server: str) -> None:
@@ -74,14 +31,31 @@ def test_api_errors_are_json_with_a_code(server: str) -> None:
     assert r.status_code == 404 and r.json()["code"] == "not_found"
 
 
-def test_home_page_shows_an_answer(server: str) -> None:
+def test_asking_from_the_home_page_leads_to_a_shareable_answer_page(server: str) -> None:
     page = httpx.get(f"{server}/").text
-    assert "<form" in page and 'name="q"' in page
-    r = httpx.get(f"{server}/", params={"q": "What does ALK positive mean in lung cancer?"})
-    assert r.status_code == 200
-    assert "Sources" in r.text and "not medical advice" in r.text and "What ALK-positive means" in r.text
-    hostile = httpx.get(f"{server}/", params={"q": "What is ALK? <script>alert(1)</script>"})
-    assert "<script>alert(1)</script>" not in hostile.text and "&lt;script&gt;" in hostile.text
+    assert "<form" in page and 'name="q"' in page and "not medical advice" in page
+    r = httpx.get(f"{server}/ask", params={"q": "What does ALK positive mean in lung cancer?"})
+    assert r.status_code == 303
+    slug_url = r.headers["location"]
+    assert slug_url == "/questions/what-does-alk-positive-mean-in-lung-cancer"
+    page = httpx.get(f"{server}{slug_url}")
+    assert page.status_code == 200
+    assert "Sources" in page.text and "Not medical advice" in page.text and "ALK-positive lung cancer" in page.text
+    assert httpx.get(f"{server}/api/v1/questions/what-does-alk-positive-mean-in-lung-cancer").json()["answer"]["title"]
+
+
+def test_hostile_questions_are_escaped(server: str) -> None:
+    r = httpx.get(f"{server}/ask", params={"q": "What is ALK? <script>alert(1)</script>"}, follow_redirects=True)
+    assert "<script>alert(1)</script>" not in r.text and "&lt;script&gt;" in r.text
+    assert r.headers["content-security-policy"].startswith("default-src 'self'")
+    assert r.headers["x-content-type-options"] == "nosniff"
+
+
+def test_unknown_pages_are_clear(server: str) -> None:
+    r = httpx.get(f"{server}/questions/never-asked-before")
+    assert r.status_code == 404 and "Ask it again" in r.text
+    r = httpx.get(f"{server}/api/v1/guidelines/nope")
+    assert r.status_code == 404 and r.json()["code"] == "unknown_guideline"
 
 
 def test_openapi_documents_the_api(server: str) -> None:

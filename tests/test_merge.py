@@ -4,21 +4,20 @@ from __future__ import annotations
 
 from datetime import date
 
-from profiles import ev, val
-
 from oncoguide.records.merge import merge
 from oncoguide.records.model import Biomarker, Cancer, Profile, Stage, Treatment
+from profiles import ev, val
 
 
 def marker(name: str, result: str, doc: str, detail: str | None = None, conf: float = 0.9) -> Biomarker:
-    return Biomarker(name=name, result=result, detail=detail, evidence=ev(f"{name} {result}", doc),  # type: ignore[arg-type]
-                     confidence=conf)
+    return Biomarker(name=name, result=result, detail=detail,  # type: ignore[arg-type]
+                     evidence=ev(f"{name} {result}", doc), confidence=conf)
 
 
 def test_most_specific_cancer_and_conflicting_histology() -> None:
     a = Profile(cancer=Cancer(cancer_id="lung", histology=val("adenocarcinoma", "a")), documents=["a"])
-    b = Profile(cancer=Cancer(cancer_id="lung-adenocarcinoma", histology=val("squamous cell carcinoma", "b", confidence=0.7)),
-                documents=["b"])
+    b = Profile(cancer=Cancer(cancer_id="lung-adenocarcinoma",
+                              histology=val("squamous cell carcinoma", "b", confidence=0.7)), documents=["b"])
     out = merge([a, b])
     assert out.cancer.cancer_id == "lung-adenocarcinoma"
     assert out.cancer.histology is not None and out.cancer.histology.value == "adenocarcinoma"  # more confident

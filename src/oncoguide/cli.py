@@ -135,12 +135,16 @@ def serve_cmd(host: str | None, port: int | None, reindex: bool) -> None:
     """Serve the web app and the JSON API."""
     import uvicorn
 
+    from oncoguide.logs import configure
+
     settings = get_settings()
     if reindex:
         build_index(settings, [CORPUS_DIR])
+    configure()
+    # uvicorn's access log prints full URLs (questions are in them): OncoGuide logs route templates instead.
     uvicorn.run(
         "oncoguide.web.app:create_app", factory=True, host=host or settings.server.host,
-        port=port or settings.server.port, log_level="info",
+        port=port or settings.server.port, log_level="info", access_log=False,
     )
 
 

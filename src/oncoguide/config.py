@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -46,10 +46,47 @@ class AnswerSettings(_Group):
     )
 
 
+class RecordsSettings(_Group):
+    max_upload_mb: int = Field(default=20, ge=1, le=500, description="Largest record file accepted, in MiB.")
+    max_pages: int = Field(default=200, ge=1, description="Most pages read from one PDF record.")
+    max_json_depth: int = Field(default=64, ge=4, le=1000, description="Deepest nesting accepted in a JSON record.")
+
+
 class ServerSettings(_Group):
     host: str = Field(default="127.0.0.1", description="Address `serve` binds to.")
     port: int = Field(default=8000, ge=1, le=65535, description="Port `serve` listens on.")
     max_question_chars: int = Field(default=500, ge=10, description="Longest question accepted.")
+    secure_cookies: bool = Field(
+        default=False, description="Mark session cookies Secure (set true when served over HTTPS)."
+    )
+    ask_per_minute: int = Field(default=120, ge=1, description="Questions one client may ask per minute.")
+    upload_per_minute: int = Field(default=20, ge=1, description="Record uploads one client may make per minute.")
+    max_request_mb: int = Field(default=25, ge=1, description="Largest request body accepted, in MiB.")
+
+
+class LLMSettings(BaseSettings):
+    """The optional LLM writer (off unless ``url`` is set). Read as ``ONCOGUIDE_LLM__URL`` like every group, and
+    also as ``ONCOGUIDE_LLM_URL`` (single underscore, the names issue 9 uses); the ``__`` form wins when both are
+    set. Its sentences are verified against the passages they cite, as extractive ones are."""
+
+    model_config = SettingsConfigDict(env_prefix="ONCOGUIDE_LLM_", extra="forbid", frozen=True)
+
+    url: str | None = Field(
+        default=None, description="Base URL of an OpenAI-compatible server (vLLM, llama.cpp, Ollama, a hosted API), "
+        "e.g. `http://127.0.0.1:8080`; requests go to `<url>/v1/chat/completions`. Unset: extractive answers only.",
+    )
+    model: str = Field(default="local", description="Model name sent with each request.")
+    api_key: SecretStr | None = Field(default=None, description="Bearer token for the server, if it needs one.")
+    timeout_s: float = Field(
+        default=30.0, gt=0, le=600, description="Seconds to wait for the reply before the extractive answer is used."
+    )
+    max_tokens: int = Field(default=600, ge=50, le=8192, description="Most tokens the model may write per answer.")
+    temperature: float = Field(default=0.0, ge=0, le=2, description="Sampling temperature (0: deterministic).")
+    min_kept_share: float = Field(
+        default=0.5, ge=0, le=1, description="Share of the written sentences that must pass verification; below "
+        "it the extractive answer is used instead.",
+    )
+    max_passages: int = Field(default=8, ge=1, le=20, description="Most evidence passages given to the model.")
 
 
 class Settings(BaseSettings):
@@ -61,10 +98,20 @@ class Settings(BaseSettings):
     database_url: str | None = Field(
         default=None, description="SQLAlchemy URL; default is SQLite at `<data_dir>/oncoguide.db`."
     )
+    secret_key: SecretStr | None = Field(
+        default=None, description="Key for records encryption and session signing (base64 32-byte key or a "
+        "passphrase of 16+ characters); default: a generated `<data_dir>/secret.key` (0600).",
+    )
+    old_secret_keys: list[SecretStr] = Field(
+        default_factory=list, description="Earlier keys still accepted for decryption during a key rotation "
+        "(JSON list); `oncoguide records rekey` re-encrypts with the current key.",
+    )
     ingest: IngestSettings = IngestSettings()
     search: SearchSettings = SearchSettings()
     answer: AnswerSettings = AnswerSettings()
     server: ServerSettings = ServerSettings()
+    records: RecordsSettings = RecordsSettings()
+    llm: LLMSettings = Field(default_factory=LLMSettings, description="The optional LLM writer.")
 
     @property
     def db_url(self) -> str:

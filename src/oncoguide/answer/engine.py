@@ -17,6 +17,7 @@ from oncoguide.answer.verify import check
 from oncoguide.config import Settings
 from oncoguide.corpus.schema import load_catalog, load_vocabulary
 from oncoguide.ingest.sentences import normalize_space
+from oncoguide.llm.writer import Writer
 from oncoguide.readability import fk_grade
 from oncoguide.records.model import Profile
 from oncoguide.search.index import Hit, SearchIndex
@@ -98,6 +99,7 @@ class AnswerEngine:
         covered |= {e.id for doc in self.documents.values() for e in extract(doc.title)}
         parents = {c.id: c.parent for c in load_vocabulary().cancers if c.parent}
         self._covered_entities: set[str] = covered | {parents[c] for c in covered if c in parents}
+        self.writer = Writer(settings)  # the optional LLM writer (off unless ONCOGUIDE_LLM__URL is set)
         self._cache: OrderedDict[str, Answer] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -119,7 +121,8 @@ class AnswerEngine:
         mine = profile is not None and (_FIRST_PERSON.search(question) is not None or not any(
             e.kind in ("cancer", "biomarker", "drug") for e in extract(f"{question} {carried}")))
         profile_key = hashlib.sha256(profile.model_dump_json().encode()).hexdigest()[:16] if profile else ""
-        key = f"{question.lower().rstrip('?!. ')}|{carried}|{self.corpus_version}|{profile_key}|{mine}"
+        key = (f"{question.lower().rstrip('?!. ')}|{carried}|{self.corpus_version}|{profile_key}|{mine}"
+               f"|{self.writer.key}")
         with self._lock:
             if key in self._cache:
                 self._cache.move_to_end(key)
@@ -168,6 +171,9 @@ class AnswerEngine:
         cands = compose.candidates(strong, q_tokens, idf)
         chosen = compose.select(cands, self.settings.answer.max_sentences)
         summary, sections = compose.arrange(chosen, intent, _subject(entities))
+        written = self.writer.rewrite(question, strong, personal.statement(profile) if profile else "", summary,
+                                      sections)
+        summary, sections = written.summary, written.sections
         terms = self.glossary.explain([*summary, *(x for sec in sections for x in sec.sentences)])
         if terms:
             sections.append(AnswerSection(heading=TERMS_HEADING, sentences=terms))
@@ -180,6 +186,7 @@ class AnswerEngine:
         context = compose.important_context(cands, {c.text for c in chosen})
         status = "supported" if coverage >= 0.8 and top >= 0.7 else "partial"  # top: fused score, 0..~1.3
         answer = self._finish(question, intent, safety, summary, sections, asked, context, status)
+        written.annotate(answer)
         guides = [c.document_id for c in answer.citations.values()]
         answer.related = self.related.find(question, intent, guides)
         return answer

@@ -57,6 +57,18 @@ class Verification(BaseModel):
     removed: int = 0
 
 
+class WriterInfo(BaseModel):
+    """Who wrote the answer body: the extractive composer, or the optional LLM whose sentences were verified."""
+
+    mode: Literal["llm", "extractive"]
+    model: str | None = None
+    fallback_reason: str | None = Field(default=None, description="Why the LLM's text was not used.")
+    written: int = Field(default=0, description="Distinct sentences the LLM wrote.")
+    kept: int = Field(default=0, description="Of those, the ones their cited passages support.")
+    dropped: int = Field(default=0, description="Removed: unsupported, citing nothing, or citing unknown passages.")
+    drop_reasons: dict[str, int] = Field(default_factory=dict)
+
+
 class Citation(BaseModel):
     """A quoted passage, so a reader can open exactly what a sentence came from."""
 
@@ -86,6 +98,7 @@ class Answer(BaseModel):
     verification: Verification
     citations: dict[str, Citation] = Field(default_factory=dict)
     corpus_version: str
+    writer: WriterInfo | None = Field(default=None, description="Set when an LLM writer is configured.")
 
     def body_sentences(self) -> list[Sentence]:
         return [*self.summary, *(s for sec in self.sections for s in sec.sentences)]

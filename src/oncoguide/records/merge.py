@@ -45,9 +45,10 @@ def _pick(field: str, values: Sequence[Value | None], conflicts: list[Conflict])
     present = [v for v in values if v is not None]
     if not present:
         return None
-    if len({_norm(v) for v in present}) > 1:
-        conflicts.append(Conflict(field=field, values=_unique_values(present)))
-    return max(enumerate(present), key=lambda iv: (iv[1].confidence, iv[0]))[1]
+    forms = sorted({_norm(v) for v in present}, key=len)
+    if any(not any(a in b for b in forms[i + 1:]) for i, a in enumerate(forms[:-1])):
+        conflicts.append(Conflict(field=field, values=_unique_values(present)))  # not just more or less specific
+    return max(enumerate(present), key=lambda iv: (iv[1].confidence, len(iv[1].value), iv[0]))[1]
 
 
 def _latest(values: Sequence[Value | None]) -> Value | None:
@@ -143,7 +144,8 @@ def _treatments(treatments: Sequence[Treatment]) -> list[Treatment]:
     out: list[Treatment] = []
     for t in treatments:
         same = next((o for o in out if o.name.lower() == t.name.lower()
-                     and (o.start is None or t.start is None or o.start == t.start)), None)
+                     and (o.start is None or t.start is None or o.start == t.start)
+                     and not (o.status in ("completed", "stopped") and t.status in ("ongoing", "planned"))), None)
         if same is None:
             out.append(t)
             continue

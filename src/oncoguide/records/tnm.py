@@ -1,4 +1,4 @@
-"""TNM categories and stage groups as reports write them: ``pT2a``, ``ypN1mi``, ``cM1c``, ``Stage IIIA``, ``stage 3a``."""
+"""TNM categories and stage groups as reports write them: ``pT2a``, ``ypN1mi``, ``cM1c``, ``Stage IIIA``."""
 
 from __future__ import annotations
 

@@ -15,6 +15,8 @@ from pathlib import Path
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from oncoguide.config import Settings
+
 _MAGIC = b"og1"
 _KEY_FILE = "secret.key"
 
@@ -59,13 +61,25 @@ class Cipher:
 
     def __init__(self, current: bytes, old: Sequence[bytes] = ()) -> None:
         self.current_id = _key_id(current)
+        self._current = current
         self._keys = {_key_id(k): AESGCM(k) for k in (*old, current)}
+
+    def subkey(self, purpose: str) -> bytes:
+        """A separate key for another use (session signing, keyed hashes), derived from the current key."""
+        return hashlib.sha256(b"oncoguide-subkey:" + purpose.encode() + b":" + self._current).digest()
 
     @classmethod
     def from_secrets(cls, secret: str | None, old_secrets: Sequence[str], data_dir: Path) -> Cipher:
         """The key from ``secret`` (``ONCOGUIDE_SECRET_KEY``) or else the key file in the data dir."""
         current = _derive(secret) if secret else _derive(key_file(data_dir).read_text().strip())
         return cls(current, [_derive(s) for s in old_secrets])
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Cipher:
+        return cls.from_secrets(
+            settings.secret_key.get_secret_value() if settings.secret_key else None,
+            [k.get_secret_value() for k in settings.old_secret_keys], settings.data_dir,
+        )
 
     def encrypt(self, plaintext: bytes, context: str) -> bytes:
         nonce = os.urandom(12)

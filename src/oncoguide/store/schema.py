@@ -81,3 +81,13 @@ class ProfileRow(Base):
     owner_id: Mapped[str] = mapped_column(String(128), primary_key=True)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
     blob: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class QuestionPageRow(Base):
+    """A shareable question page: the slug in its URL and the question it stands for."""
+
+    __tablename__ = "question_pages"
+
+    slug: Mapped[str] = mapped_column(String(100), primary_key=True)
+    question: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime)

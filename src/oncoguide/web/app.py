@@ -1,35 +1,51 @@
-"""The web app: a question page and the JSON API over the same AnswerEngine."""
+"""The web app: server-rendered pages and the JSON API over the same library (answers, guides, records)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import logging
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Annotated
 
-from fastapi import FastAPI, Query, Request
+from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse
-from fastapi.templating import Jinja2Templates
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from oncoguide import __version__
 from oncoguide.answer.engine import AnswerEngine
-from oncoguide.answer.model import Answer
 from oncoguide.config import Settings, get_settings
+from oncoguide.records.service import RecordService
+from oncoguide.store import Store
+from oncoguide.store.crypto import Cipher
+from oncoguide.store.records import RecordStore
+from oncoguide.web import api, pages
+from oncoguide.web.deps import ApiError, Services, log
+from oncoguide.web.library import Library
+from oncoguide.web.security import HEADERS, SESSION_COOKIE, SESSION_DAYS, RateLimiter, Sessions
+from oncoguide.web.slugs import QuestionPages
 
-TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
-EXAMPLES = (
-    "What does ALK positive mean in lung cancer?",
-    "What is biomarker testing for lung cancer?",
-    "What does a PD-L1 score mean?",
-    "What happens when an EGFR drug stops working?",
-)
+STATIC = Path(__file__).parent / "static"
+DOCS_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; style-src 'self' "
+            "'unsafe-inline' https://cdn.jsdelivr.net; img-src 'self' data: https://fastapi.tiangolo.com; "
+            "frame-ancestors 'none'")
+_PRIVATE = ("/me", "/records", "/api/v1/profile", "/api/v1/records", "/api/v1/me", "/api/v1/session")
 
 
-class ApiError(Exception):
-    def __init__(self, status: int, code: str, message: str) -> None:
-        self.status, self.code, self.message = status, code, message
+def build_services(settings: Settings) -> Services:
+    store = Store(settings.db_url)
+    engine = AnswerEngine(settings, store)
+    cipher = Cipher.from_settings(settings)
+    return Services(
+        engine=engine, library=Library(engine.index, engine.documents),
+        records=RecordService(RecordStore(store, cipher), settings), pages=QuestionPages(store),
+        sessions=Sessions(cipher.subkey("sessions")),
+        ask_limit=RateLimiter(settings.server.ask_per_minute),
+        upload_limit=RateLimiter(settings.server.upload_per_minute),
+    )
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -37,73 +53,83 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.engine = AnswerEngine(settings)
+        app.state.services = build_services(settings)
         yield
 
     app = FastAPI(
         title="OncoGuide", version=__version__, lifespan=lifespan,
-        description="Plain-language cancer answers grounded in the guideline documents OncoGuide holds. "
-        "For information only, not medical advice.",
+        description="Plain-language cancer answers grounded in the guideline documents OncoGuide holds, and a "
+        "diagnosis profile read from your own records. For information only, not medical advice. State-changing "
+        "requests need the `X-CSRF-Token` header (get it from `GET /api/v1/session`).",
     )
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    max_body = settings.server.max_request_mb * 1024 * 1024
+
+    @app.middleware("http")
+    async def session_and_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        started = time.perf_counter()
+        request.state.request_id = uuid.uuid4().hex[:12]
+        sessions: Sessions = request.app.state.services.sessions
+        sid = sessions.read(request.cookies.get(SESSION_COOKIE))
+        fresh = sid is None
+        request.state.sid = sid or sessions.new()
+        length = request.headers.get("content-length", "")
+        if length.isdigit() and int(length) > max_body:
+            response: Response = JSONResponse(
+                {"code": "too_large", "message": f"The request is larger than {settings.server.max_request_mb} MiB."},
+                status_code=413)
+        else:
+            response = await call_next(request)
+        if fresh:
+            response.set_cookie(SESSION_COOKIE, sessions.cookie(request.state.sid), max_age=SESSION_DAYS * 86400,
+                                httponly=True, samesite="lax", secure=settings.server.secure_cookies, path="/")
+        for name, value in HEADERS.items():
+            response.headers.setdefault(name, value)
+        if request.url.path in ("/docs", "/redoc"):  # FastAPI's doc pages load Swagger UI / ReDoc from a CDN
+            response.headers["Content-Security-Policy"] = DOCS_CSP
+        response.headers["X-Request-ID"] = request.state.request_id
+        if request.url.path.startswith(_PRIVATE) or request.url.path.startswith("/questions"):
+            response.headers["Cache-Control"] = "no-store, private"
+        route = request.scope.get("route")
+        log.info("request", extra={"request_id": request.state.request_id, "method": request.method,
+                                   "route": getattr(route, "path", "unmatched"), "status": response.status_code,
+                                   "ms": round((time.perf_counter() - started) * 1000, 1)})
+        return response
 
     @app.exception_handler(ApiError)
-    async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
+    async def _api_error(request: Request, exc: ApiError) -> Response:
+        if pages.wants_html(request):
+            return pages.error_page(request, exc.status, exc.message)
         return JSONResponse({"code": exc.code, "message": exc.message}, status_code=exc.status)
 
+    @app.exception_handler(Exception)
+    async def _crash(request: Request, exc: Exception) -> Response:
+        log.error("unhandled error", extra={"request_id": getattr(request.state, "request_id", ""),
+                                            "error": exc.__class__.__name__})
+        message = f"Something went wrong on our side (request {getattr(request.state, 'request_id', '?')})."
+        if pages.wants_html(request):
+            return pages.error_page(request, 500, message)
+        return JSONResponse({"code": "internal_error", "message": message}, status_code=500)
+
     @app.exception_handler(RequestValidationError)
-    async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
         first = exc.errors()[0] if exc.errors() else {}
         where = ".".join(str(x) for x in first.get("loc", ()))
-        return JSONResponse({"code": "invalid_request", "message": f"{where}: {first.get('msg', 'invalid')}"},
-                            status_code=422)
+        message = f"{where}: {first.get('msg', 'invalid')}"
+        if pages.wants_html(request):
+            return pages.error_page(request, 422, message)
+        return JSONResponse({"code": "invalid_request", "message": message}, status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = "not_found" if exc.status_code == 404 else "http_error"
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        if pages.wants_html(request):
+            return pages.error_page(request, exc.status_code, str(exc.detail))
         return JSONResponse({"code": code, "message": str(exc.detail)}, status_code=exc.status_code)
 
-    def engine(request: Request) -> AnswerEngine:
-        eng: AnswerEngine = request.app.state.engine
-        return eng
-
-    def answer_or_error(request: Request, q: str, context: list[str] | None = None) -> Answer:
-        eng = engine(request)
-        if not eng.index.passages:
-            raise ApiError(503, "no_corpus", "No guides are ingested yet; run `oncoguide ingest`.")
-        try:
-            return eng.ask(q, context or ())
-        except ValueError as exc:
-            raise ApiError(400, "invalid_question", str(exc)) from exc
-
-    @app.get("/healthz", tags=["meta"])
-    def healthz(request: Request) -> dict[str, object]:
-        eng = engine(request)
-        return {"status": "ok", "passages": len(eng.index.passages), "corpus_version": eng.corpus_version}
-
-    @app.get("/api/v1/ask", response_model=Answer, tags=["answers"])
-    def api_ask(
-        request: Request,
-        q: Annotated[str, Query(min_length=1, description="The question")],
-        context: Annotated[list[str] | None, Query(
-            description="Earlier questions of the conversation, oldest first (repeat the parameter)", max_length=10
-        )] = None,
-    ) -> Answer:
-        """Answer a question: structured sections, each sentence citing the passage it quotes."""
-        return answer_or_error(request, q, context)
-
-    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def home(request: Request, q: str = "") -> HTMLResponse:
-        answer, error = None, None
-        if q.strip():
-            try:
-                answer = answer_or_error(request, q)
-            except ApiError as exc:
-                error = exc.message
-        numbers = {pid: i for i, pid in enumerate(answer.citations, start=1)} if answer else {}
-        return TEMPLATES.TemplateResponse(
-            request, "index.html",
-            {"q": q, "answer": answer, "error": error, "examples": EXAMPLES, "numbers": numbers},
-            status_code=400 if error else 200,
-        )
-
     return app
+
+
+logging.getLogger("oncoguide").addHandler(logging.NullHandler())

@@ -1,0 +1,616 @@
+"""Code tables and readers shared by the FHIR and HL7 v2 extractors.
+
+Only codes that can be justified are listed: codes seen in the IHE SDC / CAP eCC and mCODE sample records, codes
+the mCODE IG names for staging, performance status and tumor markers, and the trial-matching code lists (stage,
+ECOG/Karnofsky, metastasis, tumor-marker and cancer-type codes). Everything else falls back to the display text,
+read through the shared vocabulary (``corpus/vocab``); a value that cannot be read stays unread.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
+
+from oncoguide.corpus.schema import Vocabulary, load_vocabulary
+from oncoguide.records.model import Result, TreatmentClass
+from oncoguide.records.tnm import categories, stage_group
+from oncoguide.understand.entities import extract
+
+LOINC, SNOMED, CAP, RXNORM, HGNC, AJCC, ICD10, ICDO3 = (
+    "loinc", "snomed", "cap", "rxnorm", "hgnc", "ajcc", "icd10", "icdo3")
+
+_HOSTS = {"loinc.org": LOINC, "snomed.info": SNOMED, "cap.org": CAP, "nlm.nih.gov": RXNORM,
+          "genenames.org": HGNC, "cancerstaging.org": AJCC}
+_NAMES = {"ln": LOINC, "loinc": LOINC, "sct": SNOMED, "snm": SNOMED, "snomed": SNOMED, "snomedct": SNOMED,
+          "capecc": CAP, "rxnorm": RXNORM, "rxn": RXNORM, "hgnc": HGNC, "i10": ICD10, "icd10": ICD10,
+          "icd10cm": ICD10, "icdo3": ICDO3,
+          "urn:oid:2.16.840.1.113883.6.1": LOINC, "urn:oid:2.16.840.1.113883.6.96": SNOMED,
+          "urn:oid:2.16.840.1.113883.6.88": RXNORM}
+
+
+class Code(NamedTuple):
+    """One coding: system as written, code and display (empty strings when absent)."""
+
+    system: str
+    code: str
+    display: str
+
+
+def system_key(system: str) -> str:
+    """A short name for a code system URI or HL7 v2 coding-system name (``https://CAP.org/eCC`` -> ``cap``)."""
+    s = system.strip().lower()
+    if s in _NAMES:
+        return _NAMES[s]
+    host = re.sub(r"^[a-z]+://", "", s).removeprefix("www.").split("/")[0]
+    if host in _HOSTS:
+        return _HOSTS[host]
+    if "icd-10" in s or "icd10" in s:
+        return ICD10
+    if "icd-o-3" in s or "icdo3" in s or "icd-o" in s:
+        return ICDO3
+    return s
+
+
+def code_ref(c: Code) -> str | None:
+    """``system|code`` for a Value's code field."""
+    return f"{c.system}|{c.code}" if c.code else None
+
+
+# --- Questions: what an Observation / OBX is about ------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Concept:
+    """What an observation reports. ``kind``: histology, grade, site, laterality, procedure, T, N, M, group,
+    marker, variant, ecog, karnofsky. ``prefix`` c/p for staging; ``name`` for markers; ``index`` the coding that
+    matched (-1: the free text); ``coded`` False when read from display text."""
+
+    kind: str
+    prefix: str | None = None
+    name: str | None = None
+    method: str | None = None
+    coded: bool = True
+    index: int = -1
+
+
+# CAP eCC question codes (checklist question -> concept), as they appear in the IHE SDC sample reports.
+_CAP_QUESTIONS: dict[str, tuple[str, str | None]] = {
+    **dict.fromkeys(("59852", "41794", "50757", "372396", "41344"), ("histology", None)),
+    **dict.fromkeys(("49275", "38391", "35916", "38111"), ("grade", None)),
+    **dict.fromkeys(("2118", "49029", "54193", "56314"), ("site", None)),
+    **dict.fromkeys(("52756", "16214", "1693"), ("laterality", None)),
+    **dict.fromkeys(("42554", "58807", "55856", "1416"), ("procedure", None)),
+    **dict.fromkeys(("2137", "37929", "327868", "327745"), ("T", "p")),
+    **dict.fromkeys(("2143", "17042", "327870", "371494008"), ("N", "p")),
+    **dict.fromkeys(("16775", "47348", "46170"), ("M", "p")),
+    "72913": ("marker", "BRAF"), "72921": ("marker", "NRAS"), "72935": ("marker", "KIT"),
+    "30000": ("marker", "MSH2"),
+}
+# SNOMED observables (mCODE STU3+ staging types; the CAP reports' sibling codings).
+_SNOMED_QUESTIONS: dict[str, tuple[str, str | None]] = {
+    "78873005": ("T", None), "399504009": ("T", "c"), "384625004": ("T", "p"),
+    "277206009": ("N", None), "399534004": ("N", "c"), "371494008": ("N", "p"),
+    "277208005": ("M", None), "399387003": ("M", "c"), "371497001": ("M", "p"),
+    "399390009": ("group", None), "399537006": ("group", "c"), "399588009": ("group", "p"),
+    "399687005": ("site", None),  # Anatomic location of primary malignant neoplasm
+}
+# LOINC: mCODE staging (clinical / pathology / other), performance status, genetic variant assessment.
+_LOINC_QUESTIONS: dict[str, tuple[str, str | None]] = {
+    "21905-5": ("T", "c"), "21899-0": ("T", "p"), "21911-3": ("T", None),
+    "21906-3": ("N", "c"), "21900-6": ("N", "p"), "21912-1": ("N", None),
+    "21907-1": ("M", "c"), "21901-4": ("M", "p"), "21913-9": ("M", None),
+    "21908-9": ("group", "c"), "21902-2": ("group", "p"), "21914-7": ("group", None),
+    "89247-1": ("ecog", None), "89243-0": ("karnofsky", None), "69548-6": ("variant", None),
+}
+# LOINC tumor-marker tests (trial-matching biomarker list) -> (marker, method).
+_LOINC_MARKERS: dict[str, tuple[str, str | None]] = {
+    **dict.fromkeys(("40556-3", "85337-4"), ("ER", "IHC")), "16112-5": ("ER", None),
+    **dict.fromkeys(("40557-1", "85339-0"), ("PR", "IHC")), "16113-3": ("PR", None),
+    **dict.fromkeys(("18474-7", "85319-2"), ("HER2", "IHC")), "48676-1": ("HER2", None),
+    **dict.fromkeys(("85318-4", "31150-6"), ("HER2", "FISH")),
+    "62862-8": ("MSI", "IHC"), "81695-9": ("MSI", None), "43368-0": ("MSI", None),
+    "94077-5": ("TMB", None),
+    **dict.fromkeys(("83052-1", "83055-4", "83057-0", "85147-7"), ("PD-L1", "IHC")),
+}
+
+_TEXT_QUESTIONS: list[tuple[re.Pattern[str], str]] = [(re.compile(p, re.I), k) for p, k in (
+    (r"^histologic(?:al)? type\b", "histology"),
+    (r"^(?:histologic(?:al)? grade|overall grade)\b", "grade"),
+    (r"^(?:tumou?r site|anatomic location of primary)\b", "site"),
+    (r"^(?:specimen |tumou?r )?laterality\b", "laterality"),
+    (r"^procedure\b", "procedure"),
+    (r"\becog\b|eastern cooperative oncology group", "ecog"),
+    (r"\bkarnofsky\b", "karnofsky"),
+)]
+_TNM_QUESTION = re.compile(
+    r"^(?:(?P<p1>[cp])(?P<a1>[TNM]) category"
+    r"|(?:primary tumou?r|regional lymph nodes|distant metastas[ie]s) \((?P<p2>[cp])(?P<a2>[TNM])\)"
+    r"|(?P<a3>primary tumou?r|regional lymph nodes|distant metastases)\.(?P<p3>clinical|pathology)"
+    r"|(?P<p4>clinical |pathologic(?:al)? )?(?P<a4>[TNM]) category)", re.I)
+_GROUP_QUESTION = re.compile(r"\bstage group(?:ing)?\b(?:\.(?P<p1>clinical|pathology))?|"
+                             r"(?P<p2>clinical|pathologic(?:al)?) (?:tnm )?stage group", re.I)
+_MARKER_QUESTION = re.compile(r"^(?P<gene>[A-Z][A-Z0-9-]{1,9}) (?i:mutational analysis|result|status|mutation)\b")
+_AXES = {"primary tumor": "T", "primary tumour": "T", "regional lymph nodes": "N", "distant metastases": "M"}
+
+
+def _lookup(c: Code) -> tuple[str, str | None] | None:
+    system = system_key(c.system)
+    if system == CAP:
+        return _CAP_QUESTIONS.get(c.code.removesuffix(".100004300"))
+    if system == SNOMED:
+        return _SNOMED_QUESTIONS.get(c.code)
+    if system == LOINC:
+        return _LOINC_QUESTIONS.get(c.code)
+    return None
+
+
+def question(codings: Sequence[Code], text: str = "") -> Concept | None:
+    """What an observation is about: by code first (any coding), then by its display or text."""
+    for i, c in enumerate(codings):
+        if system_key(c.system) == LOINC and c.code in _LOINC_MARKERS:
+            name, method = _LOINC_MARKERS[c.code]
+            return Concept("marker", name=name, method=method, index=i)
+        hit = _lookup(c)
+        if hit:
+            kind, extra = hit
+            return Concept(kind, name=extra, index=i) if kind == "marker" else Concept(kind, prefix=extra, index=i)
+    for i, words in [(i, c.display) for i, c in enumerate(codings)] + [(-1, text)]:
+        concept = _question_text(clean(words))
+        if concept:
+            return Concept(concept.kind, concept.prefix, concept.name, concept.method, coded=False, index=i)
+    return None
+
+
+def _question_text(words: str) -> Concept | None:
+    if not words:
+        return None
+    m = _TNM_QUESTION.search(words)
+    if m:
+        axis = m.group("a1") or m.group("a2") or m.group("a4") or _AXES.get((m.group("a3") or "").lower(), "")
+        prefix = (m.group("p1") or m.group("p2") or m.group("p3") or m.group("p4") or "").strip().lower()[:1] or None
+        return Concept(axis.upper(), prefix=prefix)
+    m = _GROUP_QUESTION.search(words)
+    if m:
+        prefix = (m.group("p1") or m.group("p2") or "").lower()[:1] or None
+        return Concept("group", prefix=prefix)
+    for pattern, kind in _TEXT_QUESTIONS:
+        if pattern.search(words):
+            return Concept(kind)
+    m = _MARKER_QUESTION.match(words)
+    if m:
+        return Concept("marker", name=m.group("gene"))
+    name = marker_in_text(words)
+    return Concept("marker", name=name, method=method_of(words)) if name else None
+
+
+# --- Display text -----------------------------------------------------------------------------------------------
+
+_TAG = re.compile(r"\s*\((?:disorder|finding|procedure|qualifier value|body structure|morphologic abnormality|"
+                  r"observable entity|specimen|situation|regime/therapy|neoplasm)\)\s*$", re.I)
+_BOILERPLATE = re.compile(
+    r"^(?:not applicable\b|cannot be (?:determined|assessed)\b|not specified\b|other \(specify\)|specify\b|"
+    r"not assigned\b|unknown\b|indeterminate\b|not identified$|none$|n/?a$|(?:p[tnm]|[tnm]) not assigned\b)", re.I)
+
+
+def clean_span(text: str) -> tuple[int, int]:
+    """Where the meaningful words sit in a display: without a leading ``?``, trailing ``#`` or SNOMED tag."""
+    start, end = 0, len(text)
+    while start < end and (text[start] in "?" or text[start].isspace()):
+        start += 1
+    tag = _TAG.search(text, start)
+    if tag:
+        end = tag.start()
+    while end > start and (text[end - 1] in "#" or text[end - 1].isspace()):
+        end -= 1
+    return start, end
+
+
+def clean(text: str) -> str:
+    """A display without checklist marks (``?``, ``#``) and SNOMED semantic tags (``(disorder)``)."""
+    start, end = clean_span(text)
+    return text[start:end]
+
+
+def is_boilerplate(text: str) -> bool:
+    """Checklist answers that carry no value: 'Not applicable', 'Cannot be determined', 'Other (specify)'..."""
+    return not clean(text) or bool(_BOILERPLATE.match(clean(text)))
+
+
+# --- Results ----------------------------------------------------------------------------------------------------
+
+_QUALIFIERS: dict[tuple[str, str], Result] = {
+    (SNOMED, "10828004"): "positive", (SNOMED, "260385009"): "negative",  # trial-matching biomarker qualifiers
+    (SNOMED, "52101004"): "positive", (SNOMED, "2667000"): "negative",  # Present / Absent
+    (SNOMED, "260373001"): "positive", (SNOMED, "260415000"): "negative",  # Detected / Not detected
+    (SNOMED, "11163003"): "positive",  # Intact (MMR protein expression present)
+    (LOINC, "LA9633-4"): "positive", (LOINC, "LA9634-2"): "negative",  # Present / Absent
+    (LOINC, "LA6576-8"): "positive", (LOINC, "LA6577-6"): "negative",  # Positive / Negative
+    ("v3", "POS"): "positive", ("v3", "NEG"): "negative", ("v3", "DET"): "positive", ("v3", "ND"): "negative",
+}
+_LEVELS = {(SNOMED, "62482003"): "low", (SNOMED, "75540009"): "high"}
+_LEVEL_MARKERS = ("TMB", "MSI")
+_RESULT_WORDS: tuple[tuple[str, Result], ...] = (
+    (r"\b(?:not (?:performed|tested|done)|test not performed)\b", "not_tested"),
+    (r"\b(?:pending|in progress|sent out)\b", "pending"),
+    (r"\b(?:cannot be determined|indeterminate|inconclusive|insufficient|failed|uninterpretable)\b", "unknown"),
+    (r"\bno (?:\w+ )?(?:mutations?|alterations?|variants?|fusions?|rearrangements?|amplification|loss)\b"
+     r"|\bnot (?:detected|identified|present|amplified|rearranged|mutated)\b"
+     r"|\bnegative\b|\babsent\b|\bwild[- ]?type\b|\bloss of (?:nuclear )?expression\b|\bnon-?amplified\b"
+     r"|\bmicrosatellite stable\b|\bMSS\b|\bproficient\b", "negative"),
+    (r"\bequivocal\b|\bborderline\b", "equivocal"),
+    (r"\bpositive\b|\bdetected\b|\bpresent\b|\bmutations?\b|\bmutated\b|\bamplified\b|\bamplification\b"
+     r"|\brearranged\b|\bfusion\b|\bintact\b|\boverexpress\w*|\bMSI-H\b|\bdeficient\b", "positive"),
+)
+_RESULT_TEXT = [(re.compile(p, re.I), r) for p, r in _RESULT_WORDS]
+
+
+def result_of(c: Code | None, text: str, marker: str | None = None) -> tuple[Result, bool] | None:
+    """A test result from a coded answer (True) or its words (False); None when it states no result."""
+    if c is not None and c.code:
+        system = "v3" if "observationinterpretation" in c.system.lower() else system_key(c.system)
+        if (system, c.code) in _QUALIFIERS:
+            return _QUALIFIERS[(system, c.code)], True
+        level = _LEVELS.get((system, c.code))
+        if level and marker in _LEVEL_MARKERS:
+            return ("positive" if level == "high" else "negative"), True
+    words = clean(text or (c.display if c else ""))
+    if marker in _LEVEL_MARKERS:
+        m = re.match(r"(?:tmb[- ]|msi[- ])?(high|low)\b", words, re.I)
+        if m:
+            return ("positive" if m.group(1).lower() == "high" else "negative"), False
+    for pattern, result in _RESULT_TEXT:
+        if pattern.search(words):
+            return result, False
+    return None
+
+
+_VARIANT_RE = re.compile(r"\b(?:p\.[A-Za-z]{1,3}\d+[A-Za-z*_>]*\w*|[A-Z]\d{2,4}(?:[A-Z*]|del|ins|fs)\w*|"
+                         r"exon \d+ (?:deletion|insertion|skipping|mutation))")
+
+
+def variant_in(text: str) -> str | None:
+    """A named variant in an answer (``BRAF V600K (c.1798...) mutation`` -> ``V600K``)."""
+    for e in extract(text):
+        if e.kind == "biomarker" and e.variant:
+            return e.variant
+    m = _VARIANT_RE.search(text)
+    return m.group(0) if m else None
+
+
+def method_of(text: str) -> str | None:
+    """Test method named in a test's name: IHC, FISH, NGS, PCR, ctDNA."""
+    low = text.lower()
+    for words, method in (("immune stain", "IHC"), ("immunohistochem", "IHC"), (" ihc", "IHC"),
+                          ("fish", "FISH"), ("in situ hybridization", "FISH"), ("next generation", "NGS"),
+                          ("sequencing", "NGS"), (" ngs", "NGS"), ("pcr", "PCR"), ("cell-free dna", "ctDNA"),
+                          ("circulating tumor dna", "ctDNA"), ("ctdna", "ctDNA")):
+        if words in f" {low}":
+            return method
+    return None
+
+
+# --- Markers and genes ------------------------------------------------------------------------------------------
+
+_MARKER_NAMES = {"er": "ER", "pr": "PR", "her2": "HER2", "her2-mutation": "HER2", "pd-l1": "PD-L1",
+                 "ki-67": "Ki-67", "msi-mmr": "MSI", "tmb": "TMB", "ntrk": "NTRK", "esr1": "ESR1"}
+_MMR = re.compile(r"\b(MLH1|MSH2|MSH6|PMS2)\b")
+# HGNC ids: the genes of the mCODE sample variants, and the genes of corpus/vocab/biomarkers.yaml.
+_HGNC = {"3467": "ESR1", "8975": "PIK3CA", "1582": "CCND1", "3688": "FGFR1", "6973": "MDM2",
+         "3236": "EGFR", "427": "ALK", "10261": "ROS1", "1097": "BRAF", "6407": "KRAS", "7989": "NRAS",
+         "7029": "MET", "9967": "RET", "3430": "ERBB2", "1100": "BRCA1", "1101": "BRCA2", "6342": "KIT",
+         "8031": "NTRK1", "8032": "NTRK2", "8033": "NTRK3", "391": "AKT1", "9588": "PTEN", "11998": "TP53"}
+
+
+def marker_in_text(text: str) -> str | None:
+    """The canonical marker named in a test name (``Estrogen receptor Ag [Presence]...`` -> ``ER``)."""
+    for e in extract(text):
+        if e.kind != "biomarker":
+            continue
+        if e.id == "msi-mmr":
+            mmr = _MMR.search(text)
+            return mmr.group(1) if mmr else ("MMR" if "mismatch" in text.lower() else "MSI")
+        return _MARKER_NAMES.get(e.id) or _vocab_gene(e.id)
+    return None
+
+
+def _vocab_gene(marker_id: str) -> str | None:
+    return next((b.gene for b in _vocab().biomarkers if b.id == marker_id), None)
+
+
+def gene_of(c: Code) -> tuple[str, bool] | None:
+    """Gene symbol of an HGNC coding (True) or of its display (False)."""
+    if system_key(c.system) == HGNC or c.code.upper().startswith("HGNC:"):
+        symbol = _HGNC.get(c.code.upper().removeprefix("HGNC:"))
+        if symbol:
+            return symbol, True
+    words = clean(c.display)
+    lead = re.match(r"[A-Z][A-Z0-9-]{1,9}(?=\s|$)", words)
+    if lead and (lead.group(0) == words or any(ch.isdigit() for ch in lead.group(0))):
+        return lead.group(0), False  # 'BRAF'; 'MDM2 proto-oncogene' -> MDM2
+    for e in extract(words) if words else []:
+        if e.kind == "biomarker":
+            gene = _vocab_gene(e.id)  # a gene name: its symbol ('estrogen receptor 1' -> ESR1), not the protein
+            if gene and re.fullmatch(r"[A-Z][A-Z0-9]{1,9}", gene):
+                return gene, False
+    return (words, False) if words else None
+
+
+# --- Stage values -----------------------------------------------------------------------------------------------
+
+# SNOMED stage qualifiers (trial-matching stage list) -> AJCC group.
+_SNOMED_STAGES = {"261613009": "0", "258215001": "I", "261634002": "IA", "261635001": "IB", "261636000": "IC",
+                  "261632003": "IA1", "261633008": "IA2", "258219007": "II", "261614003": "IIA",
+                  "261615002": "IIB", "261637009": "IIC", "258224005": "III", "261638004": "IIIA",
+                  "261639007": "IIIB", "261640009": "IIIC", "258228008": "IV", "261642001": "IVA",
+                  "261643006": "IVB", "313046007": "IVC"}
+_ROMAN = {"0": "0", "1": "I", "2": "II", "3": "III", "4": "IV"}
+_BARE_GROUP = re.compile(r"(?:stage\s*)?(?P<g>0|IV|I{1,3}|[0-4])(?P<s>[ABCabc][12]?)?", re.I)
+
+
+def group_of(c: Code | None, text: str = "") -> tuple[str, str, bool] | None:
+    """A stage group (``IIIA``) with the string it was read from and whether that was the code."""
+    if c is not None and system_key(c.system) == SNOMED and c.code in _SNOMED_STAGES:
+        return _SNOMED_STAGES[c.code], c.code, True
+    candidates = [c.display] if c is not None else []
+    if c is not None and system_key(c.system) in (AJCC, ""):  # AJCC codes are groups ('3A'); other codes are not
+        candidates.append(c.code)
+    for words in [*candidates, text]:
+        group = _group_text(clean(words))
+        if group:
+            return group, words, c is not None and words == c.code
+    return None
+
+
+def _group_text(words: str) -> str | None:
+    if not words:
+        return None
+    found = stage_group(words)
+    if found:
+        return found[0]
+    m = _BARE_GROUP.fullmatch(words.strip())
+    if not m:
+        return None
+    return _ROMAN.get(m.group("g"), m.group("g").upper()) + (m.group("s") or "").upper()
+
+
+def category_of(text: str, axis: str, at_start: bool = False) -> tuple[str | None, str, int, int] | None:
+    """The TNM category on ``axis`` in ``text``: (prefix, ``T2a``, start, end); at the start only if asked."""
+    words_start, _ = clean_span(text)
+    for cat in categories(text):
+        if cat.axis != axis:
+            continue
+        if at_start and cat.start != words_start:
+            return None
+        return cat.prefix, cat.value, cat.start, cat.end
+    return None
+
+
+def staging_system(text: str) -> str | None:
+    """``AJCC8`` / ``AJCC9`` when a staging method names the AJCC edition."""
+    m = re.search(r"(?:AJCC|American Joint Commi\w+ on Cancer)\D{0,60}?\b([5-9])(?:st|nd|rd|th)\b", text, re.I)
+    return f"AJCC{m.group(1)}" if m else None
+
+
+# --- Performance status -----------------------------------------------------------------------------------------
+
+_ECOG_ANSWERS = {"LA9622-7": 0, "LA9623-5": 1, "LA9624-3": 2, "LA9625-0": 3, "LA9626-8": 4, "LA9627-6": 5}
+_KARNOFSKY_ANSWERS = {"LA29175-9": 100, "LA29176-7": 90, "LA29177-5": 80, "LA29178-3": 70, "LA29179-1": 60,
+                      "LA29180-9": 50, "LA29181-7": 40, "LA29182-5": 30, "LA29183-3": 20, "LA29184-1": 10,
+                      "LA9627-6": 0}
+
+
+def performance_of(kind: str, c: Code) -> int | None:
+    """ECOG (0-5) or Karnofsky (0-100) score of a LOINC answer code."""
+    if system_key(c.system) != LOINC:
+        return None
+    return (_ECOG_ANSWERS if kind == "ecog" else _KARNOFSKY_ANSWERS).get(c.code)
+
+
+# --- Cancers and metastases -------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CancerCode:
+    cancer_id: str | None
+    histology: str | None = None
+    site: str | None = None
+
+
+# SNOMED disorders (trial-matching cancer types and the sample records) -> vocabulary cancer.
+_SNOMED_CANCERS = {
+    "408643008": CancerCode("breast-ductal", "Infiltrating duct carcinoma", "breast"),
+    "278054005": CancerCode("breast-lobular", "Lobular carcinoma", "breast"),
+    "254837009": CancerCode("breast", None, "breast"), "372137005": CancerCode("breast", None, "breast"),
+    "363406005": CancerCode("colorectal", None, "colon"), "93761005": CancerCode("colorectal", None, "colon"),
+    "781382000": CancerCode("colorectal", None, None),
+    "93880001": CancerCode("lung", None, "lung"), "254637007": CancerCode("nsclc", None, "lung"),
+    "254626006": CancerCode("lung-adenocarcinoma", "Adenocarcinoma", "lung"),
+    "254632001": CancerCode("sclc", "Small cell carcinoma", "lung"),
+    "399490008": CancerCode("prostate", "Adenocarcinoma", "prostate"),
+    "93974005": CancerCode("prostate", None, "prostate"),
+    "363346000": CancerCode(None),  # Malignant neoplastic disease: a cancer, type not stated
+}
+_CANCER_WORDS = re.compile(r"malignan|carcinoma|cancer|neoplasm|sarcoma|lymphoma|leuka?emia|melanoma|myeloma|"
+                           r"blastoma|mesothelioma|tumou?r", re.I)
+_NOT_A_CANCER = re.compile(r"\bbenign\b|\bhistory of\b|\bfamily history\b|\bscreening\b|\bsuspected\b|"
+                           r"\bno evidence of\b|\brule out\b|\bfear of\b", re.I)
+# Secondary malignant neoplasm codes (trial-matching metastasis list and the sample records) -> site.
+_METASTASES = {"94222008": "bone", "94381002": "liver", "94253005": "chest wall", "94391008": "lung",
+               "94392001": "lymph node", "94606003": "stomach", "94579000": "skin", "94399005": "main bronchus",
+               "94225005": "brain", "94181007": "axillary lymph nodes"}
+_SECONDARY = re.compile(r"^(?:secondary malignant neoplasm of|metasta\w* (?:\w+ )?(?:to|of|in))\s+(?P<site>.+)$", re.I)
+
+
+def cancer_of(c: Code) -> tuple[CancerCode, bool] | None:
+    """The cancer a condition coding names, by code (True) or words (False); None when it is not a cancer."""
+    system = system_key(c.system)
+    if system == SNOMED and c.code in _SNOMED_CANCERS:
+        return _SNOMED_CANCERS[c.code], True
+    if system in (ICD10, ICDO3) and re.match(r"C\d\d", c.code.upper()):
+        return CancerCode(_root_by_topography(c.code.upper()[:3])), True
+    words = clean(c.display)
+    if not words or not _CANCER_WORDS.search(words) or _NOT_A_CANCER.search(words):
+        return None
+    return CancerCode(cancer_in_text(words)), False
+
+
+def cancer_in_text(text: str) -> str | None:
+    """The most specific vocabulary cancer named in ``text``; else, for a cancer named by its site ('Malignant
+    neoplasm of breast'), the vocabulary cancer of that site."""
+    if _NOT_A_CANCER.search(text):
+        return None
+    ids = [e.id for e in extract(text) if e.kind == "cancer"]
+    if ids:
+        return max(ids, key=depth)
+    if not _CANCER_WORDS.search(text):
+        return None
+    words = set(re.findall(r"[a-z]+", text.lower()))
+    sites = [cid for cid, site_words in _site_words().items() if words & site_words]
+    return sites[0] if len(sites) == 1 else None
+
+
+@lru_cache(maxsize=1)
+def _site_words() -> dict[str, set[str]]:
+    """Root vocabulary cancers by the site words of their names ('colon cancer' -> colon): colorectal -> {...}."""
+    out: dict[str, set[str]] = {}
+    for c in _vocab().cancers:
+        if c.parent is None:
+            names = [c.name, *c.synonyms]
+            words = {m.group(1).lower() for n in names for m in [re.fullmatch(r"(\w+) cancer", n)] if m}
+            out[c.id] = words - {"mole"}  # 'mole cancer' is patient wording; a hydatidiform mole is not melanoma
+    return out
+
+
+def depth(cancer_id: str) -> int:
+    """How far a vocabulary cancer is from its root (nsclc: 1, lung-adenocarcinoma: 2)."""
+    parents = {c.id: c.parent for c in _vocab().cancers}
+    depth, current = 0, parents.get(cancer_id)
+    while current and depth < 10:
+        depth, current = depth + 1, parents.get(current)
+    return depth
+
+
+def _root_by_topography(prefix: str) -> str | None:
+    roots = [c.id for c in _vocab().cancers
+             if c.parent is None and any(t.startswith(prefix) for t in c.icd_o3_topography)]
+    return roots[0] if len(roots) == 1 else None
+
+
+def is_secondary(c: Code) -> bool:
+    """A secondary (metastatic) cancer code or display."""
+    if system_key(c.system) == SNOMED and c.code in _METASTASES:
+        return True
+    if system_key(c.system) == ICD10 and re.match(r"C7[7-9]", c.code.upper()):
+        return True
+    return bool(_SECONDARY.match(clean(c.display)))
+
+
+def metastasis_site(c: Code) -> tuple[str, str, bool] | None:
+    """Site of a secondary cancer: (site, the string it was read from, coded)."""
+    words = clean(c.display)
+    m = _SECONDARY.match(words)
+    if m:
+        return m.group("site"), c.display, system_key(c.system) == SNOMED and c.code in _METASTASES
+    if system_key(c.system) == SNOMED and c.code in _METASTASES:
+        return _METASTASES[c.code], c.code, True
+    return None
+
+
+def clean_site(display: str) -> tuple[int, int]:
+    """Span of the site words in a SNOMED body-structure display (``Breast structure (body structure)``)."""
+    start, end = clean_span(display)
+    words = display[start:end]
+    m = re.fullmatch(r"(?:structure of |entire )?(?P<site>.+?)(?: structure)?", words, re.I)
+    if m:
+        return start + m.start("site"), start + m.end("site")
+    return start, end
+
+
+# --- Treatments -------------------------------------------------------------------------------------------------
+
+# RxNorm codes of the mCODE sample medication statements -> generic name.
+_RXNORM = {"1163443": "leuprolide", "1156671": "fulvestrant", "1946828": "abemaciclib", "1946827": "abemaciclib",
+           "1873980": "ribociclib", "1163788": "exemestane", "1156253": "zoledronic acid", "1157702": "anastrozole",
+           "1163195": "letrozole", "1601377": "palbociclib", "1158877": "capecitabine", "1164214": "tamoxifen",
+           "1156710": "gemcitabine", "2169297": "alpelisib"}
+_KIND_CLASS: dict[str, TreatmentClass] = {
+    "targeted": "targeted", "immunotherapy": "immunotherapy", "chemotherapy": "chemotherapy",
+    "hormonal": "hormonal", "antibody-drug conjugate": "antibody-drug conjugate", "radiopharmaceutical": "radiation",
+    "cell therapy": "immunotherapy", "other": "other"}
+_DOSE_FORM = re.compile(r"\s+(?:oral|injectable|injetable|topical|transdermal|inhalant|nasal|rectal|vaginal|"
+                        r"ophthalmic|otic)\s+product$|\s+(?:oral tablet|oral capsule|injection|injectable solution|"
+                        r"pill|tablet|capsule)$", re.I)
+
+
+def drug_of(c: Code | None, text: str = "") -> tuple[str, TreatmentClass, bool, str] | None:
+    """(generic name, class, coded, the words naming it) of a medication coding or its words; None when no known
+    drug is named (brand names give the generic: 'Tagrisso' -> osimertinib)."""
+    if c is not None and system_key(c.system) == RXNORM and c.code in _RXNORM:
+        generic = _RXNORM[c.code]
+        return generic, drug_class(generic), True, generic
+    for words in ([c.display] if c is not None else []) + [text]:
+        drugs = [e for e in extract(words) if e.kind == "drug"] if words else []
+        if drugs:
+            return drugs[0].id, drug_class(drugs[0].id), False, drugs[0].text
+    return None
+
+
+def drug_class(generic: str, words: str = "") -> TreatmentClass:
+    """Treatment class of a vocabulary drug; for other names, 'chemotherapy' only when the words say so."""
+    kind = next((d.kind for d in _vocab().drugs if d.generic == generic), None)
+    if kind:
+        return _KIND_CLASS.get(kind, "other")
+    return "chemotherapy" if re.search(r"\bchemotherap", words or generic, re.I) else "other"
+
+
+def drug_words_span(display: str) -> tuple[int, int]:
+    """Span of the drug words in an RxNorm display (without 'Oral Product', 'Injectable Product'...)."""
+    start, end = clean_span(display)
+    m = _DOSE_FORM.search(display[start:end])
+    return (start, start + m.start()) if m else (start, end)
+
+
+# SNOMED procedures of the mCODE samples -> surgery / radiation.
+_PROCEDURES: dict[str, TreatmentClass] = {"392021009": "surgery", "53438000": "radiation", "445232009": "radiation"}
+_RADIATION_WORDS = re.compile(r"radiation|radiotherap|brachytherap|irradiation|teletherap|proton|radiosurg|"
+                              r"\bSBRT\b|\bIMRT\b", re.I)
+_SURGERY_WORDS = re.compile(r"ectomy\b|\bexcision|\bresection|\bsurgery\b|\bsurgical\b|\bamputation\b|"
+                            r"\bdissection\b|\bexenteration\b|\bablation\b|\bremoval\b|\bwhipple\b", re.I)
+_DIAGNOSTIC = re.compile(r"\bbiops|\bcytolog|\baspirat|\bbrushing|\bwashing", re.I)
+
+
+def procedure_class(c: Code | None, text: str = "", profiles: Sequence[str] = ()) -> tuple[TreatmentClass, bool] | None:
+    """Whether a procedure is cancer surgery or radiation (biopsies and other procedures: None)."""
+    words = clean(c.display if c is not None and c.display else text)
+    if _DIAGNOSTIC.search(words):
+        return None
+    if c is not None and system_key(c.system) == SNOMED and c.code in _PROCEDURES:
+        return _PROCEDURES[c.code], True
+    joined = " ".join(profiles).lower()
+    if "radiation-procedure" in joined:
+        return "radiation", True
+    if "surgical-procedure" in joined:
+        return "surgery", True
+    if _RADIATION_WORDS.search(words):
+        return "radiation", False
+    if _SURGERY_WORDS.search(words):
+        return "surgery", False
+    return None
+
+
+def stop_reason(text: str) -> str | None:
+    """Why a treatment stopped, from a status reason's words: progression, toxicity, completed, other."""
+    low = text.lower()
+    if re.search(r"progress|absent response|no response|not responding|refractory|recurren|relapse", low):
+        return "progression"
+    if re.search(r"toxic|adverse|side effect|intoleran|not tolerated|allerg", low):
+        return "toxicity"
+    if re.search(r"\bcomplete", low):
+        return "completed"
+    return "other" if low.strip() else None
+
+
+@lru_cache(maxsize=1)
+def _vocab() -> Vocabulary:
+    return load_vocabulary()

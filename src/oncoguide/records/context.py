@@ -1,0 +1,130 @@
+"""Clinical context of a phrase in a record: clauses with offsets, and whether a clause is about the patient,
+now, for real (ConText-style rules: family, hypothetical, lab lists of associated therapies, history, dates)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+_MONTHS = {m: i for i, m in enumerate(
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
+_MONTH_RE = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+DATE_RE = re.compile(
+    rf"\b(?P<iso>(?P<y1>(19|20)\d\d)-(?P<m1>[01]?\d)(-(?P<d1>[0-3]?\d))?)\b"
+    rf"|\b(?P<us>(?P<m2>[01]?\d)/((?P<d2>[0-3]?\d)/)?(?P<y2>(19|20)\d\d))\b"
+    rf"|\b(?P<named>{_MONTH_RE}\s+((?P<d3>[0-3]?\d),?\s+)?(?P<y3>(19|20)\d\d))\b"
+    rf"|\b(?P<year>(?<![/\-.\d])(?P<y4>(19|20)\d\d)(?![/\-.\d%]))\b",
+    re.I,
+)
+FAMILY = re.compile(
+    r"\b(mother|father|sister|brother|aunt|uncle|grand(mother|father|parent)|cousin|daughter|son|sibling|niece"
+    r"|nephew|mom|dad|family history|fhx|fh:)\b", re.I)
+HYPOTHETICAL = re.compile(
+    r"\b(if (?!not\b)|would (consider|be|offer|favor)|could (consider|be)|consider(ing|ed)? "
+    r"|options? (would|include|in the)|candidate for|may be (an )?options?|eligible for|discussed|versus|vs\.?"
+    r"|rather than|in the event|recommend(ed|s)? against|not (a )?candidate|declined|defer(red)?|future)\b", re.I)
+ASSOCIATED = re.compile(r"\b(therap(y|ies) associated|associated therap|fda-approved in|approved therap"
+                        r"|matched therap|sensitiv(e|ity) to|resistance to|clinical trials? (for|matching))", re.I)
+HISTORY = re.compile(r"\b(initial(ly)?|original(ly)?|at (initial )?diagnosis|previous(ly)?|prior|was staged|history of"
+                     r"|formerly|in the past)\b", re.I)
+CURRENT = re.compile(r"\b(current(ly)?|now|presently|restag\w*|recurren\w*|progress\w*|metastatic|today)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Clause:
+    start: int
+    end: int
+    text: str
+
+    def at(self, i: int) -> int:
+        """Document offset of clause offset ``i``."""
+        return self.start + i
+
+
+_NEW_ITEM = re.compile(r"^\s*([-*\u2022]|\d+[.)]\s|[A-Z][A-Za-z /()-]{0,40}:|[A-Z0-9 ,/()-]{6,}$)")
+
+
+def _blocks(text: str) -> list[tuple[int, int]]:
+    """Logical lines: a hard-wrapped sentence is joined back; list items, headers and table rows stay apart."""
+    spans: list[tuple[int, int]] = []
+    for m in re.finditer(r"[^\n]+", text):
+        line = m.group(0)
+        if not line.strip():
+            continue
+        if spans:
+            prev = text[spans[-1][0]:spans[-1][1]]
+            lower = line.lstrip()[:1].islower()
+            if ((lower or not prev.rstrip().endswith((".", ";", "!", "?", ":"))) and "|" not in prev and "|" not in line
+                    and not _NEW_ITEM.match(line) and text[spans[-1][1]:m.start()].count("\n") == 1
+                    and (len(prev.strip()) > 30 or lower)):
+                spans[-1] = (spans[-1][0], m.end())
+                continue
+        spans.append((m.start(), m.end()))
+    return spans
+
+
+def clauses(text: str, semicolons: bool = True) -> list[Clause]:
+    """Sentences (across hard wraps), and semicolon parts unless ``semicolons`` is False; offsets point into
+    ``text``."""
+    out: list[Clause] = []
+    splitter = r"(?<=[.;!?])\s+(?=[A-Z(\-\d])|;\s*" if semicolons else r"(?<=[.!?])\s+(?=[A-Z(\-\d])"
+    for start, end in _blocks(text):
+        block = text[start:end]
+        cut = 0
+        for m in re.finditer(splitter, block):
+            if block[cut:m.start()].strip():
+                out.append(Clause(start + cut, start + m.start(), block[cut:m.start()]))
+            cut = m.end()
+        if block[cut:].strip():
+            out.append(Clause(start + cut, end, block[cut:]))
+    return out
+
+
+def parse_date(m: re.Match[str]) -> date | None:
+    g = m.groupdict()
+    try:
+        if g["iso"]:
+            return date(int(g["y1"]), int(g["m1"]), int(g["d1"] or 1))
+        if g["us"]:
+            return date(int(g["y2"]), int(g["m2"]), int(g["d2"] or 1))
+        if g["named"]:
+            month = _MONTHS[g["named"][:3].lower()]
+            return date(int(g["y3"]), month, int(g["d3"] or 1))
+        if g["year"]:
+            return date(int(g["y4"]), 1, 1)
+    except (ValueError, KeyError):
+        return None
+    return None
+
+
+def dates(text: str) -> list[tuple[int, int, date]]:
+    """Dates in ``text`` with their spans (year-only dates become 1 January)."""
+    out = []
+    for m in DATE_RE.finditer(text):
+        d = parse_date(m)
+        if d is not None and date(1950, 1, 1) <= d <= date(2100, 1, 1):
+            out.append((m.start(), m.end(), d))
+    return out
+
+
+def report_date(text: str) -> date | None:
+    """The document's own date: a 'Date/Reported/Signed' date in the header, else its latest date."""
+    head = text[:1500]
+    m = re.search(r"(reported|report date|date of (service|visit|report)|signed|date)\s*[:\-]?\s*", head, re.I)
+    if m:
+        found = dates(head[m.end(): m.end() + 40])
+        if found:
+            return found[0][2]
+    everything = [d for _, _, d in dates(text)]
+    return max(everything) if everything else None
+
+
+def is_family(clause: str, start: int) -> bool:
+    """The phrase at ``start`` is about a relative (a family word before it in the clause)."""
+    return bool(FAMILY.search(clause[:start])) or bool(re.match(r"\s*(in|of) (his|her|their) (mother|father|sister"
+                                                                  r"|brother)", clause[start:start + 40], re.I))
+
+
+def is_hypothetical(clause: str, start: int) -> bool:
+    return bool(HYPOTHETICAL.search(clause[max(0, start - 60):start])) or bool(ASSOCIATED.search(clause))

@@ -1,0 +1,80 @@
+"""What every route needs: the engine, the library, the owner's records, the session's CSRF token."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from fastapi import Request
+
+from oncoguide.answer.engine import AnswerEngine
+from oncoguide.answer.model import Answer
+from oncoguide.records.model import Profile
+from oncoguide.records.service import RecordService
+from oncoguide.web.library import Library
+from oncoguide.web.security import RateLimiter, Sessions
+from oncoguide.web.slugs import QuestionPages
+
+log = logging.getLogger("oncoguide.web")
+
+
+class ApiError(Exception):
+    """An error with a stable ``code`` and a human message (JSON for the API, a page for HTML)."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+@dataclass
+class Services:
+    engine: AnswerEngine
+    library: Library
+    records: RecordService
+    pages: QuestionPages
+    sessions: Sessions
+    ask_limit: RateLimiter
+    upload_limit: RateLimiter
+
+
+def services(request: Request) -> Services:
+    svc: Services = request.app.state.services
+    return svc
+
+
+def owner(request: Request) -> str:
+    """The owner of this request's records: its session (accounts may replace this later)."""
+    return f"s:{request.state.sid}"
+
+
+def client_key(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def check_csrf(request: Request, token: str | None) -> None:
+    if not services(request).sessions.csrf_ok(request.state.sid, token):
+        raise ApiError(403, "csrf_failed", "The form or request is missing a valid CSRF token; reload the page "
+                       "(or GET /api/v1/session for a token) and try again.")
+
+
+def rate_limited(request: Request, limiter: RateLimiter, what: str) -> None:
+    if not limiter.allow(f"{what}:{client_key(request)}"):
+        raise ApiError(429, "rate_limited", f"Too many {what} requests from this client; wait a minute and try "
+                       "again.")
+
+
+def profile_of(request: Request) -> Profile | None:
+    return services(request).records.profile(owner(request))
+
+
+def answer(request: Request, question: str, context: Sequence[str] = (), personal: bool = True) -> Answer:
+    """Answer for this request's owner (personalised when they have a profile), with clear errors."""
+    svc = services(request)
+    rate_limited(request, svc.ask_limit, "question")
+    if not svc.engine.index.passages:
+        raise ApiError(503, "no_corpus", "No guides are ingested yet; run `oncoguide ingest`.")
+    try:
+        return svc.engine.ask(question, context, profile=profile_of(request) if personal else None)
+    except ValueError as exc:
+        raise ApiError(400, "invalid_question", str(exc)) from exc
