@@ -54,8 +54,9 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def server(corpus_dir: Path) -> Iterator[str]:
-    """A real uvicorn serving the app over the session corpus (records go to the same data dir)."""
+def server(corpus_dir: Path, engine: AnswerEngine) -> Iterator[str]:
+    """A real uvicorn serving the app over the session corpus (indexed by `engine` first; records go to the same
+    data dir)."""
     port = free_port()
     env = {**os.environ, "ONCOGUIDE_DATA_DIR": str(corpus_dir)}
     log = (corpus_dir / "server.log").open("wb")

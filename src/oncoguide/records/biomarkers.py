@@ -42,7 +42,9 @@ _RESULTS = re.compile(
     r"|\bp\.[A-Z]\d+|pathogenic|\bskipping\b)",
     re.I,
 )
-_LEADING_NEGATION = re.compile(r"(negative for|no evidence of|without|\bno)\s+(an?\s+)?$", re.I)
+_LEADING_NEGATION = re.compile(r"\b(negative for|no evidence of|absence of|without|no)\b[\w \t-]{0,30}$", re.I)
+_NEGATED_AFTER = re.compile(r"^[\w\s-]{0,25}?\b(not detected|not identified|not found|not seen|negative|absent"
+                            r"|were not|was not|is not|are not)\b", re.I)
 _PERCENT = re.compile(r"(<\s?)?(\d{1,3}(?:\.\d+)?)\s?%")
 _TPS = re.compile(r"\b(TPS|CPS|TC|IC)\b[^0-9<]{0,12}(<\s?)?(\d{1,3})\s?%?", re.I)
 _HER2_IHC = re.compile(r"(?:IHC|score|HercepTest)?[^0-9]{0,12}\b([0-3])\s?(\+)?(?!\d|\s?%)", re.I)
@@ -139,6 +141,10 @@ def _result(name: str, window: str) -> tuple[str | None, int]:
         if m:
             return "unknown", m.end()
     m = _RESULTS.search(window)
+    if m and m.lastgroup == "positive":
+        after = _NEGATED_AFTER.match(window[m.end():])
+        if after:  # "fusions were not detected", "V600E not detected"
+            return "negative", m.end() + after.end()
     return (m.lastgroup, m.end()) if m else (None, 0)
 
 
@@ -179,7 +185,7 @@ def read_markers(clause: str) -> list[Reading]:
         before = clause[max(0, start - 30):start]
         result, used = _result(name, window)
         intrinsic = _INTRINSIC.get(clause[start:end].lower())
-        if intrinsic and result not in ("pending", "not_tested"):
+        if intrinsic and result not in ("pending", "not_tested") and not _NEGATED_AFTER.match(window):
             result, used = intrinsic, 0
         if used:
             tail = _PHRASE_END.search(window, used)
@@ -206,6 +212,14 @@ def read_markers(clause: str) -> list[Reading]:
         if readings[i] is None and nxt is not None and _SEPARATORS.match(clause[mentions[i][2]:mentions[i + 1][1]]):
             name, start, _ = mentions[i]
             readings[i] = Reading(name, nxt.result, None, nxt.method, nxt.origin, start, nxt.end)
+    # "no EGFR, ALK or ROS1 alterations": a leading negation covers the whole list
+    for i in range(1, len(mentions)):
+        prev = readings[i - 1]
+        if prev is not None and prev.result == "negative" and _LEADING_NEGATION.search(
+                clause[max(0, mentions[i - 1][1] - 30):mentions[i - 1][1]]) \
+                and _SEPARATORS.match(clause[mentions[i - 1][2]:mentions[i][1]]):
+            name, start, end = mentions[i]
+            readings[i] = Reading(name, "negative", None, prev.method, prev.origin, start, end)
     return [r for r in readings if r is not None]
 
 

@@ -25,11 +25,10 @@ from oncoguide.records.model import (
 )
 from oncoguide.records.spans import evidence_at
 from oncoguide.records.tnm import categories, stage_group
-from oncoguide.understand.entities import extract
+from oncoguide.understand.entities import Entity, extract
 
 _HISTOLOGY = (  # (normal form, pattern); order: most specific first
     ("small cell carcinoma", r"(?<!non-)(?<!non )(?<!non)\bsmall[- ]cell (lung )?(carcinoma|cancer)\b|\bSCLC\b"),
-    ("non-small cell carcinoma", r"\bnon-?\s?small[- ]cell (lung )?(carcinoma|cancer)\b|\bNSCLC\b"),
     ("squamous cell carcinoma", r"\bsquamous[- ]cell (carcinoma|cancer)\b"),
     ("invasive ductal carcinoma", r"\b(invasive|infiltrating) ductal carcinoma\b|\bIDC\b|no special type"),
     ("invasive lobular carcinoma", r"\b(invasive|infiltrating) lobular carcinoma\b|\bILC\b"),
@@ -37,6 +36,7 @@ _HISTOLOGY = (  # (normal form, pattern); order: most specific first
     ("large cell carcinoma", r"\blarge[- ]cell (neuroendocrine )?carcinoma\b"),
     ("adenocarcinoma", r"\badeno\s?-?carcin\w{0,3}ma\b"),
     ("melanoma", r"\bmelanoma\b"),
+    ("non-small cell carcinoma", r"\bnon-?\s?small[- ]cell (lung )?(carcinoma|cancer)\b|\bNSCLC\b"),
 )
 _HISTOLOGY_RE = [(n, re.compile(p, re.I)) for n, p in _HISTOLOGY]
 _QUALIFIER = re.compile(r"\b(mucinous|acinar|lepidic|papillary|solid|micropapillary|nodular|superficial spreading|"
@@ -86,10 +86,12 @@ def _value(doc: RecordDocument, clause: ctx.Clause, start: int, end: int, value:
 
 
 # ---- cancer ----------------------------------------------------------------------------------------------------
-def _cancer(doc: RecordDocument, clauses: list[ctx.Clause]) -> Cancer:
+def _cancer(doc: RecordDocument, clauses: list[ctx.Clause], entities: list[Entity]) -> Cancer:
     out = Cancer()
     hist_clause: ctx.Clause | None = None
     for c in clauses:
+        if ctx.ASSOCIATED.search(c.text):
+            continue
         for name, pattern in _HISTOLOGY_RE:
             m = pattern.search(c.text)
             if m is None or ctx.is_family(c.text, m.start()) or _NEGATED_FINDING.search(c.text[:m.start()]):
@@ -112,13 +114,17 @@ def _cancer(doc: RecordDocument, clauses: list[ctx.Clause]) -> Cancer:
             m = pattern.search(c.text)
             if m:
                 out.primary_site = _value(doc, c, m.start(), m.end(), name, 0.85)
-                lat = _LATERALITY.search(c.text)
-                if lat and name in ("lung", "breast"):
-                    side = lat.group(1) or {"R": "right", "L": "left"}[lat.group(2).upper()]
-                    out.laterality = _value(doc, c, lat.start(), lat.end(), side.lower(), 0.85)
                 break
         if out.primary_site:
             break
+    if out.primary_site and out.primary_site.value in ("lung", "breast"):
+        site_re = dict(_SITES_RE)[out.primary_site.value]
+        for c in site_clauses:
+            lat = _LATERALITY.search(c.text)
+            if lat and site_re.search(c.text) and not ctx.is_family(c.text, lat.start()):
+                side = lat.group(1) or {"R": "right", "L": "left"}[lat.group(2).upper()]
+                out.laterality = _value(doc, c, lat.start(), lat.end(), side.lower(), 0.85)
+                break
     if out.histology and out.histology.value.startswith("melanoma") and hist_clause is not None:
         for c in [hist_clause, *site_clauses]:
             m = _SKIN_SITE.search(c.text)
@@ -128,7 +134,7 @@ def _cancer(doc: RecordDocument, clauses: list[ctx.Clause]) -> Cancer:
                 if lat and lat.group(1):
                     out.laterality = _value(doc, c, lat.start(), lat.end(), lat.group(1).lower(), 0.8)
                 break
-    out.cancer_id = _cancer_id(out, clauses)
+    out.cancer_id = _cancer_id(out, doc.text, entities)
     for c in clauses:
         g = _GRADE.search(c.text)
         if g and not ctx.is_family(c.text, g.start()):
@@ -152,7 +158,7 @@ def _rank(name: str) -> int:
     return order.index(name) if name in order else len(order)
 
 
-def _cancer_id(cancer: Cancer, clauses: list[ctx.Clause]) -> str | None:
+def _cancer_id(cancer: Cancer, text: str, entities: list[Entity]) -> str | None:
     hist = cancer.histology.value if cancer.histology else ""
     site = cancer.primary_site.value if cancer.primary_site else ""
     if hist.startswith("small cell"):
@@ -169,8 +175,8 @@ def _cancer_id(cancer: Cancer, clauses: list[ctx.Clause]) -> str | None:
         return "colorectal"
     if site == "prostate":
         return "prostate"
-    named = [e.id for c in clauses for e in extract(c.text) if e.kind == "cancer"
-             and not ctx.is_family(c.text, e.start)] if len(clauses) < 400 else []
+    named = [e.id for e in entities if e.kind == "cancer"
+             and not ctx.is_family(text[max(0, e.start - 80):e.start], e.start - max(0, e.start - 80))]
     depth = {c.id: (1 if c.parent else 0) for c in load_vocabulary().cancers}
     return max(named, key=lambda i: depth.get(i, 0)) if named else None
 
@@ -218,7 +224,12 @@ def _stages(doc: RecordDocument, clauses: list[ctx.Clause], today: date | None) 
     found.sort(key=lambda x: (x[0][1], x[0][0], x[0][2]), reverse=True)
     current = found[0][1]
     current.system = current.system or system
-    history = [s for _, s in found[1:] if _key(s) != _key(current)]
+    history = []
+    for _, s in found[1:]:
+        if _compatible(current, s):
+            current = _fill(current, s)
+        else:
+            history.append(s)
     unique: list[Stage] = []
     for s in history:
         if all(_key(s) != _key(u) for u in unique):
@@ -234,18 +245,32 @@ def _join_mentions(found: list[tuple[tuple[bool, date, int], Stage]]) -> list[tu
     for key, s in found:
         if out:
             pkey, prev = out[-1]
-            axes = ("t", "n", "m", "group")
-            clash = any(getattr(prev, a) and getattr(s, a) and getattr(prev, a).value != getattr(s, a).value
-                        for a in axes)
-            same_time = prev.as_of == s.as_of or prev.as_of is None or s.as_of is None
-            if not clash and same_time and pkey[0] == key[0] and key[2] - pkey[2] <= 3 and (
-                    prev.prefix is None or s.prefix is None or prev.prefix == s.prefix):
-                joined = prev.model_copy(update={a: getattr(prev, a) or getattr(s, a) for a in axes} | {
-                    "prefix": prev.prefix or s.prefix, "as_of": prev.as_of or s.as_of})
-                out[-1] = (max(pkey, key), joined)
+            if _compatible(prev, s) and pkey[0] == key[0] and key[2] - pkey[2] <= 3:
+                out[-1] = (max(pkey, key), _fill(prev, s))
                 continue
         out.append((key, s))
     return out
+
+
+_AXES = ("t", "n", "m", "group")
+
+
+def _compatible(a: Stage, b: Stage) -> bool:
+    """Same staging written twice (no axis disagrees; limited/extensive sits beside a TNM group)."""
+    for axis in _AXES:
+        x, y = getattr(a, axis), getattr(b, axis)
+        if x and y and x.value != y.value and not (axis == "group" and {x.value, y.value} & {"limited", "extensive"}):
+            return False
+    return (a.prefix is None or b.prefix is None or a.prefix == b.prefix) and (
+        a.as_of is None or b.as_of is None or a.as_of == b.as_of)
+
+
+def _fill(a: Stage, b: Stage) -> Stage:
+    update = {x: getattr(a, x) or getattr(b, x) for x in _AXES}
+    if a.group and b.group and a.group.value in ("limited", "extensive"):
+        update["group"] = b.group  # the TNM stage group is the more specific one
+    return a.model_copy(update=update | {"prefix": a.prefix or b.prefix, "as_of": a.as_of or b.as_of,
+                                         "system": a.system or b.system})
 
 
 def _key(s: Stage) -> tuple[str, ...]:
@@ -268,7 +293,7 @@ _REGIMEN_RE = re.compile(r"(?<![\w-])(" + "|".join(re.escape(k) for k in sorted(
 _SURGERY = re.compile(r"\b(lobectomy|pneumonectomy|segmentectomy|wedge resection|(partial |total |modified radical |"
                       r"simple |bilateral )?mastectomy|lumpectomy|(right |left |extended )?hemicolectomy|colectomy"
                       r"|low anterior resection|abdominoperineal resection|(radical )?prostatectomy"
-                      r"|wide local excision|excision|excised)\b", re.I)
+                      r"|wide local excision)\b", re.I)
 _RADIATION = re.compile(r"\b(radiation|radiotherapy|SBRT|SRS|stereotactic radiosurgery|stereotactic radiation|IMRT"
                         r"|whole[- ]brain radiation|WBRT|chemoradiation|chemoradiotherapy|XRT|proton therapy)\b", re.I)
 _RAD_SITE = re.compile(r"\b(brain|chest|breast|pelvis|pelvic|prostate|spine|lung|bone|hip|rectum|rectal|"
@@ -278,8 +303,8 @@ _STOPPED = re.compile(r"\b(stopped|discontinued|d/c'?d|held|halted|switched|ceas
                       r"after|despite)", re.I)
 _COMPLETED = re.compile(r"\b(completed|finished|s/p|status post|underwent|received \d+|x\s?\d+ cycles|\d+ cycles)\b",
                         re.I)
-_PLANNED = re.compile(r"\b(plan(ned|s)? (to )?(start|begin|initiate)|will (start|begin)|to start|scheduled to|"
-                      r"plan: start|planned)\b", re.I)
+_PLANNED = re.compile(r"\b(plan(ned|s)? (to )?(start|begin|initiate)|will (start|begin|receive|undergo)|to start"
+                      r"|scheduled (to|for)|plan: start|planned|recommend(ed|s)?(?! against))\b", re.I)
 _ONGOING = re.compile(r"\b(started|starting|began|initiated|continu\w*|cont\b|on\b|currently|current tx|receiving|"
                       r"since|to present|ongoing|maintenance|tolerating|today|cycle \d+)\b", re.I)
 _TOXICITY = re.compile(r"toxicit|colitis|pneumonitis|hepatitis|rash|intoleran|side effect|adverse|neuropath|"
@@ -288,18 +313,16 @@ _PROGRESSION = re.compile(r"progress|\bPD\b|growth|grew", re.I)
 _RANGE = re.compile(r"\s*(-|to|through|until|–)\s*$", re.I)
 
 
-def _treatments(doc: RecordDocument, sentences: list[ctx.Clause]) -> list[Treatment]:
+def _treatments(doc: RecordDocument, sentences: list[ctx.Clause], entities: list[Entity]) -> list[Treatment]:
     vocab = {d.generic: d for d in load_vocabulary().drugs}
+    drugs = [e for e in entities if e.kind == "drug" and e.id in vocab and vocab[e.id].kind != "other"
+             and "imaging" not in vocab[e.id].drug_class.lower()]
     out: list[Treatment] = []
     for c in sentences:
         text = c.text
         if ctx.is_family(text, len(text)) or ctx.ASSOCIATED.search(text):
             continue
-        names: list[tuple[str, int, int]] = []
-        for e in extract(text):
-            drug = vocab.get(e.id) if e.kind == "drug" else None
-            if drug and drug.kind != "other" and "imaging" not in drug.drug_class.lower():
-                names.append((e.id, e.start, e.end))
+        names = [(e.id, e.start - c.start, e.end - c.start) for e in drugs if c.start <= e.start < c.end]
         for m in _REGIMEN_RE.finditer(text):
             if m.group(0).lower() in ("ac", "tc") and not m.group(0).isupper():
                 continue
@@ -312,8 +335,7 @@ def _treatments(doc: RecordDocument, sentences: list[ctx.Clause]) -> list[Treatm
         for m in _SURGERY.finditer(text):
             if _NOT_SURGERY.search(text[max(0, m.start() - 30):m.end() + 10]) or _hypothetical(text, m.start()):
                 continue
-            proc = m.group(0).lower()
-            proc = "excision" if proc == "excised" else re.sub(r"^(right|left|extended) ", "", proc)
+            proc = re.sub(r"^(right|left|extended) ", "", m.group(0).lower())
             t = _treatment(doc, c, f"surgery: {proc}", "surgery", m.start(), m.end())
             out.append(t.model_copy(update={"status": "completed" if t.status in ("unknown", "ongoing") else t.status}))
         for m in _RADIATION.finditer(text):
@@ -329,26 +351,42 @@ def _treatments(doc: RecordDocument, sentences: list[ctx.Clause]) -> list[Treatm
     return _dedupe(out)
 
 
+_HYPOTHETICAL_AFTER = re.compile(
+    r"\b(could|would|may|might) be (considered|an? options?|options|offered|discussed|used)|\bif (there is )?progress"
+    r"|\b(is|are) (a )?candidate|\bcandidate options?|\b(is|are) not (an? )?(options?|indicated|recommended)"
+    r"|\bnot indicated\b|\bremains? an option", re.I)
+
+
 def _hypothetical(text: str, start: int) -> bool:
     if ctx.is_hypothetical(text, start):
         return True
-    after = text[start:start + 80]
-    return bool(re.search(r"\b(would be|could be|may be) (an? )?options?|\bif (there is )?progress", after, re.I)) \
-        and not _ONGOING.search(text[:start])
+    return bool(_HYPOTHETICAL_AFTER.search(text[start:start + 90])) and not _ONGOING.search(text[:start])
+
+
+def _status(text: str) -> str:
+    if _STOPPED.search(text):
+        return "stopped"
+    if _COMPLETED.search(text):
+        return "completed"
+    if _PLANNED.search(text):
+        return "planned"
+    if _ONGOING.search(text) or re.search(r"\bcurrent\b", text, re.I):
+        return "ongoing"
+    return "unknown"
 
 
 def _treatment(doc: RecordDocument, c: ctx.Clause, name: str, kind: str, start: int, end: int) -> Treatment:
+    """Status from the part of the sentence around the treatment (between semicolons), else the sentence."""
     text = c.text
-    status, reason = "unknown", None
-    if _STOPPED.search(text):
+    part = next((p for p in ctx.clauses(text) if p.start <= start < p.end), None)
+    local = _status(part.text) if part else "unknown"
+    whole = _status(text)
+    status = local if local != "unknown" else whole
+    if whole == "stopped" and local not in ("ongoing", "planned"):
         status = "stopped"
+    reason = None
+    if status == "stopped":
         reason = "progression" if _PROGRESSION.search(text) else "toxicity" if _TOXICITY.search(text) else "other"
-    elif _COMPLETED.search(text):
-        status = "completed"
-    elif _PLANNED.search(text):
-        status = "planned"
-    elif _ONGOING.search(text) or re.search(r"\bcurrent\b", text, re.I):
-        status = "ongoing"
     when = ctx.dates(text)
     begin = finish = None
     for i, (_s, _e, d) in enumerate(when):
@@ -456,7 +494,8 @@ def extract_text(doc: RecordDocument) -> Profile:
     today = ctx.report_date(doc.text)
     stage, history, _ = _stages(doc, clauses, today)
     markers, conflicts = _biomarkers(doc, clauses)
-    return Profile(cancer=_cancer(doc, clauses), stage=stage, stage_history=history,
+    entities = extract(doc.text)
+    return Profile(cancer=_cancer(doc, clauses, entities), stage=stage, stage_history=history,
                    metastases=_metastases(doc, clauses), biomarkers=markers,
-                   treatments=_treatments(doc, sentences), performance=_performance(doc, clauses),
+                   treatments=_treatments(doc, sentences, entities), performance=_performance(doc, clauses),
                    conflicts=conflicts, documents=[doc.id])

@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from oncoguide.corpus.schema import Vocabulary, load_vocabulary
 
@@ -30,24 +31,29 @@ class Entity:
 
 
 @dataclass(frozen=True)
-class _Alias:
-    kind: str
-    id: str
-    pattern: re.Pattern[str]
+class _Tables:
+    pattern: re.Pattern[str]  # every alias, longest first, in one alternation
+    lookup: dict[str, tuple[str, str]]  # normalised alias -> (kind, id)
+    variants: dict[str, list[str]]
+    words: dict[str, tuple[str, str]]  # long single words, for spelling tolerance
+    by_length: dict[int, tuple[str, ...]]
 
 
-_Tables = tuple[list[_Alias], dict[str, list[str]], dict[str, tuple[str, str]]]
 _CACHE: dict[int, tuple[Vocabulary, _Tables]] = {}
 
 
 def _aliases(vocab: Vocabulary) -> _Tables:
-    """Alias patterns, variants and long words of a vocabulary (built once per vocabulary object)."""
+    """Alias pattern, variants and long words of a vocabulary (built once per vocabulary object)."""
     hit = _CACHE.get(id(vocab))
     if hit is not None and hit[0] is vocab:
         return hit[1]
     tables = _build(vocab)
     _CACHE[id(vocab)] = (vocab, tables)
     return tables
+
+
+def _key(name: str) -> str:
+    return re.sub(r"[\s-]+", "", name).lower()
 
 
 def _build(vocab: Vocabulary) -> _Tables:
@@ -61,43 +67,85 @@ def _build(vocab: Vocabulary) -> _Tables:
     for s in vocab.stages:
         names[("stage", s.id)] = {s.name, *s.aliases}
     flat = sorted(((n, k) for k, ns in names.items() for n in ns if n.strip()), key=lambda x: (-len(x[0]), x[0]))
-    aliases = [_Alias(kind, ident, _pattern(name)) for name, (kind, ident) in flat]
+    lookup: dict[str, tuple[str, str]] = {}
+    for name, kind_id in flat:
+        lookup.setdefault(_key(name), kind_id)
+    alternation = "|".join(_pattern(name) for name in dict.fromkeys(n for n, _ in flat))
+    pattern = re.compile(rf"(?<![\w-])(?:{alternation})(?![\w])")
     variants = {b.id: sorted(b.variants, key=len, reverse=True) for b in vocab.biomarkers}
-    # Long single words, for spelling tolerance.
     words = {n.lower(): k for n, k in flat if " " not in n and len(n) >= 7 and n.isalpha()}
-    return aliases, variants, words
+    by_length: dict[int, list[str]] = {}
+    for w in words:
+        by_length.setdefault(len(w), []).append(w)
+    return _Tables(pattern, lookup, variants, words, {k: tuple(v) for k, v in by_length.items()})
 
 
-def _pattern(name: str) -> re.Pattern[str]:
+def _pattern(name: str) -> str:
+    """One alias as a regex: spaces and hyphens interchangeable; short codes (IA, ALL) case-sensitive."""
     escaped = re.escape(name).replace(r"\ ", r"[\s-]+").replace(r"\-", r"[\s-]?")
     code = len(name) <= 4 and (name.isupper() or not name.isalpha())
-    return re.compile(rf"(?<![\w-]){escaped}(?![\w])", 0 if code else re.I)
+    return f"(?-i:{escaped})" if code else f"(?i:{escaped})"
 
 
 def extract(text: str, vocab: Vocabulary | None = None) -> list[Entity]:
-    """Entities in reading order; overlapping matches keep the longest."""
-    vocab = vocab or load_vocabulary()
-    aliases, variants, words = _aliases(vocab)
-    for pattern, repl in _SHORTHAND:
-        text = pattern.sub(repl, text)
-    taken = [False] * (len(text) + 1)
+    """Entities in reading order; at each place the longest alias wins."""
+    tables = _aliases(vocab or load_vocabulary())
+    original = text
+    text, where = _expand(text)
     found: list[Entity] = []
-    for alias in aliases:
-        for m in alias.pattern.finditer(text):
-            if any(taken[m.start() : m.end()]):
-                continue
-            for i in range(m.start(), m.end()):
-                taken[i] = True
-            variant = _variant(text[m.start() : m.end() + _VARIANT_CONTEXT], variants.get(alias.id, []))
-            found.append(Entity(alias.kind, alias.id, m.group(0), m.start(), m.end(), variant))
-    for m in re.finditer(r"[A-Za-z]{7,}", text):
-        if any(taken[m.start() : m.end()]):
+    taken: list[tuple[int, int]] = []
+    for m in tables.pattern.finditer(text):
+        kind_id = tables.lookup.get(_key(m.group(0)))
+        if kind_id is None:
             continue
-        close = difflib.get_close_matches(m.group(0).lower(), list(words), n=1, cutoff=0.88)
-        if close:
-            kind, ident = words[close[0]]
-            found.append(Entity(kind, ident, m.group(0), m.start(), m.end()))
+        kind, ident = kind_id
+        variant = _variant(text[m.start() : m.end() + _VARIANT_CONTEXT], tables.variants.get(ident, []))
+        start, end = where[m.start()], where[m.end() - 1] + 1
+        found.append(Entity(kind, ident, original[start:end], start, end, variant))
+        taken.append((m.start(), m.end()))
+    spans = iter(taken)
+    span = next(spans, None)
+    for m in re.finditer(r"[A-Za-z]{7,}", text):
+        while span is not None and span[1] <= m.start():
+            span = next(spans, None)
+        if span is not None and span[0] < m.end():
+            continue
+        close = _close_word(m.group(0).lower(), id(tables))
+        if close and close in tables.words:
+            kind, ident = tables.words[close]
+            start, end = where[m.start()], where[m.end() - 1] + 1
+            found.append(Entity(kind, ident, original[start:end], start, end))
     return sorted(found, key=lambda e: (e.start, e.kind))
+
+
+@lru_cache(maxsize=65536)
+def _close_word(word: str, tables_id: int) -> str | None:
+    """The vocabulary word a long word is a near-miss spelling of (cached: records repeat their words)."""
+    tables = next(t for _, t in _CACHE.values() if id(t) == tables_id)
+    n = len(word)
+    pool = [w for k in range(n - 2, n + 3) for w in tables.by_length.get(k, ())]
+    close = difflib.get_close_matches(word, pool, n=1, cutoff=0.88)
+    return close[0] if close else None
+
+
+def _expand(text: str) -> tuple[str, list[int]]:
+    """Patient shorthand spelled out ("alk pos" -> "alk positive"), with each new character's offset in ``text``
+    so that entities keep their place in the original."""
+    where = list(range(len(text) + 1))
+    for pattern, repl in _SHORTHAND:
+        parts: list[str] = []
+        index: list[int] = []
+        last = 0
+        for m in pattern.finditer(text):
+            parts.append(text[last:m.start()])
+            index += where[last:m.start()]
+            parts.append(repl)
+            index += [where[m.start()]] * (len(repl) - 1) + [where[m.end() - 1]]
+            last = m.end()
+        parts.append(text[last:])
+        index += where[last:]
+        text, where = "".join(parts), index
+    return text, where
 
 
 def _variant(window: str, names: list[str]) -> str | None:
