@@ -29,7 +29,7 @@ _CASE_SENSITIVE_WORDS = {"ER", "PR"}  # 'er'/'pr' in lower case are not markers;
 _RESULTS = re.compile(
     r"(?P<not_tested>insufficient|\bqns\b|quantity not sufficient|not (performed|tested|assessed|evaluable|done)"
     r"|failed|unable to|could not be)"
-    r"|(?P<pending>pending|to follow|in progress|awaiting|awaited|sent (out|for|to)|\bordered\b"
+    r"|(?P<pending>pending|to follow|will follow|in progress|awaiting|awaited|sent (out|for|to)|been sent|\bordered\b"
     r"|not yet (available|resulted|back))"
     r"|(?P<negative>\bnegative\b|\bneg\b|not detected|\bno\b(?! other)|none detected|wild[- ]?type|\bwt\b|\babsent\b"
     r"|not amplified|non-?amplified|not rearranged|\bmss\b|microsatellite stable|\bpmmr\b|proficient|\bintact\b"
@@ -48,14 +48,16 @@ _NEGATED_AFTER = re.compile(r"^[\w\s-]{0,25}?\b(not detected|not identified|not 
 _PERCENT = re.compile(r"(<\s?)?(\d{1,3}(?:\.\d+)?)\s?%")
 _TPS = re.compile(r"\b(TPS|CPS|TC|IC)\b[^0-9<]{0,12}(<\s?)?(\d{1,3})\s?%?", re.I)
 _HER2_IHC = re.compile(r"(?:IHC|score|HercepTest)?[^0-9]{0,12}\b([0-3])\s?(\+)?(?!\d|\s?%)", re.I)
-_FISH = re.compile(r"(not amplified|non-?amplified|amplified)", re.I)
+_FISH = re.compile(r"(not\s+amplified|non-?amplified|amplified)", re.I)
 _TMB_VALUE = re.compile(r"(\d+(?:\.\d+)?)\s*(mut(ations)?\s*/\s*Mb|muts?/Mb)", re.I)
 _VARIANT = re.compile(
     r"exon\s?19\s?(deletion|del\b)|ex19del|exon\s?20\s?(insertion|ins\b)|exon\s?14\s?skipping|\bL858R\b|\bT790M\b"
     r"|\bC797S\b|\bV600[EK]\b|\bG12[A-Z]\b|\bG13D\b|\bQ61[A-Z]\b|\bE545K\b|\bH1047R\b|\bD538G\b|\bY537S\b"
-    r"|\b(EML4|CD74|KIF5B|CCDC6|SLC34A2|ETV6)\b", re.I)
+    r"|\b(EML4|CD74|KIF5B|CCDC6|SLC34A2|ETV6)\b|\bc\.\d+[\w>_+-]*|\bp\.\(?[A-Z][a-z]{2}\d+\w*\)?", re.I)
 _METHOD = re.compile(r"\b(FISH|IHC|NGS|PCR|ctDNA|liquid biopsy|sequencing|immunohistochemistry)\b", re.I)
 _ORIGIN = re.compile(r"\b(germline|somatic)\b", re.I)
+_UNLIKELY = re.compile(r"\b(probability of|risk of|unlikely|rule out|r/o|to exclude|screen(ing)? for)\s+$", re.I)
+_LEADING_LOSS = re.compile(r"\b(loss of|lost|absent)\b[\w \t-]{0,20}$", re.I)
 _SEPARATORS = re.compile(r"^[\s,/&|()]*(and|or)?[\s,/&|()]*$", re.I)
 _WINDOW = 110
 
@@ -183,7 +185,12 @@ def read_markers(clause: str) -> list[Reading]:
         stop = mentions[i + 1][1] if i + 1 < len(mentions) else len(clause)
         window = clause[end:min(stop, end + _WINDOW)]
         before = clause[max(0, start - 30):start]
+        if _UNLIKELY.search(before):
+            readings.append(None)
+            continue
         result, used = _result(name, window)
+        if name == "MMR" and _LEADING_LOSS.search(before):
+            result, used = "positive", 0
         intrinsic = _INTRINSIC.get(clause[start:end].lower())
         if intrinsic and result not in ("pending", "not_tested") and not _NEGATED_AFTER.match(window):
             result, used = intrinsic, 0
@@ -213,13 +220,16 @@ def read_markers(clause: str) -> list[Reading]:
             name, start, _ = mentions[i]
             readings[i] = Reading(name, nxt.result, None, nxt.method, nxt.origin, start, nxt.end)
     # "no EGFR, ALK or ROS1 alterations": a leading negation covers the whole list
+    chained = False
     for i in range(1, len(mentions)):
         prev = readings[i - 1]
-        if prev is not None and prev.result == "negative" and _LEADING_NEGATION.search(
-                clause[max(0, mentions[i - 1][1] - 30):mentions[i - 1][1]]) \
+        led = chained or bool(_LEADING_NEGATION.search(clause[max(0, mentions[i - 1][1] - 30):mentions[i - 1][1]]))
+        chained = False
+        if prev is not None and prev.result == "negative" and led \
                 and _SEPARATORS.match(clause[mentions[i - 1][2]:mentions[i][1]]):
             name, start, end = mentions[i]
             readings[i] = Reading(name, "negative", None, prev.method, prev.origin, start, end)
+            chained = True
     return [r for r in readings if r is not None]
 
 

@@ -27,7 +27,7 @@ HYPOTHETICAL = re.compile(
     r"|benefit from|should (she|he|they|the patient|there)|in case of|reserved for)\b", re.I)
 ASSOCIATED = re.compile(r"\b(therap(y|ies) associated|associated therap|fda-approved in|approved therap"
                         r"|matched therap|sensitiv(e|ity) to|resistance to|clinical trials? (for|matching))", re.I)
-HISTORY = re.compile(r"\b(initial(ly)?|original(ly)?|at (initial )?diagnosis|previous(ly)?|prior|was staged|history of"
+HISTORY = re.compile(r"\b(initial(ly)?|original(ly)?|at (initial )?diagnosis|previous(ly)?|prior|was staged|history"
                      r"|formerly|in the past)\b", re.I)
 CURRENT = re.compile(r"\b(current(ly)?|now|presently|restag\w*|recurren\w*|progress\w*|metastatic|today)\b", re.I)
 
@@ -36,7 +36,7 @@ CURRENT = re.compile(r"\b(current(ly)?|now|presently|restag\w*|recurren\w*|progr
 class Clause:
     start: int
     end: int
-    text: str
+    text: str  # the clause with line breaks as spaces (same length, so offsets hold)
 
     def at(self, i: int) -> int:
         """Document offset of clause offset ``i``."""
@@ -75,10 +75,10 @@ def clauses(text: str, semicolons: bool = True) -> list[Clause]:
         cut = 0
         for m in re.finditer(splitter, block):
             if block[cut:m.start()].strip():
-                out.append(Clause(start + cut, start + m.start(), block[cut:m.start()]))
+                out.append(Clause(start + cut, start + m.start(), block[cut:m.start()].replace("\n", " ")))
             cut = m.end()
         if block[cut:].strip():
-            out.append(Clause(start + cut, end, block[cut:]))
+            out.append(Clause(start + cut, end, block[cut:].replace("\n", " ")))
     return out
 
 

@@ -50,6 +50,8 @@ _SITES = (
     ("prostate", r"\bprostat\w*"),
 )
 _SITES_RE = [(n, re.compile(p, re.I)) for n, p in _SITES]
+_SPREAD_CONTEXT = re.compile(r"^\s*(and \w+ )?(mets|metasta\w*|nodules?|lesions?|masses|involvement)\b", re.I)
+_SPREAD_BEFORE = re.compile(r"\b(to|into|involving)( the)?\s+(\w+ )?$|\bnew\s+$", re.I)
 _SKIN_SITE = re.compile(r"\b(back|shoulder|calf|forearm|thigh|scalp|chest|upper arm|arm|leg|trunk|face|neck|foot|"
                         r"hand|abdomen|cheek|ear|shin)\b", re.I)
 _LATERALITY = re.compile(r"\b(left|right)\b|\b([RL])[UML]L\b", re.I)
@@ -110,12 +112,12 @@ def _cancer(doc: RecordDocument, clauses: list[ctx.Clause], entities: list[Entit
     for c in site_clauses:
         if ctx.is_family(c.text, len(c.text)):
             continue
-        for name, pattern in _SITES_RE:
-            m = pattern.search(c.text)
-            if m:
-                out.primary_site = _value(doc, c, m.start(), m.end(), name, 0.85)
-                break
-        if out.primary_site:
+        hits = sorted((m.start(), name, m) for name, pattern in _SITES_RE for m in pattern.finditer(c.text)
+                      if not _SPREAD_CONTEXT.search(c.text[m.end():m.end() + 20])
+                      and not _SPREAD_BEFORE.search(c.text[max(0, m.start() - 30):m.start()]))
+        if hits:
+            _, name, m = hits[0]
+            out.primary_site = _value(doc, c, m.start(), m.end(), name, 0.85)
             break
     if out.primary_site and out.primary_site.value in ("lung", "breast"):
         site_re = dict(_SITES_RE)[out.primary_site.value]
@@ -215,14 +217,19 @@ def _stages(doc: RecordDocument, clauses: list[ctx.Clause], today: date | None) 
         first = min(v.evidence.char_start for v in (stage.t, stage.n, stage.m, stage.group) if v) - c.start
         historical = bool(ctx.HISTORY.search(c.text[:first + 1])) and not ctx.CURRENT.search(c.text[:first + 1])
         when = [d for s, _, d in ctx.dates(c.text)]
-        stage.as_of = when[0] if when else None
-        stamp = stage.as_of or (date.min if historical else (today or date.min))
+        stamp = when[0] if when else (date.min if historical else (today or date.min))
+        stage.as_of = stamp if stamp != date.min else None
         found.append(((not historical, stamp, i), stage))
     if not found:
         return Stage(system=system), [], []
     found = _join_mentions(found)
-    found.sort(key=lambda x: (x[0][1], x[0][0], x[0][2]), reverse=True)
+    found.sort(key=lambda x: (x[0][1], x[0][0], sum(1 for a in _AXES if getattr(x[1], a)), x[0][2]), reverse=True)
     current = found[0][1]
+    rivals = [s for k, s in found[1:] if k[1] == found[0][0][1] and k[0] and s.group and current.group
+              and s.group.value != current.group.value and "limited" not in (s.group.value, current.group.value)
+              and "extensive" not in (s.group.value, current.group.value)]
+    conflicts = [Conflict(field="stage.group", values=[current.group, *(r.group for r in rivals if r.group)])] \
+        if rivals and current.group else []
     current.system = current.system or system
     history = []
     for _, s in found[1:]:
@@ -234,8 +241,7 @@ def _stages(doc: RecordDocument, clauses: list[ctx.Clause], today: date | None) 
     for s in history:
         if all(_key(s) != _key(u) for u in unique):
             unique.append(s)
-    # a stage mention without any group/TNM overlap is part of the same current staging when on the same date
-    return current, unique, []
+    return current, unique, conflicts
 
 
 def _join_mentions(found: list[tuple[tuple[bool, date, int], Stage]]) -> list[tuple[tuple[bool, date, int], Stage]]:
@@ -469,6 +475,8 @@ def _biomarkers(doc: RecordDocument, clauses: list[ctx.Clause]) -> tuple[list[Bi
     conflicts: list[Conflict] = []
     for name, group in by_name.items():
         final = [b for b in group if b.result not in ("pending", "not_tested", "unknown")] or group
+        if name == "MMR" and any(b.result == "positive" for b in final):
+            final = [b for b in final if b.result == "positive"]  # loss of any protein = deficient
         results = {b.result for b in final}
         if len(results) > 1:
             conflicts.append(Conflict(field=f"biomarker:{name}", values=[
@@ -492,8 +500,9 @@ def extract_text(doc: RecordDocument) -> Profile:
     clauses = ctx.clauses(doc.text)
     sentences = ctx.clauses(doc.text, semicolons=False)
     today = ctx.report_date(doc.text)
-    stage, history, _ = _stages(doc, clauses, today)
+    stage, history, stage_conflicts = _stages(doc, clauses, today)
     markers, conflicts = _biomarkers(doc, clauses)
+    conflicts += stage_conflicts
     entities = extract(doc.text)
     return Profile(cancer=_cancer(doc, clauses, entities), stage=stage, stage_history=history,
                    metastases=_metastases(doc, clauses), biomarkers=markers,

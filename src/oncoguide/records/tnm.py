@@ -9,12 +9,13 @@ _ROMAN = {"0": "0", "1": "I", "2": "II", "3": "III", "4": "IV"}
 
 # One TNM category; the prefix may be attached (pT2a) or absent (T2a). Suffixes: a-d, mi, is, (sn), (f), X, 0.
 TNM_RE = re.compile(
-    r"(?:(?<![A-Za-z0-9])(?P<prefix>yp|yc|rp|r|p|c|a)?(?P<axis>[TNM])|(?:(?<=[0-9X)])|(?<=[0-4][abcd])|(?<=mi))"
+    r"(?:(?<![A-Za-z0-9])(?P<prefix>(?i:yp|yc|rp|r|p|c|a))?(?P<axis>[TNM])|(?:(?<=[0-9X)])|(?<=[0-4][abcd])|(?<=mi))"
     r"(?P<glued>[NM]))"
-    r"(?P<value>is|X|x|[0-4](?:mi|a[12]?|b|c|d)?(?:\((?:sn|f|i[+-]|m|mol[+-])\))?)(?![a-z0-9]|[A-Z](?<![NM]))"
+    r"(?P<value>(?i:is)|X|x|[0-4](?i:mi|a[12]?|b|c|d)?(?:\((?i:sn|f|i[+-]|m|mol[+-])\))?)"
+    r"(?![a-z0-9]|[A-Z](?<![NM]))"
 )
 STAGE_RE = re.compile(
-    r"\b(?:stage|Stage|STAGE)(?:\s+group)?\s*[:\-]?\s*"
+    r"\b(?:stage|Stage|STAGE)(?:\s+(?i:group))?\s*[:\-]?\s*"
     r"(?P<group>0|IV|I{1,3}|[1-4])(?P<sub>[ABCabc][12]?)?(?![A-Za-z0-9])"
 )
 
@@ -37,7 +38,7 @@ def categories(text: str) -> list[Category]:
         prefix = (m.group("prefix") or "").lower() or None
         prefix = {"yc": "yp", "rp": "r", "a": None}.get(prefix or "", prefix)
         value = m.group("value")
-        value = value.upper() if value in ("x", "X") else value
+        value = "X" if value in ("x", "X") else "is" if value.lower() == "is" else value[:1] + value[1:].lower()
         axis = m.group("axis") or m.group("glued")
         if m.group("glued") and found:
             prefix = found[-1].prefix
