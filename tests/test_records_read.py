@@ -38,7 +38,7 @@ def test_multi_page_pdf_keeps_page_offsets() -> None:
     ("report.pdf", b"Plain text report: EGFR negative.", "text"),
     ("bundle.pdf", json.dumps({"resourceType": "Bundle", "entry": []}).encode(), "fhir"),
     ("oru.txt", b"MSH|^~\\&|LAB|||||ORU^R01|1|P|2.5.1\rOBX|1|ST|x||y", "hl7v2"),
-    ("bom.txt", codecs.BOM_UTF8 + "ER positive".encode(), "text"),
+    ("bom.txt", codecs.BOM_UTF8 + b"ER positive", "text"),
     ("utf16.txt", "ER positive, 95%".encode("utf-16"), "text"),
 ])
 def test_type_comes_from_the_content(name: str, data: bytes, kind: str) -> None:

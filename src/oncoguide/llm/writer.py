@@ -42,6 +42,8 @@ def parse(content: str) -> list[Draft]:
     out: list[Draft] = []
     for raw in content.splitlines():
         line = _BULLET.sub("", raw.strip().replace("**", "")).strip()
+        if line.startswith("<"):  # the prompt's block tags, echoed
+            continue
         ids = [*(_ids(g) for g in _BRACKETS.findall(line)), *(_ids(g) for g in _PAREN_IDS.findall(line))]
         text = normalize_space(_PAREN_IDS.sub(" ", _BRACKETS.sub(" ", line)))
         text = re.sub(r"\s+([.,;:!?])", r"\1", text).strip()
