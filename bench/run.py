@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from bench import ask_latency, cancer_myth, http_throughput, liveqa_report, retrieval_medquad, safety
+from bench import (
+    ask_latency, cancer_myth, fact_judge, http_throughput, liveqa_report, records_fhir, records_synthetic,
+    retrieval_medquad, safety, trec_topics,
+)
 
 
 def main() -> None:
@@ -10,8 +13,12 @@ def main() -> None:
     ask_latency.main()
     http_throughput.main()
     safety.main()
+    fact_judge.main()
     cancer_myth.main()
     liveqa_report.main()
+    records_fhir.main()
+    records_synthetic.main()
+    trec_topics.main()
 
 
 if __name__ == "__main__":

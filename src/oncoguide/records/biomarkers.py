@@ -39,6 +39,7 @@ _RESULTS = re.compile(
     r"|rearrangement|fusion|amplification)(?!s?\s*(analysis|testing|test|status|panel|screen|study|assay|by))"
     r"|rearranged|amplified|\bhigh\b|msi-h|\bdmmr\b|deficient|\bloss\b"
     r"|\b3\+|overexpress|(?<=\w)\+|\bV600[EK]\b|\bG12[A-Z]\b|\bL858R\b|\bT790M\b|exon\s?(19|20|14)"
+    r"|(?<=\()\s?[A-Z]\d{1,4}[A-Z*]?\s?(?=\))"
     r"|\bp\.[A-Z]\d+|pathogenic|\bskipping\b)",
     re.I,
 )
@@ -53,11 +54,13 @@ _TMB_VALUE = re.compile(r"(\d+(?:\.\d+)?)\s*(mut(ations)?\s*/\s*Mb|muts?/Mb)", r
 _VARIANT = re.compile(
     r"exon\s?19\s?(deletion|del\b)|ex19del|exon\s?20\s?(insertion|ins\b)|exon\s?14\s?skipping|\bL858R\b|\bT790M\b"
     r"|\bC797S\b|\bV600[EK]\b|\bG12[A-Z]\b|\bG13D\b|\bQ61[A-Z]\b|\bE545K\b|\bH1047R\b|\bD538G\b|\bY537S\b"
-    r"|\b(EML4|CD74|KIF5B|CCDC6|SLC34A2|ETV6)\b|\bc\.\d+[\w>_+-]*|\bp\.\(?[A-Z][a-z]{2}\d+\w*\)?", re.I)
+    r"|(?<=\()\s?[A-Z]\d{1,4}[A-Z*]?\s?(?=\))|\b(EML4|CD74|KIF5B|CCDC6|SLC34A2|ETV6)\b|\bc\.\d+[\w>_+-]*|\bp\.\(?[A-Z][a-z]{2}\d+\w*\)?", re.I)
 _METHOD = re.compile(r"\b(FISH|IHC|NGS|PCR|ctDNA|liquid biopsy|sequencing|immunohistochemistry)\b", re.I)
 _ORIGIN = re.compile(r"\b(germline|somatic)\b", re.I)
 _UNLIKELY = re.compile(r"\b(probability of|risk of|unlikely|rule out|r/o|to exclude|screen(ing)? for)\s+$", re.I)
 _LEADING_LOSS = re.compile(r"\b(loss of|lost|absent)\b[\w \t-]{0,20}$", re.I)
+_FINDINGS_LIST = re.compile(r"^\W*(genomic (findings|alterations)|(pathogenic )?(mutations?|alterations?|variants?)"
+                            r"( detected| identified| found)?)\s*:", re.I)
 _SEPARATORS = re.compile(r"^[\s,/&|()]*(and|or)?[\s,/&|()]*$", re.I)
 _WINDOW = 110
 
@@ -203,6 +206,8 @@ def read_markers(clause: str) -> list[Reading]:
         first = start
         if lead and result in (None, "positive"):
             result, used, first = "negative", 0, start - len(before) + lead.start()
+        if result is None and _FINDINGS_LIST.match(clause):
+            result, used = "positive", 0  # a gene listed under "Genomic alterations:" is altered
         if result is None:
             readings.append(None)
             continue
