@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 from bench import (
-    ask_latency, cancer_myth, fact_judge, http_throughput, liveqa_report, records_fhir, records_synthetic,
-    retrieval_medquad, safety, trec_topics,
+    ask_latency,
+    cancer_myth,
+    fact_judge,
+    http_throughput,
+    liveqa_report,
+    records_fhir,
+    records_synthetic,
+    retrieval_medquad,
+    safety,
+    trec_topics,
 )
 
 
