@@ -7,14 +7,14 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 # (canonical name, pattern). Symbols that are also English words (MET, RET, ER, PR) are matched case-sensitively.
 MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((n, re.compile(p, f)) for n, p, f in (
-    ("ALK", r"\bALK\b", re.I), ("EGFR", r"\bEGFR\b", re.I), ("ROS1", r"\bROS-?1\b", re.I),
+    ("ALK", r"\bALK\b", re.I), ("EGFR", r"\bEGFR\b|\bEFGR\b|\bEGRF\b", re.I), ("ROS1", r"\bROS-?1\b", re.I),
     ("BRAF", r"\bBRAF\b", re.I), ("KRAS", r"\bKRAS\b", re.I), ("NRAS", r"\bNRAS\b", re.I),
     ("MET", r"\b(c-)?MET\b", 0), ("RET", r"\bRET\b", 0), ("NTRK", r"\bNTRK[1-3]?(/[1-3])*\b|\bpan-TRK\b", re.I),
-    ("HER2", r"\bHER-?2(/neu)?\b|\bERBB2\b", re.I), ("PD-L1", r"\bPD-?L1\b", re.I),
+    ("HER2", r"\bHER[- ]?2(/neu)?\b|\bERBB2\b", re.I), ("PD-L1", r"\bPD[- ]?L-?1\b", re.I),
     ("ER", r"\bER\b|\b(o?estrogen) receptors?\b", re.I), ("PR", r"\bPR\b|\bPgR\b|\bprogesterone receptors?\b", re.I),
     ("Ki-67", r"\bKi-?67\b|\bMIB-?1\b", re.I),
     ("MSI", r"\bMSI(-H|-L|-high|-low)?\b|\bMSS\b|\bmicrosatellite (instability|stable|status)\b", re.I),
@@ -23,20 +23,23 @@ MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((n, re.compile(p, f)) f
     ("BRCA1", r"\bBRCA1\b", re.I), ("BRCA2", r"\bBRCA2\b", re.I), ("PIK3CA", r"\bPIK3CA\b", re.I),
     ("ESR1", r"\bESR1\b", re.I),
 ))
+_ANY_MARKER = re.compile("|".join(f"(?i:{p.pattern})" if p.flags & re.I else f"(?:{p.pattern})" for _, p in MARKERS))
 _CASE_SENSITIVE_WORDS = {"ER", "PR"}  # 'er'/'pr' in lower case are not markers; upper case in all-caps text is
 
 # Result words, earliest match in the window wins. Order only breaks ties at the same position.
 _RESULTS = re.compile(
     r"(?P<not_tested>insufficient|\bqns\b|quantity not sufficient|not (performed|tested|assessed|evaluable|done)"
     r"|failed|unable to|could not be)"
-    r"|(?P<pending>pending|to follow|will follow|in progress|awaiting|awaited|sent (out|for|to)|been sent|\bordered\b"
+    r"|(?P<pending>pending|to follow|will follow|in progress|awaiting|awaited|\bsent\b|\bordered\b"
     r"|not yet (available|resulted|back))"
-    r"|(?P<negative>\bnegative\b|\bneg\b|not detected|\bno\b(?! other)|none detected|wild[- ]?type|\bwt\b|\babsent\b"
+    r"|(?P<negative>\bnegative\b|\bneg\b|\b(negtive|negitive|negatve|neagtive|negaitve)\b"
+    r"|not detected|\bno\b(?! other)|none detected|wild[- ]?type|\bwt\b|\babsent\b"
     r"|not amplified|non-?amplified|not rearranged|\bmss\b|microsatellite stable|\bpmmr\b|proficient|\bintact\b"
     r"|retained|\blow\b|(?<![\d.])0(?![\d.%+])|<\s?1\s?%|\(-\)|HER2-low)"
     r"|(?P<equivocal>equivocal|indeterminate|borderline|\b2\+)"
-    r"|(?P<positive>\bpositive\b|\bpos\b|\bdetected\b|\bidentified\b|\bpresent\b|mutated|(mutation|mutaion"
-    r"|rearrangement|fusion|amplification)(?!s?\s*(analysis|testing|test|status|panel|screen|study|assay|by))"
+    r"|(?P<positive>\bpositive\b|\bpos\b|\b(postive|positve|posative|positiv)\b|\bdetected\b|\bidentified\b"
+    r"|\bpresent\b|mutated|(mutation|mutaion"
+    r"|rearr?ange?ment|fusion|amplification)(?!s?\s*(analysis|testing|test|status|panel|screen|study|assay|by))"
     r"|rearranged|amplified|\bhigh\b|msi-h|\bdmmr\b|deficient|\bloss\b"
     r"|\b3\+|overexpress|(?<=\w)\+|\bV600[EK]\b|\bG12[A-Z]\b|\bL858R\b|\bT790M\b|exon\s?(19|20|14)"
     r"|(?<=\()\s?[A-Z]\d{1,4}[A-Z*]?\s?(?=\))"
@@ -44,8 +47,8 @@ _RESULTS = re.compile(
     re.I,
 )
 _LEADING_NEGATION = re.compile(r"\b(negative for|no evidence of|absence of|without|no)\b[\w \t-]{0,30}$", re.I)
-_NEGATED_AFTER = re.compile(r"^[\w\s-]{0,25}?\b(not detected|not identified|not found|not seen|negative|absent"
-                            r"|were not|was not|is not|are not)\b", re.I)
+_NEGATED_AFTER = re.compile(r"^([\w\s-]{0,25}?|[\s:,-]*(\([^()]{0,30}\))?[\s:,-]*)\b(not detected|not identified"
+                            r"|not found|not seen|negative|absent|were not|was not|is not|are not)\b", re.I)
 _PERCENT = re.compile(r"(<\s?)?(\d{1,3}(?:\.\d+)?)\s?%")
 _TPS = re.compile(r"\b(TPS|CPS|TC|IC)\b[^0-9<]{0,12}(<\s?)?(\d{1,3})\s?%?", re.I)
 _HER2_IHC = re.compile(r"(?:IHC|score|HercepTest)?[^0-9]{0,12}\b([0-3])\s?(\+)?(?!\d|\s?%)", re.I)
@@ -54,7 +57,8 @@ _TMB_VALUE = re.compile(r"(\d+(?:\.\d+)?)\s*(mut(ations)?\s*/\s*Mb|muts?/Mb)", r
 _VARIANT = re.compile(
     r"exon\s?19\s?(deletion|del\b)|ex19del|exon\s?20\s?(insertion|ins\b)|exon\s?14\s?skipping|\bL858R\b|\bT790M\b"
     r"|\bC797S\b|\bV600[EK]\b|\bG12[A-Z]\b|\bG13D\b|\bQ61[A-Z]\b|\bE545K\b|\bH1047R\b|\bD538G\b|\bY537S\b"
-    r"|(?<=\()\s?[A-Z]\d{1,4}[A-Z*]?\s?(?=\))|\b(EML4|CD74|KIF5B|CCDC6|SLC34A2|ETV6)\b|\bc\.\d+[\w>_+-]*|\bp\.\(?[A-Z][a-z]{2}\d+\w*\)?", re.I)
+    r"|(?<=\()\s?[A-Z]\d{1,4}[A-Z*]?\s?(?=\))|\b(EML4|CD74|KIF5B|CCDC6|SLC34A2|ETV6)\b|\bc\.\d+[\w>_+-]*"
+    r"|\bp\.\(?[A-Z][a-z]{2}\d+\w*\)?", re.I)
 _METHOD = re.compile(r"\b(FISH|IHC|NGS|PCR|ctDNA|liquid biopsy|sequencing|immunohistochemistry)\b", re.I)
 _ORIGIN = re.compile(r"\b(germline|somatic)\b", re.I)
 _UNLIKELY = re.compile(r"\b(probability of|risk of|unlikely|rule out|r/o|to exclude|screen(ing)? for)\s+$", re.I)
@@ -63,6 +67,28 @@ _FINDINGS_LIST = re.compile(r"^\W*(genomic (findings|alterations)|(pathogenic )?
                             r"( detected| identified| found)?)\s*:", re.I)
 _SEPARATORS = re.compile(r"^[\s,/&|()]*(and|or)?[\s,/&|()]*$", re.I)
 _WINDOW = 110
+# Context before a marker name that sets its result when nothing after it does ("insufficient tissue for ALK").
+_LEADING_STATUS = re.compile(
+    r"\b((?P<not_tested>insufficient (tissue|material|sample|specimen|tumou?r( cells)?|dna)|quantity not sufficient"
+    r"|qns|unable to (perform|assess|test|evaluate)|could not (perform|assess|test|evaluate)|not (performed|tested"
+    r"|assessed|evaluated) for|no tissue)|(?P<pending>awaiting|pending|sent (out )?for|ordered))\b[\w \t,/:()-]{0,30}$",
+    re.I)
+# Hedges: "possible EGFR mutation", "ALK rearrangement cannot be excluded" are uncertain, never positive.
+_HEDGE_BEFORE = re.compile(r"\b(possible|possibly|probable|probably|likely|suspicious for|suspect(ed)?|suggestive of"
+                           r"|questionable|presumed|presumptive|cannot (be )?(ruled? out|excluded?)|may (have|harbou?r"
+                           r"|represent))\b[\w \t-]{0,25}$", re.I)
+_HEDGE_AFTER = re.compile(r"\b(cannot be (excluded|ruled out)|not (be )?(excluded|ruled out)|(is|are|was) (suspected"
+                          r"|possible|probable|likely|favou?red)|suspected|questionable)\b|\?", re.I)
+# The noun phrase after a leading cue's marker: "negative for ALK [rearrangement]", "no EGFR [mutation identified]"
+_NOUN_TAIL = re.compile(r"^(\s+gene)?\s+(rearrangements?|mutations?|fusions?|alterations?|amplifications?"
+                        r"|translocations?|variants?|(over)?expression|testing|tests?|analysis)((\s+(was|were|is|are"
+                        r"|has been|have been))?\s+(identified|detected|found|seen|noted|performed))?", re.I)
+_VERB_TAIL = re.compile(r"\s+(mutation\s+|fusion\s+|rearrangement\s+)?(was\s+|is\s+)?(detected|identified|present"
+                        r"|positive|negative|not detected)\b", re.I)
+_PARTNER = re.compile(r"(?<![\w-])([A-Z][A-Z0-9]{1,7})-$")  # EML4-ALK, KIF5B-RET: the fusion partner
+_TYPO = re.compile(r"\b(EFGR|EGRF|mutaion|mutatoin|rearangement|rearrangment|postive|positve|posative|positiv|negtive"
+                   r"|negitive|negatve|neagtive|negaitve)\b", re.I)
+CONFIDENT, TYPO, UNCERTAIN = 0.9, 0.7, 0.5
 
 
 @dataclass(frozen=True)
@@ -76,10 +102,13 @@ class Reading:
     origin: str | None
     start: int
     end: int
+    confidence: float = CONFIDENT
 
 
 def _mentions(clause: str) -> list[tuple[str, int, int]]:
     found: list[tuple[str, int, int]] = []
+    if not _ANY_MARKER.search(clause):  # most clauses name no marker: one scan instead of one per marker
+        return found
     taken: set[int] = set()
     for name, pattern in MARKERS:
         for m in pattern.finditer(clause):
@@ -91,6 +120,9 @@ def _mentions(clause: str) -> list[tuple[str, int, int]]:
             taken.update(range(m.start(), m.end()))
             found.append((name, m.start(), m.end()))
     found.sort(key=lambda x: x[1])
+    # "RET fusion (KIF5B-RET)": the second RET is part of the fusion's name, not a new mention
+    found = [f for i, f in enumerate(found) if not (_PARTNER.search(clause[max(0, f[1] - 9):f[1]]) and any(
+        g[0] == f[0] and f[1] - g[2] < 40 for g in found[:i]))]
     # MMR proteins listed together (MLH1, MSH2, MSH6, PMS2) are one MMR reading
     merged: list[tuple[str, int, int]] = []
     for f in found:
@@ -141,6 +173,10 @@ def _result(name: str, window: str) -> tuple[str | None, int]:
         word = _RESULTS.search(window)
         if m and (word is None or word.lastgroup not in ("pending", "not_tested")):
             return ("positive" if float(m.group(1)) >= 10 else "negative"), max(m.end(), word.end() if word else 0)
+    if name == "MSI":
+        stable = re.match(r"\W*(status\W*)?(stable|MSS\b)", window, re.I)
+        if stable:
+            return "negative", stable.end()
     if name == "Ki-67":
         m = _PERCENT.search(window)
         if m:
@@ -157,7 +193,8 @@ def _detail(name: str, window: str) -> str | None:
     if name == "PD-L1":
         m = _TPS.search(window)
         if m:
-            return f"{m.group(1).upper()} {'<' if m.group(2) else ''}{m.group(3)}%"
+            score = m.group(1).upper()  # CPS is a score, not a percentage
+            return f"{score} {'<' if m.group(2) else ''}{m.group(3)}{'' if score == 'CPS' else '%'}"
         p = _PERCENT.search(window)
         return f"TPS {'<' if p.group(1) else ''}{p.group(2)}%" if p else None
     if name in ("ER", "PR", "Ki-67"):
@@ -171,8 +208,9 @@ def _detail(name: str, window: str) -> str | None:
         m = _TMB_VALUE.search(window)
         return f"{m.group(1)} mut/Mb" if m else None
     m = _VARIANT.search(window)
-    if not m:
-        return None
+    if not m:  # "MET amplification" (not exon 14 skipping)
+        amp = re.match(r"^\W*(gene\s+)?(amplification|amplified)\b", window, re.I)
+        return "amplification" if amp else None
     v = m.group(0)
     v = re.sub(r"(?i)^exon\s?19\s?del(etion)?$|^ex19del$", "exon 19 deletion", v)
     v = re.sub(r"(?i)^exon\s?20\s?ins(ertion)?$", "exon 20 insertion", v)
@@ -180,61 +218,116 @@ def _detail(name: str, window: str) -> str | None:
     return v.upper() if re.fullmatch(r"[A-Za-z]\d+[A-Za-z]", v) else v
 
 
+def _balanced(window: str, used: int) -> int:
+    """``used`` moved so that the quote does not end inside an open parenthesis."""
+    quote = window[:used]
+    if quote.count("(") <= quote.count(")"):
+        return used
+    close = window.find(")", used)
+    if 0 <= close < used + 40:
+        return close + 1
+    return len(window[:quote.rfind("(")].rstrip(" ,:;-"))
+
+
+def _read_one(clause: str, mentions: list[tuple[str, int, int]], i: int, after: int) -> Reading | None:
+    """The result of mention ``i``: read after the name, else from a leading cue (after ``after``, where the
+    previous reading ended); hedges make it uncertain."""
+    name, start, end = mentions[i]
+    stop = mentions[i + 1][1] if i + 1 < len(mentions) else len(clause)
+    window = clause[end:min(stop, end + _WINDOW)]
+    before = clause[max(0, start - 30):start]
+    own = clause[max(0, start - 30, after):start]  # cues that are not the previous marker's result
+    hedge = _HEDGE_BEFORE.search(own)
+    if _UNLIKELY.search(before) and not hedge:
+        return None
+    result, used = _result(name, window)
+    loss = _LEADING_LOSS.search(before) if name == "MMR" else None
+    if loss:
+        result, used = "positive", 0
+    intrinsic = _INTRINSIC.get(clause[start:end].lower())
+    if intrinsic and result not in ("pending", "not_tested") and not _NEGATED_AFTER.match(window):
+        result, used = intrinsic, 0
+    if used:
+        tail = _PHRASE_END.search(window, used)
+        stop = tail.start() if tail else len(window)
+        used = stop if stop - used < 40 else used
+        used = len(window[:used].rstrip())
+    first = start - len(before) + loss.start() if loss else start
+    lead = _LEADING_NEGATION.search(before)
+    if lead and result in (None, "positive"):
+        result, used, first = "negative", 0, start - len(before) + lead.start()
+    status = _LEADING_STATUS.search(own) if result is None else None
+    if status:
+        result = "not_tested" if status.group("not_tested") else "pending"
+        used, first = 0, start - len(own) + status.start()
+    if result is None and _FINDINGS_LIST.match(clause):
+        result, used = "positive", 0  # a gene listed under "Genomic alterations:" is altered
+    if result is None:
+        return None
+    if used == 0 and (lead or status):
+        noun = _NOUN_TAIL.match(window)
+        used = noun.end() if noun else 0
+    late = _HEDGE_AFTER.search(window, 0, used + 30) if result in ("positive", "negative") else None
+    uncertain = bool(hedge) or late is not None
+    if uncertain and result == "positive":
+        result = "equivocal"
+    if hedge:
+        first = min(first, start - len(own) + hedge.start())
+    if late is not None:
+        used = max(used, late.end())
+    used = _balanced(window, used)
+    verb = _VERB_TAIL.match(window, used) if result in ("positive", "negative") else None
+    used = len(window[:verb.end() if verb else used].rstrip(" ,;:/"))
+    partner = _PARTNER.search(clause[max(0, start - 9):start])
+    if partner and result == "positive":
+        first = min(first, start - len(partner.group(0)))
+    wide = clause[max(0, start - 40):end + _WINDOW]
+    method = _METHOD.search(window) or _METHOD.search(own)
+    origin = _ORIGIN.search(wide)
+    detail = _detail(name, window) if result in ("positive", "equivocal", "unknown") or name in (
+        "PD-L1", "TMB", "HER2", "ER", "PR") else None
+    if detail is None and partner and result == "positive":
+        detail = partner.group(1)
+    confidence = UNCERTAIN if uncertain else TYPO if _TYPO.search(clause, first, end + used) else CONFIDENT
+    return Reading(name, result, detail, _method(method.group(1)) if method else None,
+                   origin.group(1).lower() if origin else None, first, end + used, confidence)
+
+
 def read_markers(clause: str) -> list[Reading]:
     """Every marker result the clause states; a marker named without a result is not read."""
     mentions = _mentions(clause)
     readings: list[Reading | None] = []
-    for i, (name, start, end) in enumerate(mentions):
-        stop = mentions[i + 1][1] if i + 1 < len(mentions) else len(clause)
-        window = clause[end:min(stop, end + _WINDOW)]
-        before = clause[max(0, start - 30):start]
-        if _UNLIKELY.search(before):
-            readings.append(None)
-            continue
-        result, used = _result(name, window)
-        if name == "MMR" and _LEADING_LOSS.search(before):
-            result, used = "positive", 0
-        intrinsic = _INTRINSIC.get(clause[start:end].lower())
-        if intrinsic and result not in ("pending", "not_tested") and not _NEGATED_AFTER.match(window):
-            result, used = intrinsic, 0
-        if used:
-            tail = _PHRASE_END.search(window, used)
-            stop = tail.start() if tail else len(window)
-            used = stop if stop - used < 40 else used
-            used = len(window[:used].rstrip())
-        lead = _LEADING_NEGATION.search(before)
-        first = start
-        if lead and result in (None, "positive"):
-            result, used, first = "negative", 0, start - len(before) + lead.start()
-        if result is None and _FINDINGS_LIST.match(clause):
-            result, used = "positive", 0  # a gene listed under "Genomic alterations:" is altered
-        if result is None:
-            readings.append(None)
-            continue
-        wide = clause[max(0, start - 40):end + _WINDOW]
-        method = _METHOD.search(window) or _METHOD.search(before)
-        origin = _ORIGIN.search(wide)
-        detail = _detail(name, window) if result in ("positive", "equivocal", "unknown") or name in (
-            "PD-L1", "TMB", "HER2", "ER", "PR") else None
-        readings.append(Reading(name, result, detail, _method(method.group(1)) if method else None,
-                                origin.group(1).lower() if origin else None, first, end + used))
+    for i in range(len(mentions)):
+        after = readings[-1].end if readings and readings[-1] else mentions[i - 1][2] if i else 0
+        readings.append(_read_one(clause, mentions, i, after))
     # "EGFR, ALK, ROS1 and MET: negative": a marker followed only by separators shares the next one's result
     for i in range(len(mentions) - 2, -1, -1):
         nxt = readings[i + 1]
         if readings[i] is None and nxt is not None and _SEPARATORS.match(clause[mentions[i][2]:mentions[i + 1][1]]):
             name, start, _ = mentions[i]
-            readings[i] = Reading(name, nxt.result, None, nxt.method, nxt.origin, start, nxt.end)
-    # "no EGFR, ALK or ROS1 alterations": a leading negation covers the whole list
-    chained = False
+            readings[i] = Reading(name, nxt.result, None, nxt.method, nxt.origin, start, nxt.end, nxt.confidence)
+    # "no EGFR, ALK or ROS1 alterations", "insufficient tissue for EGFR and ALK": a leading cue covers the list,
+    # and every marker of the list is quoted with the whole phrase
+    chains: list[list[int]] = []
     for i in range(1, len(mentions)):
         prev = readings[i - 1]
-        led = chained or bool(_LEADING_NEGATION.search(clause[max(0, mentions[i - 1][1] - 30):mentions[i - 1][1]]))
-        chained = False
-        if prev is not None and prev.result == "negative" and led \
+        led = bool(chains and chains[-1][-1] == i - 1) or (prev is not None and prev.start < mentions[i - 1][1])
+        if prev is not None and prev.result in ("negative", "not_tested", "pending") and led \
                 and _SEPARATORS.match(clause[mentions[i - 1][2]:mentions[i][1]]):
             name, start, end = mentions[i]
-            readings[i] = Reading(name, "negative", None, prev.method, prev.origin, start, end)
-            chained = True
+            noun = _NOUN_TAIL.match(clause[end:])
+            readings[i] = Reading(name, prev.result, None, prev.method, prev.origin, start,
+                                  end + noun.end() if noun else end, prev.confidence)
+            if chains and chains[-1][-1] == i - 1:
+                chains[-1].append(i)
+            else:
+                chains.append([i - 1, i])
+    for chain in chains:
+        first, last = readings[chain[0]], readings[chain[-1]]
+        for i in chain:
+            r = readings[i]
+            if r is not None and first is not None and last is not None:
+                readings[i] = replace(r, start=first.start, end=max(last.end, r.end))
     return [r for r in readings if r is not None]
 
 

@@ -7,6 +7,9 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from oncoguide.records.model import RecordDocument, Value
+from oncoguide.records.spans import evidence_at
+
 _MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
 _MONTH_RE = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
@@ -14,7 +17,7 @@ DATE_RE = re.compile(
     rf"\b(?P<iso>(?P<y1>(19|20)\d\d)-(?P<m1>[01]?\d)(-(?P<d1>[0-3]?\d))?)\b"
     rf"|\b(?P<us>(?P<m2>[01]?\d)/((?P<d2>[0-3]?\d)/)?(?P<y2>(19|20)\d\d))\b"
     rf"|\b(?P<named>{_MONTH_RE}\s+((?P<d3>[0-3]?\d),?\s+)?(?P<y3>(19|20)\d\d))\b"
-    rf"|\b(?P<year>(?<![/\-.\d])(?P<y4>(19|20)\d\d)(?![/\-.\d%]))\b",
+    rf"|\b(?P<year>(?<![/.\d])(?<!\b\d-)(?<!\b[01]\d-)(?P<y4>(19|20)\d\d)(?![/\d%])(?!\.\d)(?!-[01]?\d\b)(?!-\d\d?-))\b",
     re.I,
 )
 FAMILY = re.compile(
@@ -43,10 +46,11 @@ class Clause:
         return self.start + i
 
 
+_COLUMNS = re.compile(r"\S(\t| {3,})\S")  # a table row: cells apart by a tab or a run of spaces
 _NEW_ITEM = re.compile(r"^\s*([-*\u2022]|\d+[.)]\s|[A-Z][A-Za-z /()-]{0,40}:|[A-Z0-9 ,/()-]{6,}$)")
 
 
-def _blocks(text: str) -> list[tuple[int, int]]:
+def blocks(text: str) -> list[tuple[int, int]]:
     """Logical lines: a hard-wrapped sentence is joined back; list items, headers and table rows stay apart."""
     spans: list[tuple[int, int]] = []
     for m in re.finditer(r"[^\n]+", text):
@@ -56,7 +60,9 @@ def _blocks(text: str) -> list[tuple[int, int]]:
         if spans:
             prev = text[spans[-1][0]:spans[-1][1]]
             lower = line.lstrip()[:1].islower()
-            if ((lower or not prev.rstrip().endswith((".", ";", "!", "?", ":"))) and "|" not in prev and "|" not in line
+            tail = prev.rstrip()[-1:]  # after a finished sentence a new line is a new one, even "pT1c ..."
+            table = "|" in prev + line or bool(_COLUMNS.search(prev + "\n" + line))
+            if (tail not in (".", "!", "?") and (lower or tail not in (";", ":")) and not table
                     and not _NEW_ITEM.match(line) and text[spans[-1][1]:m.start()].count("\n") == 1
                     and (len(prev.strip()) > 30 or lower)):
                 spans[-1] = (spans[-1][0], m.end())
@@ -70,7 +76,7 @@ def clauses(text: str, semicolons: bool = True) -> list[Clause]:
     ``text``."""
     out: list[Clause] = []
     splitter = r"(?<=[.;!?])\s+(?=[A-Z(\-\d])|;\s*" if semicolons else r"(?<=[.!?])\s+(?=[A-Z(\-\d])"
-    for start, end in _blocks(text):
+    for start, end in blocks(text):
         block = text[start:end]
         cut = 0
         for m in re.finditer(splitter, block):
@@ -83,6 +89,7 @@ def clauses(text: str, semicolons: bool = True) -> list[Clause]:
 
 
 def parse_date(m: re.Match[str]) -> date | None:
+    """The date a DATE_RE match names (a missing day or month is the 1st), or None when it is not a date."""
     g = m.groupdict()
     try:
         if g["iso"]:
@@ -128,4 +135,16 @@ def is_family(clause: str, start: int) -> bool:
 
 
 def is_hypothetical(clause: str, start: int) -> bool:
-    return bool(HYPOTHETICAL.search(clause[max(0, start - 60):start])) or bool(ASSOCIATED.search(clause))
+    """The phrase at ``start`` is conditional or an option ("if EGFR positive, ...", "would consider"), or the
+    phrase follows a lab's "therapies associated with" cue. The window keeps one character of the phrase so that
+    a cue ending in a space ("if ") still meets a word boundary."""
+    lo = max(0, start - 60)
+    cue = HYPOTHETICAL.search(clause[lo:start + 1])
+    return (cue is not None and lo + cue.start() < start) or bool(ASSOCIATED.search(clause[:start]))
+
+
+def value_at(doc: RecordDocument, clause: Clause, start: int, end: int, value: str, confidence: float = 0.9,
+             as_of: date | None = None) -> Value:
+    """A Value read from ``clause[start:end]``, with its evidence in ``doc``."""
+    return Value(value=value, as_of=as_of, evidence=evidence_at(doc, clause.at(start), clause.at(end)),
+                 confidence=confidence)

@@ -15,7 +15,7 @@ import logging
 import re
 from pathlib import PurePosixPath, PureWindowsPath
 
-from oncoguide.config import Settings
+from oncoguide.config import Settings, get_settings
 from oncoguide.records.model import Page, RecordDocument, RecordError
 
 logging.getLogger("pypdf").setLevel(logging.ERROR)
@@ -33,7 +33,9 @@ def safe_name(name: str) -> str:
 
 def read_record(name: str, data: bytes, document_id: str | None = None,
                 settings: Settings | None = None) -> RecordDocument:
-    cfg = (settings or Settings()).records
+    """``data`` read as a record named ``name`` (folders dropped). ``document_id`` defaults to the first 16 hex
+    digits of the bytes' SHA-256; limits come from ``settings.records``. Raises RecordError."""
+    cfg = (settings or get_settings()).records
     name = safe_name(name)
     if len(data) > cfg.max_upload_mb * 1024 * 1024:
         raise RecordError(f"{name}: larger than the {cfg.max_upload_mb} MiB limit")
@@ -79,8 +81,10 @@ def _fhir(name: str, text: str, max_depth: int) -> dict[str, object]:
         raise RecordError(f"{name}: JSON nested {depth} levels deep; the limit is {max_depth}")
     try:
         data = json.loads(text)
+    except json.JSONDecodeError as exc:  # its message names the place, never the text
+        raise RecordError(f"{name}: not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})") from exc
     except (ValueError, RecursionError) as exc:
-        raise RecordError(f"{name}: not valid JSON ({exc.__class__.__name__})") from exc
+        raise RecordError(f"{name}: not valid JSON") from exc
     if not isinstance(data, dict) or not isinstance(data.get("resourceType"), str):
         raise RecordError(f"{name}: JSON but not FHIR (no resourceType); upload a FHIR R4 resource or Bundle")
     return data
@@ -88,20 +92,20 @@ def _fhir(name: str, text: str, max_depth: int) -> dict[str, object]:
 
 def _pdf(name: str, data: bytes, max_pages: int) -> tuple[str, list[Page]]:
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import DependencyError, PyPdfError
 
     try:
         reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
+        if reader.is_encrypted and not reader.decrypt(""):  # restrictions only (no open password) are fine
             raise RecordError(f"{name}: the PDF is password-protected; save an unprotected copy")
         if len(reader.pages) > max_pages:
             raise RecordError(f"{name}: {len(reader.pages)} pages; the limit is {max_pages}")
         texts = [(page.extract_text() or "").strip() for page in reader.pages]
     except RecordError:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError, RecursionError,
-            MemoryError) as exc:
-        raise RecordError(f"{name}: not a readable PDF ({exc.__class__.__name__})") from exc
+    except (PyPdfError, DependencyError, ValueError, KeyError, TypeError, AttributeError, OSError, RecursionError,
+            MemoryError, IndexError, ArithmeticError, NotImplementedError, AssertionError) as exc:  # a broken file
+        raise RecordError(f"{name}: not a readable PDF (damaged, incomplete or an unsupported variant)") from exc
     if not any(texts):
         raise RecordError(f"{name}: the PDF has no text layer (a scan?); OCR is not installed, so upload a text "
                           "PDF or type the report into a text file")

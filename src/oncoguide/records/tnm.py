@@ -16,7 +16,7 @@ TNM_RE = re.compile(
 )
 STAGE_RE = re.compile(
     r"\b(?:stage|Stage|STAGE)(?:\s+(?i:group))?\s*[:\-]?\s*"
-    r"(?P<group>0|IV|I{1,3}|[1-4])(?P<sub>[ABCabc][12]?)?(?![A-Za-z0-9])"
+    r"(?P<group>0|IV|I{1,3}|[1-4])(?P<sub>[ABCabc][1-3]?)?(?![A-Za-z0-9])"
 )
 
 

@@ -1,0 +1,136 @@
+"""Stage recogniser: TNM categories with their prefix, stage group, AJCC edition, and which staging is current
+(the newest by its date or the report's; "initially", "prior" mark history). Earlier stagings become history."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from oncoguide.records import context as ctx
+from oncoguide.records.context import value_at as _value
+from oncoguide.records.model import Conflict, RecordDocument, Stage, Value
+from oncoguide.records.tnm import categories, stage_group
+
+_AJCC = re.compile(r"\bAJCC\s*(v|version)?\s*(7|8|9)|\b(7|8|9)th(\s+ed\w*)?\b[^.]{0,20}AJCC|\bAJCC[^.]{0,12}"
+                   r"\b(seventh|eighth|ninth)\b|\b(eighth|ninth|seventh) edition\b", re.I)
+_AT_DIAGNOSIS = re.compile(r"^\s*,?\s*(at (the time of )?(initial )?diagnosis|initially|originally)\b", re.I)
+_SCLC_STAGE = re.compile(r"\b(limited|extensive)[- ]stage\b", re.I)
+_STAGING_WORDS = re.compile(r"\b(stage|staging|TNM|AJCC)\b", re.I)
+
+
+def read_stages(doc: RecordDocument, clauses: list[ctx.Clause], today: date | None) -> tuple[Stage, list[Stage],
+                                                                                          list[Conflict]]:
+    """The current staging, earlier ones newest first, and same-day stage groups that disagree. Mentions that
+    agree are one staging (TNM on one line, the group on the next); dates order them, the report's date standing
+    in for an undated current one."""
+    system: Value | None = None
+    spans = ctx.blocks(doc.text)
+    found: list[tuple[tuple[bool, date, int], Stage]] = []
+    for i, c in enumerate(clauses):
+        if ctx.is_family(c.text, len(c.text)):
+            continue
+        a = _AJCC.search(c.text)
+        if a and system is None:
+            edition = next(g for g in a.groups()[1:] if g and g.lower() not in ("v", "version", " ed", "edition"))
+            num = {"seventh": "7", "eighth": "8", "ninth": "9"}.get(edition.lower(), edition[:1])
+            system = _value(doc, c, a.start(), a.end(), f"AJCC{num}", 0.9)
+        stage = Stage()
+        cats = [k for k in categories(c.text) if "weighted" not in c.text[k.end:k.end + 12].lower()
+                and not ctx.is_hypothetical(c.text, k.start)]
+        if cats and not (any(k.prefix for k in cats) or len(cats) >= 2 or _STAGING_WORDS.search(c.text)):
+            cats = []
+        for k in cats:
+            attr = k.axis.lower()
+            if getattr(stage, attr) is None:
+                value = re.sub(r"\(.*\)$", "", k.value)
+                setattr(stage, attr, _value(doc, c, k.start, k.end, value, 0.9))
+                stage.prefix = stage.prefix or k.prefix  # type: ignore[assignment]
+        group = stage_group(c.text)
+        sclc = _SCLC_STAGE.search(c.text)
+        if group and not ctx.is_family(c.text, group[1]) and not ctx.is_hypothetical(c.text, group[1]):
+            stage.group = _value(doc, c, group[1], group[2], group[0], 0.9)
+        elif sclc:
+            stage.group = _value(doc, c, sclc.start(), sclc.end(), sclc.group(1).lower(), 0.9)
+        if not any((stage.t, stage.n, stage.m, stage.group)):
+            continue
+        first = min(v.evidence.char_start for v in (stage.t, stage.n, stage.m, stage.group) if v) - c.start
+        last = max(v.evidence.char_end for v in (stage.t, stage.n, stage.m, stage.group) if v) - c.start
+        historical = (bool(ctx.HISTORY.search(c.text[:first + 1])) and not ctx.CURRENT.search(c.text[:first + 1])) \
+            or bool(_AT_DIAGNOSIS.match(c.text[last:]))
+        when = [d for s, _, d in ctx.dates(c.text)] or _item_date(doc.text, spans, c, historical)
+        stamp = when[0] if when else (date.min if historical else (today or date.min))
+        stage.as_of = stamp if stamp != date.min else None
+        found.append(((not historical, stamp, i), stage))
+    if not found:
+        return Stage(system=system), [], []
+    found = _join_mentions(found)
+    found.sort(key=lambda x: (x[0][1], x[0][0], sum(1 for a in _AXES if getattr(x[1], a)), x[0][2]), reverse=True)
+    current = found[0][1]
+    rivals = [s for k, s in found[1:] if k[1] == found[0][0][1] and k[0] and s.group and current.group
+              and s.group.value != current.group.value and "limited" not in (s.group.value, current.group.value)
+              and "extensive" not in (s.group.value, current.group.value)]
+    conflicts = [Conflict(field="stage.group", values=[current.group, *(r.group for r in rivals if r.group)])] \
+        if rivals and current.group else []
+    current.system = current.system or system
+    history = []
+    for _, s in found[1:]:
+        if _compatible(current, s) or (current.group and s.group and current.group.value == s.group.value
+                                       and _compatible(current, s, dated=False)):  # the same stage restated
+            current = _fill(current, s)
+        else:
+            history.append(s)
+    unique: list[Stage] = []
+    for s in history:
+        if all(_key(s) != _key(u) for u in unique):
+            unique.append(s)
+    return current, unique, conflicts
+
+
+def _item_date(text: str, spans: list[tuple[int, int]], c: ctx.Clause, historical: bool) -> list[date]:
+    """An undated staging that is not marked current takes the last date written before it in its list item or
+    paragraph ("- 09/2022: ... excision 10/2022 ... Final stage pT3a pN0, stage IIA")."""
+    if ctx.CURRENT.search(c.text) and not historical:
+        return []
+    start = next((s for s, e in spans if s <= c.start < e), c.start)
+    found = ctx.dates(text[start:c.start])
+    return [found[-1][2]] if found else []
+
+
+def _join_mentions(found: list[tuple[tuple[bool, date, int], Stage]]) -> list[tuple[tuple[bool, date, int], Stage]]:
+    """TNM on one line and the stage group on the next are one staging: join mentions in reading order that do
+    not disagree on any axis and share their date (or have none) and their history flag."""
+    out: list[tuple[tuple[bool, date, int], Stage]] = []
+    for key, s in found:
+        if out:
+            pkey, prev = out[-1]
+            if _compatible(prev, s) and pkey[0] == key[0] and key[2] - pkey[2] <= 3:
+                out[-1] = (max(pkey, key), _fill(prev, s))
+                continue
+        out.append((key, s))
+    return out
+
+
+_AXES = ("t", "n", "m", "group")
+
+
+def _compatible(a: Stage, b: Stage, dated: bool = True) -> bool:
+    """Same staging written twice (no axis disagrees; limited/extensive sits beside a TNM group), on the same
+    date unless ``dated`` is False."""
+    for axis in _AXES:
+        x, y = getattr(a, axis), getattr(b, axis)
+        if x and y and x.value != y.value and not (axis == "group" and {x.value, y.value} & {"limited", "extensive"}):
+            return False
+    return (a.prefix is None or b.prefix is None or a.prefix == b.prefix) and (
+        not dated or a.as_of is None or b.as_of is None or a.as_of == b.as_of)
+
+
+def _fill(a: Stage, b: Stage) -> Stage:
+    update = {x: getattr(a, x) or getattr(b, x) for x in _AXES}
+    if a.group and b.group and a.group.value in ("limited", "extensive"):
+        update["group"] = b.group  # the TNM stage group is the more specific one
+    return a.model_copy(update=update | {"prefix": a.prefix or b.prefix, "as_of": a.as_of or b.as_of,
+                                         "system": a.system or b.system})
+
+
+def _key(s: Stage) -> tuple[str, ...]:
+    return tuple((v.value if v else "") for v in (s.group, s.t, s.n, s.m))

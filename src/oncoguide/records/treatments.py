@@ -1,0 +1,261 @@
+"""Treatment recogniser: drugs through the vocabulary (brand -> generic, class from the drug's kind), regimens
+(FOLFOX...), surgery and radiation, with status, reason stopped and dates read around each mention."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from oncoguide.corpus.schema import load_vocabulary
+from oncoguide.records import context as ctx
+from oncoguide.records.model import RecordDocument, Treatment
+from oncoguide.records.spans import evidence_at
+from oncoguide.understand.entities import Entity
+
+_REGIMENS = {
+    "folfirinox": ["fluorouracil", "leucovorin", "irinotecan", "oxaliplatin"],
+    "folfoxiri": ["fluorouracil", "leucovorin", "oxaliplatin", "irinotecan"],
+    "folfox": ["fluorouracil", "leucovorin", "oxaliplatin"], "mfolfox6": ["fluorouracil", "leucovorin", "oxaliplatin"],
+    "folfiri": ["fluorouracil", "leucovorin", "irinotecan"], "capox": ["capecitabine", "oxaliplatin"],
+    "xelox": ["capecitabine", "oxaliplatin"], "tchp": ["docetaxel", "carboplatin", "trastuzumab", "pertuzumab"],
+    "ac": ["doxorubicin", "cyclophosphamide"], "tc": ["docetaxel", "cyclophosphamide"],
+    "t-dm1": ["ado-trastuzumab emtansine"], "t-dxd": ["trastuzumab deruxtecan"],
+    "t-vec": ["talimogene laherparepvec"], "5-fu": ["fluorouracil"],
+    # clinicians' short names
+    "pembro": ["pembrolizumab"], "nivo": ["nivolumab"], "atezo": ["atezolizumab"],
+    "durva": ["durvalumab"], "nivo/ipi": ["nivolumab", "ipilimumab"], "carbo/pem": ["carboplatin", "pemetrexed"],
+}
+_REGIMEN_RE = re.compile(r"(?<![\w-])(" + "|".join(re.escape(k) for k in sorted(_REGIMENS, key=len, reverse=True))
+                         + r")(?![\w-])", re.I)
+_SURGERY = re.compile(r"\b(lobectomy|pneumonectomy|segmentectomy|wedge resection|(partial |total |modified radical |"
+                      r"simple |bilateral )?mastectomy|lumpectomy|(right |left |extended )?hemicolectomy|colectomy"
+                      r"|low anterior resection|abdominoperineal resection|(radical )?prostatectomy"
+                      r"|wide (local )?excision|whipple|pancreaticoduodenectomy"
+                      r"|(total |partial )?gastrectomy|esophagectomy|nephrectomy|hysterectomy)\b", re.I)
+_SURGERY_NAME = {"wide excision": "wide local excision", "whipple": "pancreaticoduodenectomy"}
+_RADIATION = re.compile(
+    r"(?<!post-)(?<!post )\b(radiation(?!( and medical)? oncolog)|radiotherapy|SBRT|SRS|stereotactic radiosurgery"
+    r"|stereotactic radiation|IMRT|whole[- ]brain radiation|WBRT|chemoradiation|chemoradiotherapy|XRT|proton therapy"
+    r"|irradiation|gamma knife)\b(?!(-induced| induced)? (fibrosis|pneumonitis|changes|necrosis|recall|dermatitis"
+    r"|proctitis|esophagitis|oncolog))", re.I)
+_RAD_SITE = re.compile(r"\b(brain|chest|breast|pelvis|pelvic|prostate|spine|lung|bone|hip|rectum|rectal|cranial"
+                       r"|thoracic|thorax|chest wall|whole[- ]brain|brain metastas[ie]s)\b", re.I)
+_RAD_SITE_NAME = {"pelvic": "pelvis", "rectal": "rectum", "cranial": "brain", "thoracic": "chest", "thorax": "chest",
+                  "chest wall": "chest"}
+# A sentence that only says "Stopped 02/2025 because of ..." is about the treatments of the sentence before it
+_CARRIED = re.compile(r"^\W*(permanently )?(stopped|discontinued|held|completed|finished|ended)\b", re.I)
+_NOT_SURGERY = re.compile(r"\bbiops|sentinel|dissection|scheduled|planned|will undergo|candidate|margins?\b", re.I)
+_STOPPED = re.compile(r"\b(stopped|discontinued|d/c'?d|held|halted|switched|ceased)\b|progress(ed|ion) (on|while on|"
+                      r"after|despite)", re.I)
+_COMPLETED = re.compile(r"\b(completed|finished|s/p|status post|underwent|received \d+|x\s?\d+ cycles|\d+ cycles)\b",
+                        re.I)
+_PLANNED = re.compile(r"\b(plan(ned|s)? (to )?(start|begin|initiate)|will (start|begin|receive|undergo)|to start"
+                      r"|scheduled (to|for)|plan: start|planned|recommend(ed|s)?(?! against))\b", re.I)
+_ONGOING = re.compile(r"\b(started|starting|began|initiated|continu\w*|cont\b|on\b|currently|current tx|receiving|"
+                      r"since|to present|to date|ongoing|maintenance|tolerating|today|cycle \d+)\b"
+                      r"|[-\u2013]\s*present\b", re.I)
+_TOXICITY = re.compile(r"toxicit|colitis|pneumonitis|hepatitis|rash|intoleran|side effect|adverse|neuropath|"
+                       r"grade [34]|\bgr\s?[34]\b", re.I)
+_PROGRESSION = re.compile(r"progress|\bPD\b|growth|grew", re.I)
+_SWITCH_TO = re.compile(r"\b((switched|changed|transitioned|moved|escalated|converted)( over| from [\w\s()/-]{1,40}?)?"
+                        r" to|now on|(re)?started"
+                        r"|starting|began|initiated|commenced)\b[\w/+,\s-]{0,40}$", re.I)
+_JOINED = re.compile(r"^(\s*\([^()]{0,30}\))?[\s,/+&()]*(and|plus|with|\+)?[\s,/+&()]*$", re.I)
+_ENDED = re.compile(r"stopped|until|completed|through|ended|discontinued|finished", re.I)
+_RANGE = re.compile(r"\s*(-|to|through|until|–)\s*$", re.I)
+
+
+def read_treatments(doc: RecordDocument, sentences: list[ctx.Clause], entities: list[Entity]) -> list[Treatment]:
+    """Treatments given, ongoing or planned (not options, relatives' or a lab's associated therapies), one per
+    (name, start), each with the status and dates its own part of the sentence states."""
+    vocab = {d.generic: d for d in load_vocabulary().drugs}
+    drugs = [e for e in entities if e.kind == "drug" and e.id in vocab and vocab[e.id].kind != "other"
+             and "imaging" not in vocab[e.id].drug_class.lower()]
+    spelled = {_key(n) for d in vocab.values() for n in (d.generic, *d.brands)} | {_key(k) for k in _REGIMENS}
+    out: list[Treatment] = []
+    previous: list[int] = []  # indexes in ``out`` of the previous sentence's treatments
+    for c in sentences:
+        text = c.text
+        if ctx.is_family(text, len(text)) or ctx.ASSOCIATED.search(text):
+            previous = []
+            continue
+        found: list[tuple[str, str, int, int]] = []  # (name, kind, start, end) in the sentence
+        names = [(e.id, e.start - c.start, e.end - c.start) for e in drugs if c.start <= e.start < c.end]
+        for m in _REGIMEN_RE.finditer(text):
+            if m.group(0).lower() in ("ac", "tc") and not m.group(0).isupper():
+                continue
+            names += [(g, m.start(), m.end()) for g in _REGIMENS[m.group(0).lower()]]
+        for name, start, end in names:
+            if not _hypothetical(text, start):
+                found.append((name, vocab[name].kind if name in vocab else "chemotherapy", start, end))
+        for m in _SURGERY.finditer(text):
+            if not (_NOT_SURGERY.search(text[max(0, m.start() - 30):m.end() + 10]) or _hypothetical(text, m.start())):
+                proc = re.sub(r"^(right|left|extended) ", "", m.group(0).lower())
+                proc = _SURGERY_NAME.get(proc, proc)
+                found.append((f"surgery: {proc}", "surgery", m.start(), m.end()))
+        rays: dict[str, tuple[int, int]] = {}  # one radiation per site and sentence ("chemoradiation ... thoracic
+        for m in _RADIATION.finditer(text):  # radiation 60 Gy" is one course)
+            if _hypothetical(text, m.start()):
+                continue
+            site = _RAD_SITE.search(text, max(0, m.start() - 30), m.end() + 40)
+            where = site.group(0).lower() if site else ""
+            where = "brain" if "brain" in where else _RAD_SITE_NAME.get(where, where)
+            if m.group(0).upper() in ("SRS", "WBRT") or re.search(r"radiosurgery|gamma", m.group(0), re.I):
+                where = "brain"
+            rays.setdefault(where, (m.start(), m.end()))
+        if len(rays) > 1:
+            rays.pop("", None)
+        found += [(f"radiation: {w}" if w else "radiation", "radiation", *span) for w, span in rays.items()]
+        if not found and previous and _CARRIED.match(text):
+            for i in previous:
+                out[i] = _carry(out[i], text)
+            continue
+        previous = []
+        for name, kind, start, end in found:
+            t = _treatment(doc, c, name, kind, start, end, [(s, e) for _, _, s, e in found])
+            if kind not in ("surgery", "radiation") and _key(t.evidence.quote) not in spelled:
+                t = t.model_copy(update={"confidence": 0.6})  # a near-miss spelling ("osimertinb")
+            if kind == "surgery" and t.status in ("unknown", "ongoing"):
+                t = t.model_copy(update={"status": "completed"})
+            previous.append(len(out))
+            out.append(t)
+    return _dedupe(out)
+
+
+_HYPOTHETICAL_AFTER = re.compile(
+    r"\b(could|would|may|might) be (considered|an? options?|options|offered|discussed|used)|\bif (there is )?progress"
+    r"|\b(is|are) (a )?candidate|\bcandidate options?|\b(is|are) not (an? )?(options?|indicated|recommended)"
+    r"|\bnot indicated\b|\bremains? an option", re.I)
+
+
+def _hypothetical(text: str, start: int) -> bool:
+    if ctx.is_hypothetical(text, start):
+        return True
+    return bool(_HYPOTHETICAL_AFTER.search(text[start:start + 90])) and not _ONGOING.search(text[:start])
+
+
+def _status(text: str) -> str:
+    if _STOPPED.search(text):
+        return "stopped"
+    if _COMPLETED.search(text):
+        return "completed"
+    if _PLANNED.search(text):
+        return "planned"
+    if _ONGOING.search(text) or re.search(r"\bcurrent\b", text, re.I):
+        return "ongoing"
+    return "unknown"
+
+
+def _treatment(doc: RecordDocument, c: ctx.Clause, name: str, kind: str, start: int, end: int,
+               spans: list[tuple[int, int]]) -> Treatment:
+    """Status from the part of the sentence around the treatment (between semicolons), else the sentence; a
+    "switched to"/"started" cue just before it starts a new treatment. Dates from its own segment of that part
+    (see ``_segment``; ``spans`` are the sentence's treatment mentions)."""
+    text = c.text
+    parts = ctx.clauses(text)
+    k = next((i for i, p in enumerate(parts) if p.start <= start < p.end), None)
+    part = parts[k] if k is not None else None
+    bounds = (part.start, part.end) if part else (0, len(text))
+    for nxt in parts[k + 1:] if k is not None else []:  # "Progressed on X; stopped 09/2025": parts naming no
+        if any(nxt.start <= s < nxt.end for s, _ in spans):  # treatment belong to the one before
+            break
+        bounds = (bounds[0], nxt.end)
+    switch = _SWITCH_TO.search(text, max(0, start - 60), start)
+    if switch:  # "progressed on X, switched to Y": Y is the new treatment
+        status = _status(text[switch.end():])
+        status = "ongoing" if status in ("unknown", "stopped") and not _STOPPED.search(text, end) else status
+    else:
+        local = _status(part.text) if part else "unknown"
+        whole = _status(text)
+        status = local if local != "unknown" else whole
+        if whole == "stopped" and local not in ("ongoing", "planned"):
+            status = "stopped"
+    reason = None
+    if status == "stopped":
+        reason = "progression" if _PROGRESSION.search(text) else "toxicity" if _TOXICITY.search(text) else "other"
+    begin, finish = _dates(text, start, end, _segment(text, spans, start, bounds))
+    cls = {"antibody-drug conjugate": "antibody-drug conjugate", "targeted": "targeted", "hormonal": "hormonal",
+           "immunotherapy": "immunotherapy", "chemotherapy": "chemotherapy", "surgery": "surgery",
+           "radiation": "radiation"}.get(kind, "other")
+    return Treatment(name=name, drug_class=cls, start=begin, end=finish, status=status,  # type: ignore[arg-type]
+                     reason_stopped=reason if status == "stopped" else None,  # type: ignore[arg-type]
+                     evidence=evidence_at(doc, c.at(start), c.at(end)), confidence=0.8)
+
+
+def _key(name: str) -> str:
+    return re.sub(r"[\s-]+", "", name).lower()
+
+
+def _segment(text: str, spans: list[tuple[int, int]], start: int, bounds: tuple[int, int]) -> tuple[int, int]:
+    """The text a treatment owns for its dates, within ``bounds`` (its semicolon part): from the start of its group
+    of treatments written together ("nivolumab + ipilimumab", "carboplatin and pemetrexed") to the next group.
+    Text before the group counts only for the part's first group ("03/2025: started durvalumab"); after an
+    earlier treatment it holds that treatment's dates ("osimertinib 2022-2023, then docetaxel")."""
+    groups: list[list[tuple[int, int]]] = []
+    for span in sorted({sp for sp in spans if bounds[0] <= sp[0] < bounds[1]}):
+        if groups and (span[0] < groups[-1][-1][1] or _JOINED.match(text[groups[-1][-1][1]:span[0]])):
+            groups[-1].append(span)
+        else:
+            groups.append([span])
+    i = next(k for k, g in enumerate(groups) if any(s == start for s, _ in g))
+    lo = groups[i][0][0] if i else bounds[0]
+    hi = groups[i + 1][0][0] if i + 1 < len(groups) else bounds[1]
+    return lo, hi
+
+
+def _dates(text: str, start: int, end: int, segment: tuple[int, int]) -> tuple[date | None, date | None]:
+    """(start, end) dates of the treatment at ``text[start:end]``: a range ("01/2023 - 06/2023"), else one date
+    that is an end when "stopped/completed/until" leads it. Dates after the mention come first, then the nearest
+    ones before it, both within its ``segment``."""
+    when = [w for w in ctx.dates(text) if segment[0] <= w[0] < segment[1]]
+    after = [w for w in when if w[0] >= end]
+    before = [w for w in when if w[0] < start][-2:]
+    if not after and len(before) == 2 and not _RANGE.match(text[before[0][1]:before[1][0]]):
+        before = before[1:]
+    when = after or before
+    for i, (_s, _e, d) in enumerate(when):
+        if i + 1 < len(when) and _RANGE.match(text[_e:when[i + 1][0]]):
+            return d, when[i + 1][2]
+    begin = finish = None
+    stopped_here = _ENDED.match(text[end:end + 25].lstrip(" )"))  # "08/2025: Durvalumab stopped ..."
+    for s, _e, d in when:
+        between = text[end:s] if s >= end else ""
+        if _ENDED.search(text[max(0, s - 25):s]) or _ENDED.search(between) or (s < start and stopped_here):
+            finish = finish or d
+        else:
+            begin = begin or d
+    return begin, finish
+
+
+def _carry(t: Treatment, text: str) -> Treatment:
+    """``t`` updated by a following sentence that only says how it ended ("Stopped 02/2025 because of ...")."""
+    status = _status(text)
+    if status not in ("stopped", "completed"):
+        return t
+    reason = None
+    if status == "stopped":
+        reason = "progression" if _PROGRESSION.search(text) else "toxicity" if _TOXICITY.search(text) else "other"
+    when = ctx.dates(text)
+    return t.model_copy(update={"status": status, "reason_stopped": reason,
+                                "end": when[0][2] if when else t.end})
+
+
+def _dedupe(treatments: list[Treatment]) -> list[Treatment]:
+    """One entry per (name, start); a definite status beats 'unknown', and a later mention with no start date
+    that says the treatment stopped or was completed ("Pembro discontinued 07/2025") updates the earlier one."""
+    out: list[Treatment] = []
+    for t in treatments:
+        if t.start is None and t.status in ("stopped", "completed"):
+            earlier = next((o for o in reversed(out) if o.name == t.name and o.status in ("ongoing", "unknown")
+                            and o.start is not None), None)
+            if earlier is not None:
+                out[out.index(earlier)] = t.model_copy(update={"start": earlier.start})
+                continue
+        same = next((o for o in out if o.name == t.name and (o.start == t.start or o.start is None
+                                                              or t.start is None)
+                     and (o.status == t.status or "unknown" in (o.status, t.status))), None)
+        if same is None:
+            out.append(t)
+        elif same.status == "unknown" and t.status != "unknown":
+            out[out.index(same)] = t.model_copy(update={"start": t.start or same.start})
+    return out
