@@ -56,11 +56,17 @@ class ChatClient:
 
 
 def _content(response: httpx.Response) -> str:
+    """The reply's text; when ``max_tokens`` cut it off, without its unfinished last line."""
     try:
         data: Any = response.json()
-        content = data["choices"][0]["message"]["content"]
+        choice = data["choices"][0]
+        content = choice["message"]["content"]
     except (ValueError, KeyError, IndexError, TypeError):
         raise LLMError("malformed reply (not an OpenAI chat completion)") from None
     if not isinstance(content, str) or not content.strip():
         raise LLMError("empty reply")
+    if choice.get("finish_reason") == "length":
+        content = content.rstrip().rpartition("\n")[0]
+        if not content.strip():
+            raise LLMError("reply cut off by max_tokens before its first line ended")
     return content
