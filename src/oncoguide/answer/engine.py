@@ -142,8 +142,10 @@ class AnswerEngine:
         intent = question_intent(question)
         if profile and intent in ("treatment", "other") and personal.progressed_on(profile):
             intent = "resistance"  # "what are my options now?" after a drug stopped working
-        steer = personal.search_terms(profile, intent) if profile else ""
-        query = " ".join(x for x in (search_text(question), carried, steer) if x)
+        steer = personal.search_terms(profile) if profile else ""
+        meant = personal.situation(profile, intent) if profile else ""
+        said = " ".join(x for x in (search_text(question), carried, meant) if x)
+        query = " ".join(x for x in (said, steer) if x)
         query += _SAFETY_HINTS.get(safety.kind if safety else "", "")
         entities = extract(query)
         family = self._cancer_family(entities)
@@ -153,7 +155,8 @@ class AnswerEngine:
             safety = Safety(kind="myth", message=MESSAGES["myth"])
             boost[MYTHS_GUIDE] = boost.get(MYTHS_GUIDE, 0.0) + 0.5
         hits = self.index.search(query, k=20, intent=intent, doc_boost=boost)
-        q_tokens = {t for t in tokenize([query])[0] if t not in _GENERIC and not _MEASURE.match(t)}
+        # coverage is judged on what was asked; the profile's words only steer the search
+        q_tokens = {t for t in tokenize([said])[0] if t not in _GENERIC and not _MEASURE.match(t)}
         idf = {t: self.index.lexical.idf(t) for t in q_tokens}
         # A long question about a cancer the guides cover may draw on several sections: look wider.
         covered = self._names_covered_entity(entities)
@@ -170,7 +173,7 @@ class AnswerEngine:
         strong = strong[:8] or hits[:1]
         cands = compose.candidates(strong, q_tokens, idf)
         chosen = compose.select(cands, self.settings.answer.max_sentences)
-        summary, sections = compose.arrange(chosen, intent, _subject(entities))
+        summary, sections = compose.arrange(chosen, intent, _subject(extract(said) if steer else entities))
         written = self.writer.rewrite(question, strong, personal.statement(profile) if profile else "", summary,
                                       sections)
         summary, sections = written.summary, written.sections

@@ -91,14 +91,17 @@ def progressed_on(profile: Profile) -> list[str]:
     return [t.name for t in rows]
 
 
-def search_terms(profile: Profile, intent: str) -> str:
+def search_terms(profile: Profile) -> str:
     """Words that steer retrieval to the guide sections for this person's situation."""
     terms = [marker_phrase(b).split(" (")[0] for b in key_markers(profile)]
     terms += [stage_name(profile), cancer_name(profile)]
-    progressed = progressed_on(profile)
-    if progressed and intent == "resistance":
-        terms.append(f"when {progressed[-1]} stops working")
     return " ".join(t for t in terms if t)
+
+
+def situation(profile: Profile, intent: str) -> str:
+    """What a first-person question means in this person's situation ("when alectinib stops working")."""
+    progressed = progressed_on(profile)
+    return f"when {progressed[-1]} stops working" if progressed and intent == "resistance" else ""
 
 
 def questions(profile: Profile) -> list[str]:
