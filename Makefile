@@ -22,8 +22,9 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
-## run: install, build the index from the shipped corpus (once), serve on http://$(HOST):$(PORT)
+## run: install, migrate the database, build the index from the shipped corpus (once), serve on http://$(HOST):$(PORT)
 run: install
+	$(BIN)/oncoguide db upgrade
 	$(BIN)/oncoguide serve --host $(HOST) --port $(PORT)
 
 ## ingest: (re)build the index from the shipped corpus

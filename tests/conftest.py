@@ -82,3 +82,63 @@ def server(corpus_dir: Path, engine: AnswerEngine) -> Iterator[str]:
     proc.terminate()
     proc.wait(timeout=20)
     log.close()
+
+
+# database backends: SQLite always, PostgreSQL when a server is reachable -------------------------------------
+PG_URL_FILE = Path(__file__).resolve().parents[1] / "var" / "test-postgres.url"  # written by start_postgres.sh
+
+
+def _postgres() -> tuple[str | None, str]:
+    """(URL of the test PostgreSQL server, or None and why not): ONCOGUIDE_TEST_POSTGRES_URL, else the URL
+    scripts/start_postgres.sh wrote."""
+    cached = getattr(_postgres, "found", None)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    url = os.environ.get("ONCOGUIDE_TEST_POSTGRES_URL") or (
+        PG_URL_FILE.read_text().strip() if PG_URL_FILE.exists() else "")
+    found: tuple[str | None, str] = (None, "no PostgreSQL: set ONCOGUIDE_TEST_POSTGRES_URL or run "
+                                     "scripts/start_postgres.sh (as root)")
+    if url:
+        try:
+            import sqlalchemy
+
+            with sqlalchemy.create_engine(url, poolclass=sqlalchemy.NullPool).connect() as conn:
+                conn.exec_driver_sql("select 1")
+            found = (url, "")
+        except Exception as exc:
+            found = (None, f"PostgreSQL at {url.split('@')[-1]} is not reachable: {str(exc).splitlines()[0]}")
+    _postgres.found = found  # type: ignore[attr-defined]
+    return found
+
+
+def pytest_report_header() -> str:
+    url, why = _postgres()
+    return f"postgresql backend: {url.split('@')[-1]}" if url else f"postgresql backend tests SKIPPED: {why}"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """URL of an empty database: a SQLite file, or a fresh schema on the test PostgreSQL server (dropped
+    afterwards). Without a server the postgresql case is skipped (failed when ONCOGUIDE_TEST_POSTGRES_REQUIRED
+    is set, as in CI)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'test.db'}"
+        return
+    url, why = _postgres()
+    if url is None:
+        if os.environ.get("ONCOGUIDE_TEST_POSTGRES_REQUIRED"):
+            pytest.fail(why)
+        pytest.skip(why)
+    import uuid
+
+    import sqlalchemy
+
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = sqlalchemy.create_engine(url, poolclass=sqlalchemy.NullPool)
+    with admin.begin() as conn:
+        conn.exec_driver_sql(f"create schema {schema}")
+    yield sqlalchemy.make_url(url).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
+        hide_password=False)
+    with admin.begin() as conn:
+        conn.exec_driver_sql(f"drop schema {schema} cascade")
+    admin.dispose()

@@ -51,7 +51,19 @@ def build_index(settings: Settings, paths: list[Path]) -> int:
     return len(report.errors)
 
 
-@click.group()
+class _Main(click.Group):
+    """Store errors (bad URL, unreachable database, schema not migrated) end the command with their message."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        from oncoguide.store.errors import StoreError
+
+        try:
+            return super().invoke(ctx)
+        except StoreError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+
+@click.group(cls=_Main)
 @click.version_option(package_name="oncoguide")
 def main() -> None:
     """OncoGuide: plain-language cancer answers grounded in the guideline documents it holds."""
@@ -146,6 +158,38 @@ def serve_cmd(host: str | None, port: int | None, reindex: bool) -> None:
         "oncoguide.web.app:create_app", factory=True, host=host or settings.server.host,
         port=port or settings.server.port, log_level="info", access_log=False,
     )
+
+
+@main.group("db")
+def db_cmd() -> None:
+    """The database schema: where it stands and migrating it (Alembic revisions shipped with OncoGuide)."""
+
+
+@db_cmd.command("upgrade")
+@click.option("--revision", default="head", show_default=True, help="Revision to migrate to.")
+def db_upgrade_cmd(revision: str) -> None:
+    """Create or migrate the database at ONCOGUIDE_DATABASE_URL (back it up first)."""
+    from oncoguide.store import migrate
+    from oncoguide.store.db import describe, make_engine
+
+    engine = make_engine(get_settings().db_url)
+    before = migrate.status(engine).current
+    after = migrate.upgrade(engine, revision)
+    click.echo(f"{describe(engine)}: {before or 'no revision'} -> {after.current} (head {after.head})")
+
+
+@db_cmd.command("current")
+def db_current_cmd() -> None:
+    """Print the database's schema revision and whether it is the one this OncoGuide needs (exit 1 if not)."""
+    from oncoguide.store import migrate
+    from oncoguide.store.db import describe, make_engine
+
+    engine = make_engine(get_settings().db_url)
+    st = migrate.status(engine)
+    click.echo(f"{describe(engine)}: revision {st.current or 'none'}, head {st.head}, {st.state}")
+    if st.state != "ok":
+        click.echo(migrate.explain(st, describe(engine)), err=True)
+        sys.exit(1)
 
 
 @main.command("bench")

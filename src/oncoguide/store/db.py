@@ -10,11 +10,14 @@ from pathlib import Path
 
 import numpy as np
 from sqlalchemy import create_engine, delete, event, func, select
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from oncoguide.ingest.model import Document, Passage, SourceRef
-from oncoguide.store.schema import Base, DocumentRow, EmbeddingRow, PassageRow
+from oncoguide.store import migrate
+from oncoguide.store.errors import StoreError
+from oncoguide.store.schema import DocumentRow, EmbeddingRow, PassageRow
 
 
 def _sqlite_pragmas(dbapi_conn: object, _record: object) -> None:
@@ -25,20 +28,56 @@ def _sqlite_pragmas(dbapi_conn: object, _record: object) -> None:
     cur.close()
 
 
-class Store:
-    """Thin repository over SQLAlchemy; the only place that knows the tables."""
+def make_engine(url: str) -> Engine:
+    """An engine for ``url``: SQLite (WAL, foreign keys; its folder is created) or PostgreSQL (psycopg 3;
+    ``postgresql://`` means ``postgresql+psycopg://``)."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise StoreError(f"ONCOGUIDE_DATABASE_URL is not a database URL: {url!r} (expected sqlite:///path or "
+                         "postgresql+psycopg://user:password@host/db)") from exc
+    backend = parsed.get_backend_name()
+    if backend == "postgresql":
+        if parsed.drivername == "postgresql":
+            parsed = parsed.set(drivername="postgresql+psycopg")
+        try:
+            return create_engine(parsed, pool_pre_ping=True, pool_size=5, max_overflow=5)
+        except ImportError as exc:
+            raise StoreError(f"the PostgreSQL driver is missing ({exc}): pip install 'oncoguide[postgres]'") from exc
+    if backend != "sqlite":
+        raise StoreError(f"unsupported database {backend!r} in ONCOGUIDE_DATABASE_URL: use sqlite or postgresql")
+    if parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(parsed)
+    event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
 
-    def __init__(self, url: str) -> None:
-        if url.startswith("sqlite:///"):
-            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        self.engine: Engine = create_engine(url, future=True)
-        if self.engine.dialect.name == "sqlite":
-            event.listen(self.engine, "connect", _sqlite_pragmas)
-        Base.metadata.create_all(self.engine)
+
+def describe(engine: Engine) -> str:
+    """The engine's URL without its password (for messages and logs)."""
+    return engine.url.render_as_string(hide_password=True)
+
+
+class Store:
+    """Thin repository over SQLAlchemy; the only place that knows the tables.
+
+    Opening a store checks the schema revision (``store.migrate``): an empty SQLite database is created at
+    the newest one, any other database must already be there (``oncoguide db upgrade``) or SchemaError is
+    raised. ``migrate_empty`` overrides whether an empty database is created (default: SQLite only)."""
+
+    def __init__(self, url: str, migrate_empty: bool | None = None) -> None:
+        self.engine: Engine = make_engine(url)
+        self.backend = self.engine.dialect.name
+        auto = self.backend == "sqlite" if migrate_empty is None else migrate_empty
+        migrate.ensure(self.engine, describe(self.engine), auto=auto)
         self._session = sessionmaker(self.engine, expire_on_commit=False)
 
     def session(self) -> Session:
         return self._session()
+
+    def close(self) -> None:
+        """Close the pooled connections (the store can still be used: it reconnects)."""
+        self.engine.dispose()
 
     # documents -------------------------------------------------------------------------------------------
     def document_hash(self, doc_id: str) -> str | None:
