@@ -22,6 +22,8 @@ logging.getLogger("pypdf").setLevel(logging.ERROR)
 _STRING = re.compile(r'"(?:\\.|[^"\\])*"')
 _BRACKET = re.compile(r"[\[\]{}]")
 _NAME_MAX = 120
+PDF_STREAM_MAX = 16 * 2**20  # bytes one compressed PDF stream may unpack to
+PDF_CONTENT_MAX = 32 * 2**20  # bytes of page content (drawing instructions) read from one PDF in all
 
 
 def safe_name(name: str) -> str:
@@ -87,22 +89,37 @@ def _fhir(name: str, text: str, max_depth: int) -> dict[str, object]:
         raise RecordError(f"{name}: not valid JSON") from exc
     if not isinstance(data, dict) or not isinstance(data.get("resourceType"), str):
         raise RecordError(f"{name}: JSON but not FHIR (no resourceType); upload a FHIR R4 resource or Bundle")
+    try:  # a "\ud800" escape decodes to half a character that cannot be stored or shown
+        json.dumps(data, ensure_ascii=False).encode()
+    except UnicodeEncodeError as exc:
+        raise RecordError(f"{name}: the JSON holds an invalid Unicode escape (an unpaired surrogate)") from exc
     return data
 
 
 def _pdf(name: str, data: bytes, max_pages: int) -> tuple[str, list[Page]]:
-    from pypdf import PdfReader
-    from pypdf.errors import DependencyError, PyPdfError
+    from pypdf import PdfReader, apply_configuration
+    from pypdf.errors import DependencyError, LimitReachedError, PyPdfError
 
     try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted and not reader.decrypt(""):  # restrictions only (no open password) are fine
-            raise RecordError(f"{name}: the PDF is password-protected; save an unprotected copy")
-        if len(reader.pages) > max_pages:
-            raise RecordError(f"{name}: {len(reader.pages)} pages; the limit is {max_pages}")
-        texts = [(page.extract_text() or "").strip() for page in reader.pages]
+        with apply_configuration(zlib_maximum_output_length=PDF_STREAM_MAX, lzw_maximum_output_length=PDF_STREAM_MAX,
+                                 run_length_maximum_output_length=PDF_STREAM_MAX):
+            reader = PdfReader(io.BytesIO(data))
+            if reader.is_encrypted and not reader.decrypt(""):  # restrictions only (no open password) are fine
+                raise RecordError(f"{name}: the PDF is password-protected; save an unprotected copy")
+            if len(reader.pages) > max_pages:
+                raise RecordError(f"{name}: {len(reader.pages)} pages; the limit is {max_pages}")
+            texts, budget = [], PDF_CONTENT_MAX
+            for page in reader.pages:
+                contents = page.get_contents()
+                budget -= len(contents.get_data()) if contents is not None else 0
+                if budget < 0:
+                    raise LimitReachedError("page contents over budget")
+                texts.append((page.extract_text() or "").strip())
     except RecordError:
         raise
+    except LimitReachedError as exc:
+        raise RecordError(f"{name}: the PDF expands to more than {PDF_CONTENT_MAX // 2**20} MiB of page content when "
+                          "unpacked (a 'PDF bomb'?); it was not read") from exc
     except (PyPdfError, DependencyError, ValueError, KeyError, TypeError, AttributeError, OSError, RecursionError,
             MemoryError, IndexError, ArithmeticError, NotImplementedError, AssertionError) as exc:  # a broken file
         raise RecordError(f"{name}: not a readable PDF (damaged, incomplete or an unsupported variant)") from exc
