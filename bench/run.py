@@ -8,6 +8,7 @@ from bench import (
     fact_judge,
     http_throughput,
     liveqa_report,
+    llm_vs_extractive,
     records_fhir,
     records_synthetic,
     retrieval_medquad,
@@ -27,6 +28,7 @@ def main() -> None:
     records_fhir.main()
     records_synthetic.main()
     trec_topics.main()
+    llm_vs_extractive.main()
 
 
 if __name__ == "__main__":

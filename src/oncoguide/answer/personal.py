@@ -99,9 +99,13 @@ def search_terms(profile: Profile) -> str:
 
 
 def situation(profile: Profile, intent: str) -> str:
-    """What a first-person question means in this person's situation ("when alectinib stops working")."""
+    """What a first-person question means in this person's situation: "when alectinib stops working" after
+    progression, "side effects of alectinib" for the treatment they are on."""
     progressed = progressed_on(profile)
-    return f"when {progressed[-1]} stops working" if progressed and intent == "resistance" else ""
+    if progressed and intent == "resistance":
+        return f"when {progressed[-1]} stops working"
+    current = [t.name for t in profile.treatments if t.status == "ongoing"]
+    return f"side effects of {' and '.join(current)}" if current and intent == "side_effects" else ""
 
 
 def questions(profile: Profile) -> list[str]:
