@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -142,21 +143,33 @@ def profile_cmd(files: tuple[Path, ...], as_json: bool, summary: bool) -> None:
 @main.command("serve")
 @click.option("--host", default=None, help="Bind address (default from settings: 127.0.0.1).")
 @click.option("--port", default=None, type=int, help="Port (default from settings: 8000).")
-@click.option("--reindex/--no-reindex", default=True, help="Ingest the shipped corpus first if it changed.")
-def serve_cmd(host: str | None, port: int | None, reindex: bool) -> None:
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Worker processes; they share all state through the database.")
+@click.option("--reindex/--no-reindex", default=None,
+              help="Ingest the shipped corpus first if it changed (default: with SQLite only; with PostgreSQL run "
+              "`oncoguide ingest` once per release instead of on every replica).")
+def serve_cmd(host: str | None, port: int | None, workers: int, reindex: bool | None) -> None:
     """Serve the web app and the JSON API."""
     import uvicorn
 
     from oncoguide.logs import configure
+    from oncoguide.store import Store
+    from oncoguide.store.crypto import Cipher
 
     settings = get_settings()
-    if reindex:
+    store = Store(settings.db_url)  # refuses, with the command to run, a database that is not migrated
+    if reindex or (reindex is None and store.backend == "sqlite"):
         build_index(settings, [CORPUS_DIR])
+    store.close()
+    Cipher.from_settings(settings)  # make the generated key file (if any) once, before the workers start
+    if workers > 1:  # each worker's searches are one small matrix product: threaded BLAS only contends
+        for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+            os.environ.setdefault(var, "1")
     configure()
     # uvicorn's access log prints full URLs (questions are in them): OncoGuide logs route templates instead.
     uvicorn.run(
         "oncoguide.web.app:create_app", factory=True, host=host or settings.server.host,
-        port=port or settings.server.port, log_level="info", access_log=False,
+        port=port or settings.server.port, workers=workers, log_level="info", access_log=False,
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,6 +25,10 @@ RELATED_TOPICS = {
     ("definition", "testing"): 0.2, ("risk", "prevention"): 0.5, ("prevention", "risk"): 0.5,
     ("treatment", "trials"): 0.3, ("trials", "treatment"): 0.3, ("side_effects", "treatment"): 0.2,
 }
+
+
+class IndexNotReady(RuntimeError):
+    """The corpus has passages with no vector yet (an ingest is still embedding them)."""
 
 
 @dataclass(frozen=True)
@@ -78,16 +83,18 @@ class SearchIndex:
     # construction ----------------------------------------------------------------------------------------
     @classmethod
     def open(
-        cls, store: Store, settings: Settings, progress: Callable[[int, int], None] | None = None
+        cls, store: Store, settings: Settings, progress: Callable[[int, int], None] | None = None,
+        embed: bool = True,
     ) -> SearchIndex:
-        """Load the index for the store's current corpus, embedding only passages never embedded before."""
+        """Load the index for the store's current corpus, embedding only passages never embedded before.
+        ``embed=False`` raises IndexNotReady instead of embedding (a web worker waits for the ingest to)."""
+        version = store.corpus_version()
         passages = store.passages()
         titles = {d.id: d.title for d in store.documents()}
-        version = store.corpus_version()
         embedder = get_embedder(settings.search.embedder)
         vectors = None
         if embedder is not None:
-            vectors = _vectors(store, settings, embedder, passages, titles, version, progress)
+            vectors = _vectors(store, settings, embedder, passages, titles, version, progress, embed)
         return cls(passages, titles, vectors, embedder, settings, version)
 
     # querying --------------------------------------------------------------------------------------------
@@ -135,9 +142,20 @@ class SearchIndex:
         ]
 
 
+def prepare(store: Store, settings: Settings, embed: bool = False) -> str:
+    """Make the current corpus's vectors ready in the local file cache without building an index; returns the
+    corpus version. With ``embed=False`` raises IndexNotReady while passages still lack vectors."""
+    version = store.corpus_version()
+    embedder = get_embedder(settings.search.embedder)
+    if embedder is not None:
+        titles = {d.id: d.title for d in store.documents()}
+        _vectors(store, settings, embedder, store.passages(), titles, version, None, embed)
+    return version
+
+
 def _vectors(
     store: Store, settings: Settings, embedder: Embedder, passages: list[Passage], titles: dict[str, str],
-    version: str, progress: Callable[[int, int], None] | None,
+    version: str, progress: Callable[[int, int], None] | None, embed: bool = True,
 ) -> np.ndarray:
     key = hashlib.sha256(f"{version}|{embedder.name}|{settings.ingest.passage_words}".encode()).hexdigest()[:16]
     folder = settings.index_dir / key
@@ -155,6 +173,8 @@ def _vectors(
     hashes = [text_hash(t) for t in texts]
     cached = store.cached_vectors(embedder.name, hashes)
     todo = [(h, t) for h, t in dict(zip(hashes, texts, strict=True)).items() if h not in cached]
+    if todo and not embed:
+        raise IndexNotReady(f"{len(todo)} of {len(hashes)} passages of corpus {version} are not embedded yet")
     batch = settings.search.embed_batch
     for start in range(0, len(todo), batch):
         chunk = todo[start : start + batch]
@@ -170,9 +190,16 @@ def _vectors(
 
 
 def _write_atomic(folder: Path, ids: list[str], matrix: np.ndarray) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    tmp_vec, tmp_ids = folder / "vectors.tmp.npy", folder / "passages.json.tmp"
-    np.save(tmp_vec, matrix, allow_pickle=False)
-    tmp_ids.write_text(json.dumps(ids))
-    tmp_vec.replace(folder / "vectors.npy")
-    tmp_ids.replace(folder / "passages.json")
+    """Write the file cache (per-process temporary names: several workers may write it at once). The files
+    are only a local copy of what the database holds, so a read-only data dir just means no copy."""
+    tag = f"{os.getpid()}.{threading.get_ident()}"
+    tmp_vec, tmp_ids = folder / f"vectors.{tag}.tmp.npy", folder / f"passages.json.{tag}.tmp"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        np.save(tmp_vec, matrix, allow_pickle=False)
+        tmp_ids.write_text(json.dumps(ids))
+        tmp_vec.replace(folder / "vectors.npy")
+        tmp_ids.replace(folder / "passages.json")
+    except OSError:
+        tmp_vec.unlink(missing_ok=True)
+        tmp_ids.unlink(missing_ok=True)

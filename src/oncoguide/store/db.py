@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 from sqlalchemy import create_engine, delete, event, func, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
@@ -17,7 +18,7 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 from oncoguide.ingest.model import Document, Passage, SourceRef
 from oncoguide.store import migrate
 from oncoguide.store.errors import StoreError
-from oncoguide.store.schema import DocumentRow, EmbeddingRow, PassageRow
+from oncoguide.store.schema import Base, DocumentRow, EmbeddingRow, PassageRow
 
 
 def _sqlite_pragmas(dbapi_conn: object, _record: object) -> None:
@@ -96,17 +97,18 @@ class Store:
             s.execute(delete(DocumentRow).where(DocumentRow.id == doc.id))
             s.add(
                 DocumentRow(
-                    id=doc.id, title=doc.title, kind=doc.kind, source_path=doc.source_path,
-                    content_hash=doc.content_hash, publisher=doc.publisher, version=doc.version, year=doc.year,
+                    id=doc.id, title=_nul(doc.title), kind=doc.kind, source_path=_nul(doc.source_path),
+                    content_hash=doc.content_hash, publisher=_nul(doc.publisher), version=doc.version, year=doc.year,
                     last_reviewed=doc.last_reviewed, date_basis=doc.date_basis, url=doc.url,
                     cancer_types=list(doc.cancer_types), sources=[asdict(x) for x in doc.sources],
-                    ingested_at=datetime.now(UTC),
+                    ingested_at=datetime.now(UTC).replace(tzinfo=None),
                 )
             )
             s.add_all(
                 PassageRow(
-                    id=p.id, document_id=p.document_id, order=p.order, section_path=list(p.section_path),
-                    text=p.text, page=p.page, source_ids=list(p.source_ids), topic=p.topic, text_hash=p.text_hash,
+                    id=p.id, document_id=p.document_id, order=p.order,
+                    section_path=[_nul(x) for x in p.section_path], text=_nul(p.text), page=p.page,
+                    source_ids=list(p.source_ids), topic=p.topic, text_hash=p.text_hash,
                 )
                 for p in passages
             )
@@ -129,22 +131,25 @@ class Store:
             return s.scalar(q)
 
     def passages(self) -> list[Passage]:
-        """All passages, in document then reading order."""
+        """All passages, in document then reading order (sorted here: the same on every backend and collation)."""
         with self.session() as s:
-            rows = s.scalars(select(PassageRow).order_by(PassageRow.document_id, PassageRow.order))
-            return [
+            rows = s.scalars(select(PassageRow))
+            out = [
                 Passage(
                     id=r.id, document_id=r.document_id, order=r.order, section_path=tuple(r.section_path),
                     text=r.text, page=r.page, source_ids=tuple(r.source_ids), topic=r.topic, text_hash=r.text_hash,
                 )
                 for r in rows
             ]
+        return sorted(out, key=lambda p: (p.document_id, p.order))
 
     def corpus_version(self) -> str:
-        """Hash of every stored document's id and content: changes whenever the corpus does."""
+        """Hash of every stored document's id and content: changes whenever the corpus does. One small query:
+        web workers call it every few seconds to notice a re-ingest."""
         h = hashlib.sha256()
         with self.session() as s:
-            for doc_id, digest in s.execute(select(DocumentRow.id, DocumentRow.content_hash).order_by(DocumentRow.id)):
+            rows = s.execute(select(DocumentRow.id, DocumentRow.content_hash))
+            for doc_id, digest in sorted((r[0], r[1]) for r in rows):
                 h.update(f"{doc_id}\0{digest}\n".encode())
         return h.hexdigest()[:16]
 
@@ -167,9 +172,26 @@ class Store:
             return int(s.scalar(select(func.count()).select_from(EmbeddingRow)) or 0)
 
     def cache_vectors(self, model: str, vectors: dict[str, np.ndarray]) -> None:
+        """Add vectors to the cache; ones already there (e.g. written by another worker) are kept."""
+        rows: list[dict[str, object]] = [
+            {"model": model, "text_hash": digest, "vector": vec.astype(np.float32).tobytes()}
+            for digest, vec in vectors.items()
+        ]
+        self.insert_new(EmbeddingRow, rows)
+
+    def insert_new(self, table: type[Base], rows: Sequence[dict[str, object]]) -> None:
+        """Insert ``rows``, skipping any whose primary key exists (safe when several processes race)."""
+        if not rows:
+            return
+        insert = postgresql.insert if self.backend == "postgresql" else sqlite.insert
         with self.session() as s, s.begin():
-            for digest, vec in vectors.items():
-                s.merge(EmbeddingRow(model=model, text_hash=digest, vector=vec.astype(np.float32).tobytes()))
+            for i in range(0, len(rows), 1000):
+                s.execute(insert(table).on_conflict_do_nothing(), list(rows[i : i + 1000]))
+
+
+def _nul(text: str) -> str:
+    """PostgreSQL text cannot hold NUL characters (and they are never meaningful in a guide)."""
+    return text.replace("\x00", "")
 
 
 def source_refs(row: DocumentRow) -> dict[str, SourceRef]:

@@ -91,3 +91,13 @@ class QuestionPageRow(Base):
     slug: Mapped[str] = mapped_column(String(100), primary_key=True)
     question: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class RateLimitRow(Base):
+    """Requests counted per client key and minute, shared by every web worker (``store.ratelimit``)."""
+
+    __tablename__ = "rate_limits"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    bucket: Mapped[int] = mapped_column(Integer, primary_key=True, doc="Minutes since the epoch.")
+    hits: Mapped[int] = mapped_column(Integer)

@@ -16,16 +16,16 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from oncoguide import __version__
-from oncoguide.answer.engine import AnswerEngine
 from oncoguide.config import Settings, get_settings
 from oncoguide.records.service import RecordService
 from oncoguide.store import Store
 from oncoguide.store.crypto import Cipher
+from oncoguide.store.ratelimit import DbRateLimiter
 from oncoguide.store.records import RecordStore
 from oncoguide.web import api, pages
 from oncoguide.web.deps import ApiError, Services, log
-from oncoguide.web.library import Library
-from oncoguide.web.security import HEADERS, SESSION_COOKIE, SESSION_DAYS, RateLimiter, Sessions
+from oncoguide.web.live import LiveCorpus
+from oncoguide.web.security import HEADERS, SESSION_COOKIE, SESSION_DAYS, Sessions
 from oncoguide.web.slugs import QuestionPages
 
 STATIC = Path(__file__).parent / "static"
@@ -37,14 +37,13 @@ _PRIVATE = ("/me", "/records", "/api/v1/profile", "/api/v1/records", "/api/v1/me
 
 def build_services(settings: Settings) -> Services:
     store = Store(settings.db_url)
-    engine = AnswerEngine(settings, store)
     cipher = Cipher.from_settings(settings)
     return Services(
-        engine=engine, library=Library(engine.index, engine.documents),
+        corpus=LiveCorpus(settings, store, settings.server.corpus_check_s),
         records=RecordService(RecordStore(store, cipher), settings), pages=QuestionPages(store),
         sessions=Sessions(cipher.subkey("sessions")),
-        ask_limit=RateLimiter(settings.server.ask_per_minute),
-        upload_limit=RateLimiter(settings.server.upload_per_minute),
+        ask_limit=DbRateLimiter(store, settings.server.ask_per_minute),
+        upload_limit=DbRateLimiter(store, settings.server.upload_per_minute),
     )
 
 
@@ -54,7 +53,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.services = build_services(settings)
+        app.state.services.corpus.start()
         yield
+        app.state.services.corpus.stop()
 
     app = FastAPI(
         title="OncoGuide", version=__version__, lifespan=lifespan,

@@ -12,8 +12,10 @@ from oncoguide.answer.engine import AnswerEngine
 from oncoguide.answer.model import Answer
 from oncoguide.records.model import Profile
 from oncoguide.records.service import RecordService
+from oncoguide.store.ratelimit import Limiter
 from oncoguide.web.library import Library
-from oncoguide.web.security import RateLimiter, Sessions
+from oncoguide.web.live import LiveCorpus
+from oncoguide.web.security import Sessions
 from oncoguide.web.slugs import QuestionPages
 
 log = logging.getLogger("oncoguide.web")
@@ -29,13 +31,20 @@ class ApiError(Exception):
 
 @dataclass
 class Services:
-    engine: AnswerEngine
-    library: Library
+    corpus: LiveCorpus  # the engine and library of the newest corpus in the database
     records: RecordService
     pages: QuestionPages
     sessions: Sessions
-    ask_limit: RateLimiter
-    upload_limit: RateLimiter
+    ask_limit: Limiter  # shared through the database (store.ratelimit)
+    upload_limit: Limiter
+
+    @property
+    def engine(self) -> AnswerEngine:
+        return self.corpus.engine
+
+    @property
+    def library(self) -> Library:
+        return self.corpus.library
 
 
 def services(request: Request) -> Services:
@@ -58,7 +67,7 @@ def check_csrf(request: Request, token: str | None) -> None:
                        "(or GET /api/v1/session for a token) and try again.")
 
 
-def rate_limited(request: Request, limiter: RateLimiter, what: str) -> None:
+def rate_limited(request: Request, limiter: Limiter, what: str) -> None:
     if not limiter.allow(f"{what}:{client_key(request)}"):
         raise ApiError(429, "rate_limited", f"Too many {what} requests from this client; wait a minute and try "
                        "again.")

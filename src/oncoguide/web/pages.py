@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlencode
@@ -47,7 +48,8 @@ def error_page(request: Request, status: int, message: str) -> HTMLResponse:
 @router.get("/healthz")
 def healthz(request: Request) -> dict[str, object]:
     eng = services(request).engine
-    return {"status": "ok", "passages": len(eng.index.passages), "corpus_version": eng.corpus_version}
+    return {"status": "ok", "passages": len(eng.index.passages), "corpus_version": eng.corpus_version,
+            "worker": os.getpid()}
 
 
 @router.get("/", response_class=HTMLResponse)

@@ -37,10 +37,9 @@ class QuestionPages:
         if known:
             return known
         slug = slugify(question) or "question"
-        with self.store.session() as s, s.begin():
-            row = s.get(QuestionPageRow, slug)
-            if row is None:
-                s.add(QuestionPageRow(slug=slug, question=question, created_at=datetime.now(UTC).replace(tzinfo=None)))
+        # the first question to get a slug keeps it, whichever worker (or replica) stored it first
+        self.store.insert_new(QuestionPageRow, [
+            {"slug": slug, "question": question, "created_at": datetime.now(UTC).replace(tzinfo=None)}])
         return slug
 
     def question_for(self, slug: str) -> str | None:

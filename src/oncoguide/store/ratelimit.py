@@ -1,0 +1,47 @@
+"""Rate limits kept in the database, so every worker and replica counts the same requests."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Protocol
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from oncoguide.store.db import Store
+from oncoguide.store.schema import RateLimitRow
+
+
+class Limiter(Protocol):
+    def allow(self, key: str) -> bool: ...
+
+
+class DbRateLimiter:
+    """At most ``per_minute`` events per client key in any 60 seconds (sliding window estimated from this
+    minute's count and the previous one's, as Cloudflare and nginx do). One upsert per event; a denied event
+    is not counted."""
+
+    def __init__(self, store: Store, per_minute: int, clock: Callable[[], float] = time.time) -> None:
+        self.store, self.per_minute, self.clock = store, per_minute, clock
+        self._swept = 0
+        self._insert = postgresql.insert if store.backend == "postgresql" else sqlite.insert
+
+    def allow(self, key: str) -> bool:
+        now = self.clock()
+        bucket, into = int(now // 60), (now % 60) / 60
+        key = key[:200]
+        row = RateLimitRow.__table__.c
+        upsert = (self._insert(RateLimitRow).values(key=key, bucket=bucket, hits=1)
+                  .on_conflict_do_update(index_elements=[row.key, row.bucket], set_={"hits": row.hits + 1})
+                  .returning(row.hits))
+        with self.store.session() as s, s.begin():
+            hits = int(s.execute(upsert).scalar_one())
+            before = s.scalar(select(row.hits).where(row.key == key, row.bucket == bucket - 1)) or 0
+            allowed = before * (1 - into) + hits <= self.per_minute
+            if not allowed:
+                s.execute(update(RateLimitRow).where(row.key == key, row.bucket == bucket).values(hits=row.hits - 1))
+            if bucket > self._swept:  # once a minute per process: forget finished windows
+                s.execute(delete(RateLimitRow).where(row.bucket < bucket - 1))
+                self._swept = bucket
+        return allowed

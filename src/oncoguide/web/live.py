@@ -1,0 +1,76 @@
+"""The corpus a web worker serves, kept current: every worker of every replica serves the same corpus version,
+and a re-ingest by any process (``oncoguide ingest`` on any machine) is picked up without a restart."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from oncoguide.answer.engine import AnswerEngine
+from oncoguide.config import Settings
+from oncoguide.search.index import IndexNotReady, prepare
+from oncoguide.store import Store
+from oncoguide.web.library import Library
+
+log = logging.getLogger("oncoguide.web")
+
+
+class LiveCorpus:
+    """The answer engine and library for the store's newest corpus version. ``refresh`` swaps in a new engine
+    when the version in the database changed and every passage of it has a vector (an ingest that is still
+    embedding is waited for); ``start`` runs it every ``interval`` seconds in a background thread."""
+
+    def __init__(self, settings: Settings, store: Store, interval: float = 5.0) -> None:
+        self.settings, self.store, self.interval = settings, store, interval
+        engine = AnswerEngine(settings, store)
+        self._current = (engine, Library(engine.index, engine.documents))
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def engine(self) -> AnswerEngine:
+        return self._current[0]
+
+    @property
+    def library(self) -> Library:
+        return self._current[1]
+
+    @property
+    def version(self) -> str:
+        return self.engine.corpus_version
+
+    def refresh(self) -> bool:
+        """Load the database's corpus if it is newer than the one served; True when it swapped."""
+        with self._lock:
+            if self.store.corpus_version() == self.version:
+                return False
+            try:
+                version = prepare(self.store, self.settings, embed=False)
+            except IndexNotReady as exc:
+                log.info("corpus changed, waiting for its vectors", extra={"reason": str(exc)})
+                return False
+            engine = AnswerEngine(self.settings, self.store)
+            self._current = (engine, Library(engine.index, engine.documents))  # running requests keep the old
+            log.info("corpus reloaded", extra={"corpus_version": engine.corpus_version, "checked": version})
+            return True
+
+    def start(self) -> None:
+        if self.interval > 0 and self._thread is None:
+            self._thread = threading.Thread(target=self._watch, name="oncoguide-corpus-watch", daemon=True)
+            self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+
+    def _watch(self) -> None:
+        while not self._stop.wait(self.interval):
+            started = time.perf_counter()
+            try:
+                self.refresh()
+            except Exception as exc:  # a database hiccup must not end the watcher
+                log.warning("corpus check failed", extra={"error": f"{exc.__class__.__name__}: {exc}",
+                                                          "ms": round((time.perf_counter() - started) * 1000)})

@@ -1,0 +1,113 @@
+"""`oncoguide serve --workers 2` on each backend: any worker serves any request (an upload on one, the profile
+on the others), one rate limit across workers, and every worker picks up a re-ingest without a restart."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from conftest import free_port
+from oncoguide.cli import CORPUS_DIR
+from oncoguide.config import SearchSettings, Settings
+from oncoguide.ingest.pipeline import ingest
+from oncoguide.store import Store, migrate
+from oncoguide.store.db import make_engine
+
+RECORD = b"""SURGICAL PATHOLOGY REPORT
+FINAL DIAGNOSIS: Invasive adenocarcinoma of the lung.
+Molecular: ALK rearrangement detected by FISH. EGFR: no mutation detected.
+"""
+ASK_LIMIT = 6
+
+
+def add_guide(name: str, settings: Settings, folder: Path) -> None:
+    folder.mkdir(exist_ok=True)
+    shutil.copy(CORPUS_DIR / name, folder / name)
+    store = Store(settings.db_url)
+    assert not ingest([folder / name], store, settings).errors
+    store.close()
+
+
+@pytest.fixture
+def cluster(db_url: str, tmp_path: Path) -> Iterator[tuple[str, Settings]]:
+    """Two workers behind one port, over a database holding the myths guide (BM25 only: quick to start)."""
+    migrate.upgrade(make_engine(db_url))
+    settings = Settings(data_dir=tmp_path / "data", database_url=db_url, search=SearchSettings(embedder="none"))
+    add_guide("myths.md", settings, tmp_path / "guides")
+    port = free_port()
+    env = {**os.environ, "ONCOGUIDE_DATA_DIR": str(settings.data_dir), "ONCOGUIDE_DATABASE_URL": db_url,
+           "ONCOGUIDE_SEARCH__EMBEDDER": "none", "ONCOGUIDE_SERVER__ASK_PER_MINUTE": str(ASK_LIMIT),
+           "ONCOGUIDE_SERVER__CORPUS_CHECK_S": "0.5"}
+    log = (tmp_path / "server.log").open("wb")
+    proc = subprocess.Popen([sys.executable, "-m", "oncoguide.cli", "serve", "--workers", "2", "--no-reindex",
+                             "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            assert proc.poll() is None, (tmp_path / "server.log").read_text()
+            assert time.monotonic() < deadline, "server did not start"
+            try:
+                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.3)
+        yield base, settings
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        log.close()
+
+
+def on_fresh_connections(base: str, cookies: httpx.Cookies, path: str, times: int) -> Iterator[tuple[int, int]]:
+    """(worker pid, status of ``path``) for requests each made on a new connection (so the kernel may hand
+    them to any worker); the pid comes from /healthz on the same connection."""
+    for _ in range(times):
+        with httpx.Client(base_url=base, cookies=cookies, timeout=30) as c:
+            worker = c.get("/healthz").json()["worker"]
+            yield worker, c.get(path).status_code
+
+
+def test_any_worker_serves_any_request(cluster: tuple[str, Settings], tmp_path: Path) -> None:
+    base, settings = cluster
+    with httpx.Client(base_url=base, timeout=30) as first:
+        first.headers["X-CSRF-Token"] = first.get("/api/v1/session").json()["csrf_token"]
+        r = first.post("/api/v1/records", files=[("files", ("report.txt", RECORD))])
+        assert r.status_code == 200, r.text
+        cookies = first.cookies
+    workers: set[int] = set()
+    for worker, status in on_fresh_connections(base, cookies, "/api/v1/profile", 60):
+        assert status == 200
+        workers.add(worker)
+        if len(workers) == 2:
+            break
+    assert len(workers) == 2, "every request went to one worker"
+    with httpx.Client(base_url=base, cookies=cookies, timeout=30) as c:
+        profile = c.get("/api/v1/profile").json()["profile"]
+    assert any(b["name"] == "ALK" and b["result"] == "positive" for b in profile["biomarkers"])
+
+    # one rate limit for the whole service, whichever worker counts the request
+    seen = list(on_fresh_connections(base, cookies, "/api/v1/ask?q=does+sugar+feed+cancer", 3 * ASK_LIMIT))
+    statuses = [s for _, s in seen]
+    assert statuses == [200] * ASK_LIMIT + [429] * (2 * ASK_LIMIT), seen
+    assert len({w for w, _ in seen}) == 2, "the asks all went to one worker"
+
+    # a re-ingest by another process reaches every worker without a restart
+    before = httpx.get(f"{base}/healthz").json()["corpus_version"]
+    add_guide("nsclc.md", settings, tmp_path / "guides")
+    versions: dict[int, str] = {}
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and (len(versions) < 2 or before in versions.values()):
+        with httpx.Client(base_url=base, timeout=30) as c:
+            health = c.get("/healthz").json()
+        versions[health["worker"]] = health["corpus_version"]
+        time.sleep(0.1)
+    assert len(versions) == 2 and before not in versions.values(), versions
