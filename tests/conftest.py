@@ -58,7 +58,8 @@ def server(corpus_dir: Path, engine: AnswerEngine) -> Iterator[str]:
     """A real uvicorn serving the app over the session corpus (indexed by `engine` first; records go to the same
     data dir)."""
     port = free_port()
-    env = {**os.environ, "ONCOGUIDE_DATA_DIR": str(corpus_dir)}
+    # many tests upload from the same address: the per-client upload limit is tested on its own servers
+    env = {**os.environ, "ONCOGUIDE_DATA_DIR": str(corpus_dir), "ONCOGUIDE_SERVER__UPLOAD_PER_MINUTE": "1000"}
     log = (corpus_dir / "server.log").open("wb")
     proc = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "oncoguide.web.app:create_app", "--factory",

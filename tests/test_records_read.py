@@ -88,6 +88,12 @@ def test_document_id_defaults_to_a_short_hash_of_the_bytes() -> None:
     (b'{"resourceType": "Bundle", ',
      "upload.bin: not valid JSON (Expecting property name enclosed in double quotes at line 1, column 28)"),
     (b"[" * 100 + b"]" * 100, "upload.bin: JSON nested 100 levels deep; the limit is 64"),
+    (b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaa">]><r>&a;</r>',
+     "upload.bin: an XML or HTML file; records are read from PDF, text, FHIR JSON or HL7 v2 (save the page as PDF "
+     "or text)"),
+    (b"<!doctype html><html><body>ALK positive</body></html>",
+     "upload.bin: an XML or HTML file; records are read from PDF, text, FHIR JSON or HL7 v2 (save the page as PDF "
+     "or text)"),
 ])
 def test_bad_files_get_a_specific_error(data: bytes, message: str) -> None:
     with pytest.raises(RecordError) as info:

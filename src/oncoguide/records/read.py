@@ -1,7 +1,7 @@
 """Uploaded bytes to a RecordDocument: the type is sniffed from the content (never the file name).
 
-PDF (pypdf; page offsets kept), FHIR JSON, HL7 v2 (``MSH|``), or UTF-8/UTF-16 text. Every refusal is a
-``RecordError`` naming the file and the reason, never quoting the content.
+PDF (pypdf; page offsets kept), FHIR JSON, HL7 v2 (``MSH|``), or UTF-8/UTF-16 text; XML and HTML are refused
+unparsed. Every refusal is a ``RecordError`` naming the file and the reason, never quoting the content.
 """
 
 from __future__ import annotations
@@ -53,6 +53,9 @@ def read_record(name: str, data: bytes, document_id: str | None = None,
     if stripped[:1] in "{[":
         fhir = _fhir(name, text, cfg.max_json_depth)
         return RecordDocument(id=doc_id, name=name, kind="fhir", text=text, pages=pages, fhir=fhir)
+    if re.match(r"<(\?xml|!doctype|!entity|html)\b", stripped[:20], re.I):  # never parsed: no entity expansion
+        raise RecordError(f"{name}: an XML or HTML file; records are read from PDF, text, FHIR JSON or HL7 v2 "
+                          "(save the page as PDF or text)")
     if stripped.startswith("MSH|"):
         return RecordDocument(id=doc_id, name=name, kind="hl7v2", text=text, pages=pages)
     return RecordDocument(id=doc_id, name=name, kind="text", text=text, pages=pages)

@@ -24,6 +24,7 @@ from oncoguide.store.ratelimit import DbRateLimiter
 from oncoguide.store.records import RecordStore
 from oncoguide.web import api, pages
 from oncoguide.web.deps import ApiError, Services, log
+from oncoguide.web.limits import BodyLimit
 from oncoguide.web.live import LiveCorpus
 from oncoguide.web.security import HEADERS, SESSION_COOKIE, SESSION_DAYS, Sessions
 from oncoguide.web.slugs import QuestionPages
@@ -67,6 +68,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(api.router)
     app.include_router(pages.router)
     max_body = settings.server.max_request_mb * 1024 * 1024
+    app.add_middleware(BodyLimit, max_bytes=max_body)  # counts the bytes received (chunked bodies too)
 
     @app.middleware("http")
     async def session_and_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
@@ -125,7 +127,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
-        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        code = {400: "bad_request", 404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
         if pages.wants_html(request):
             return pages.error_page(request, exc.status_code, str(exc.detail))
         return JSONResponse({"code": code, "message": str(exc.detail)}, status_code=exc.status_code)

@@ -73,6 +73,12 @@ def rate_limited(request: Request, limiter: Limiter, what: str) -> None:
                        "again.")
 
 
+def check_text(question: str) -> None:
+    """Refuse a question whose bytes were not UTF-8 (the server decodes them to U+FFFD)."""
+    if "\ufffd" in question:
+        raise ApiError(400, "invalid_question", "The question holds bytes that are not UTF-8 text; type it again.")
+
+
 def profile_of(request: Request) -> Profile | None:
     return services(request).records.profile(owner(request))
 
@@ -81,6 +87,7 @@ def answer(request: Request, question: str, context: Sequence[str] = (), persona
     """Answer for this request's owner (personalised when they have a profile), with clear errors."""
     svc = services(request)
     rate_limited(request, svc.ask_limit, "question")
+    check_text(question)
     if not svc.engine.index.passages:
         raise ApiError(503, "no_corpus", "No guides are ingested yet; run `oncoguide ingest`.")
     try:

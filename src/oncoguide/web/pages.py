@@ -14,7 +14,7 @@ from fastapi.templating import Jinja2Templates
 from oncoguide.answer.model import Answer
 from oncoguide.records.corrections import FIELDS, CorrectionError
 from oncoguide.web.api import read_uploads, upload_results
-from oncoguide.web.deps import ApiError, answer, check_csrf, owner, rate_limited, services
+from oncoguide.web.deps import ApiError, answer, check_csrf, check_text, owner, rate_limited, services
 from oncoguide.web.library import passage_anchor, section_anchor
 from oncoguide.web.profile_view import profile_groups
 
@@ -64,6 +64,7 @@ def ask(request: Request, q: str = "", context: Annotated[list[str] | None, Quer
     if not q:
         return render(request, "home.html", status=400, examples=EXAMPLES, groups=services(request).library.groups(),
                       error="Please type a question.")
+    check_text(q)
     limit = services(request).engine.settings.server.max_question_chars
     if len(q) > limit:
         raise ApiError(400, "invalid_question", f"The question is {len(q)} characters long; the limit is {limit}.")
