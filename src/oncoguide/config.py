@@ -50,6 +50,10 @@ class RecordsSettings(_Group):
     max_upload_mb: int = Field(default=20, ge=1, le=500, description="Largest record file accepted, in MiB.")
     max_pages: int = Field(default=200, ge=1, description="Most pages read from one PDF record.")
     max_json_depth: int = Field(default=64, ge=4, le=1000, description="Deepest nesting accepted in a JSON record.")
+    max_chars: int = Field(
+        default=1_000_000, ge=1000, description="Most characters of text read from one text, PDF or HL7 record "
+        "(reading takes about 7 s of CPU per million characters; a long report is under 100,000).",
+    )
 
 
 class ServerSettings(_Group):
@@ -109,6 +113,10 @@ class Settings(BaseSettings):
     old_secret_keys: list[SecretStr] = Field(
         default_factory=list, description="Earlier keys still accepted for decryption during a key rotation "
         "(JSON list); `oncoguide records rekey` re-encrypts with the current key.",
+    )
+    retention_days: int | None = Field(
+        default=None, ge=1, description="Delete an owner's records and profile this many days after their last "
+        "upload or correction (checked at start and hourly); unset: kept until the owner deletes them.",
     )
     ingest: IngestSettings = IngestSettings()
     search: SearchSettings = SearchSettings()

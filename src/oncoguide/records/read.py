@@ -44,6 +44,7 @@ def read_record(name: str, data: bytes, document_id: str | None = None,
     doc_id = document_id or hashlib.sha256(data).hexdigest()[:16]
     if data.lstrip()[:5] == b"%PDF-":
         text, pages = _pdf(name, data, cfg.max_pages)
+        _check_length(name, text, cfg.max_chars)
         return RecordDocument(id=doc_id, name=name, kind="pdf", text=text, pages=pages)
     text = _decode(name, data)
     if not text.strip():
@@ -56,9 +57,16 @@ def read_record(name: str, data: bytes, document_id: str | None = None,
     if re.match(r"<(\?xml|!doctype|!entity|html)\b", stripped[:20], re.I):  # never parsed: no entity expansion
         raise RecordError(f"{name}: an XML or HTML file; records are read from PDF, text, FHIR JSON or HL7 v2 "
                           "(save the page as PDF or text)")
+    _check_length(name, text, cfg.max_chars)
     if stripped.startswith("MSH|"):
         return RecordDocument(id=doc_id, name=name, kind="hl7v2", text=text, pages=pages)
     return RecordDocument(id=doc_id, name=name, kind="text", text=text, pages=pages)
+
+
+def _check_length(name: str, text: str, max_chars: int) -> None:
+    if len(text) > max_chars:
+        raise RecordError(f"{name}: {len(text):,} characters of text; the limit is {max_chars:,} (is it one "
+                          "patient's report?)")
 
 
 def _decode(name: str, data: bytes) -> str:

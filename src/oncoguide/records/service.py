@@ -45,21 +45,33 @@ class RecordService:
     def rebuild(self, owner: str) -> Profile:
         saved = self.records.profile(owner)
         fixes = saved.corrections if saved else {}
-        profile = build_profile(self.records.documents(owner))
-        self.records.save_profile(owner, profile, fixes)
+        docs = self.records.documents(owner)
+        profile = build_profile(docs)
+        self.records.save_profile(owner, profile, fixes, built_from=[d.id for d in docs])
         return corr.apply(profile, fixes)
 
     def profile(self, owner: str) -> Profile | None:
         """The owner's profile with their corrections applied (None before any upload)."""
-        saved = self.records.profile(owner)
+        saved = self.saved(owner)
         return corr.apply(saved.profile, saved.corrections) if saved else None
 
     def saved(self, owner: str) -> SavedProfile | None:
+        """The stored profile, rebuilt first when it was not read from exactly the owner's current records (a
+        process killed between storing a record and saving the profile leaves it behind; this catches up)."""
+        saved = self.records.profile(owner)
+        ids = self.records.record_ids(owner)
+        if saved is not None and saved.built_from == ids:
+            return saved
+        if not ids:
+            if saved is not None:
+                self.records.delete_owner(owner)
+            return None
+        self.rebuild(owner)
         return self.records.profile(owner)
 
     def correct(self, owner: str, field: str, value: str | None) -> Profile:
         """Set (or with ``value`` None, undo) the owner's correction of one field."""
-        saved = self.records.profile(owner)
+        saved = self.saved(owner)
         if saved is None:
             raise corr.CorrectionError("there is no profile to correct yet: upload a record first")
         fixes = dict(saved.corrections)
@@ -67,7 +79,7 @@ class RecordService:
             fixes.pop(field, None)
         else:
             fixes[field] = corr.validate(field, value)
-        self.records.save_profile(owner, saved.profile, fixes)
+        self.records.save_profile(owner, saved.profile, fixes, built_from=saved.built_from)
         return corr.apply(saved.profile, fixes)
 
     def delete_record(self, owner: str, record_id: str) -> bool:

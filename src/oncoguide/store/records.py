@@ -10,7 +10,7 @@ import hmac
 import json
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, select
 
@@ -34,6 +34,7 @@ class SavedProfile:
     profile: Profile
     corrections: dict[str, str]
     updated_at: datetime
+    built_from: list[str] | None = None  # the record ids the profile was read from (None: not known)
 
 
 class RecordStore:
@@ -88,8 +89,15 @@ class RecordStore:
         return RecordDocument.model_validate_json(plain)
 
     # profiles ---------------------------------------------------------------------------------------------
-    def save_profile(self, owner: str, profile: Profile, corrections: dict[str, str]) -> None:
-        payload = json.dumps({"profile": profile.model_dump(mode="json"), "corrections": corrections})
+    def record_ids(self, owner: str) -> list[str]:
+        """The owner's record ids (nothing decrypted)."""
+        with self.store.session() as s:
+            return sorted(s.scalars(select(RecordRow.id).where(RecordRow.owner_id == owner)))
+
+    def save_profile(self, owner: str, profile: Profile, corrections: dict[str, str],
+                     built_from: list[str] | None = None) -> None:
+        payload = json.dumps({"profile": profile.model_dump(mode="json"), "corrections": corrections,
+                              "built_from": sorted(built_from) if built_from is not None else None})
         blob = self.cipher.encrypt(payload.encode(), f"profile:{owner}")
         now = datetime.now(UTC).replace(tzinfo=None)
         with self.store.session() as s, s.begin():
@@ -105,15 +113,41 @@ class RecordStore:
         if row is None:
             return None
         data = json.loads(self.cipher.decrypt(row.blob, f"profile:{owner}"))
-        return SavedProfile(Profile.model_validate(data["profile"]), dict(data["corrections"]), row.updated_at)
+        return SavedProfile(Profile.model_validate(data["profile"]), dict(data["corrections"]), row.updated_at,
+                            data.get("built_from"))
 
     # whole owner -------------------------------------------------------------------------------------------
     def delete_owner(self, owner: str) -> int:
-        """Delete every record and the profile of ``owner``; returns the number of rows removed."""
-        with self.store.session() as s, s.begin():
-            n = s.execute(delete(RecordRow).where(RecordRow.owner_id == owner)).rowcount  # type: ignore[attr-defined]
-            n += s.execute(delete(ProfileRow).where(ProfileRow.owner_id == owner)).rowcount  # type: ignore[attr-defined]
+        """Delete every record and the profile of ``owner``; returns the number of rows removed.
+
+        On SQLite the freed pages are zeroed (``secure_delete``) and the write-ahead log is checkpointed and
+        truncated, so no copy of the rows (not even their owner id) stays in the database files."""
+        sqlite = self.store.engine.dialect.name == "sqlite"
+        with self.store.engine.connect() as conn:
+            if sqlite:
+                conn.exec_driver_sql("PRAGMA secure_delete=ON")
+                conn.commit()
+            n = conn.execute(delete(RecordRow).where(RecordRow.owner_id == owner)).rowcount
+            n += conn.execute(delete(ProfileRow).where(ProfileRow.owner_id == owner)).rowcount
+            conn.commit()
+            if sqlite:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+                conn.commit()
         return int(n)
+
+    def purge_idle(self, days: int, now: datetime | None = None) -> int:
+        """Delete the data of every owner whose last upload or correction is more than ``days`` days old;
+        returns how many owners were purged (retention, ``ONCOGUIDE_RETENTION_DAYS``)."""
+        cutoff = (now or datetime.now(UTC).replace(tzinfo=None)) - timedelta(days=days)
+        with self.store.session() as s:
+            last: dict[str, datetime] = {}
+            for owner, when in (*s.execute(select(RecordRow.owner_id, RecordRow.created_at)),
+                                *s.execute(select(ProfileRow.owner_id, ProfileRow.updated_at))):
+                last[owner] = max(when, last.get(owner, when))
+        idle = [owner for owner, when in last.items() if when < cutoff]
+        for owner in idle:
+            self.delete_owner(owner)
+        return len(idle)
 
     def rekey(self) -> int:
         """Re-encrypt every blob not under the current key (after a key rotation); returns how many."""

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Header, Query, Request, UploadFile
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 
 from oncoguide.answer.model import Answer
 from oncoguide.records.corrections import FIELDS, CorrectionError
@@ -157,7 +158,8 @@ async def upload(request: Request, files: Annotated[list[UploadFile], File(descr
     check_csrf(request, x_csrf_token)
     svc = services(request)
     rate_limited(request, svc.upload_limit, "upload")
-    results, profile = svc.records.upload(owner(request), await read_uploads(request, files))
+    files_read = await read_uploads(request, files)
+    results, profile = await run_in_threadpool(svc.records.upload, owner(request), files_read)  # seconds of CPU
     return UploadResponse(results=upload_results(results), profile=profile or svc.records.profile(owner(request)))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 import uuid
@@ -13,6 +14,8 @@ from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as SATimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from oncoguide import __version__
@@ -48,6 +51,18 @@ def build_services(settings: Settings) -> Services:
     )
 
 
+async def retention(svc: Services, days: int, every_s: float = 3600) -> None:
+    """Purge idle owners' data now and then every hour (``ONCOGUIDE_RETENTION_DAYS``)."""
+    while True:
+        try:
+            purged = await asyncio.to_thread(svc.records.records.purge_idle, days)
+            if purged:
+                log.info("retention purge", extra={"owners": purged, "days": days})
+        except SQLAlchemyError as exc:  # the database is down: try again at the next round
+            log.warning("retention purge failed", extra={"error": exc.__class__.__name__})
+        await asyncio.sleep(every_s)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
 
@@ -55,7 +70,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.services = build_services(settings)
         app.state.services.corpus.start()
+        purger = asyncio.create_task(retention(app.state.services, settings.retention_days)) \
+            if settings.retention_days else None
         yield
+        if purger is not None:
+            purger.cancel()
         app.state.services.corpus.stop()
 
     app = FastAPI(
@@ -106,6 +125,24 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if pages.wants_html(request):
             return pages.error_page(request, exc.status, exc.message)
         return JSONResponse({"code": exc.code, "message": exc.message}, status_code=exc.status)
+
+    @app.exception_handler(OperationalError)
+    @app.exception_handler(SATimeoutError)
+    async def _db_down(request: Request, exc: Exception) -> Response:
+        log.warning("database unavailable", extra={"request_id": getattr(request.state, "request_id", ""),
+                                                    "error": exc.__class__.__name__})
+        status, code = 503, "database_unavailable"
+        message = ("The database is not available right now, so nothing was read or changed. Please try again in a "
+                   "minute.")
+        if "full" in str(getattr(exc, "orig", "")).lower():  # SQLite: "database or disk is full"
+            status, code, message = 507, "storage_full", ("The server's disk is full, so nothing was saved. Please "
+                                                          "try again later.")
+        if pages.wants_html(request):
+            response: Response = pages.error_page(request, status, message, has_profile=False)
+        else:
+            response = JSONResponse({"code": code, "message": message}, status_code=status)
+        response.headers["Retry-After"] = "30"
+        return response
 
     @app.exception_handler(Exception)
     async def _crash(request: Request, exc: Exception) -> Response:

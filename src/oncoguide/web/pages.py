@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from starlette.concurrency import run_in_threadpool
 
 from oncoguide.answer.model import Answer
 from oncoguide.records.corrections import FIELDS, CorrectionError
@@ -37,12 +38,14 @@ def wants_html(request: Request) -> bool:
 
 def render(request: Request, template: str, status: int = 200, **context: object) -> HTMLResponse:
     svc = services(request)
-    base = {"csrf": svc.sessions.csrf(request.state.sid), "has_profile": svc.records.saved(owner(request)) is not None}
+    base: dict[str, object] = {"csrf": svc.sessions.csrf(request.state.sid)}
+    if "has_profile" not in context:
+        base["has_profile"] = svc.records.saved(owner(request)) is not None
     return TEMPLATES.TemplateResponse(request, template, {**base, **context}, status_code=status)
 
 
-def error_page(request: Request, status: int, message: str) -> HTMLResponse:
-    return render(request, "error.html", status=status, status_code=status, message=message)
+def error_page(request: Request, status: int, message: str, **context: object) -> HTMLResponse:
+    return render(request, "error.html", status=status, status_code=status, message=message, **context)
 
 
 @router.get("/healthz")
@@ -113,7 +116,8 @@ async def upload(request: Request, files: Annotated[list[UploadFile], File()],
     check_csrf(request, csrf)
     svc = services(request)
     rate_limited(request, svc.upload_limit, "upload")
-    results, _ = svc.records.upload(owner(request), await read_uploads(request, files))
+    files_read = await read_uploads(request, files)
+    results, _ = await run_in_threadpool(svc.records.upload, owner(request), files_read)  # not on the event loop
     shown = upload_results(results)
     status = 400 if shown and all(r.status == "refused" for r in shown) else 200
     return render(request, "records.html", status=status, records=svc.records.records.records(owner(request)),
