@@ -4,6 +4,7 @@ records and profiles, question pages, shared rate limits, and a worker picking u
 from __future__ import annotations
 
 import shutil
+import sqlite3
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +18,7 @@ from oncoguide.cli import CORPUS_DIR
 from oncoguide.config import SearchSettings, Settings
 from oncoguide.ingest.pipeline import ingest
 from oncoguide.records.model import Page, RecordDocument
-from oncoguide.search.index import SearchIndex, prepare
+from oncoguide.search.index import SearchIndex, _top, prepare
 from oncoguide.store import Store, migrate
 from oncoguide.store.crypto import Cipher
 from oncoguide.store.db import make_engine
@@ -166,3 +167,41 @@ def test_worker_waits_for_vectors_before_switching(store: Store, db_url: str, tm
     assert {p.document_id for p in live.engine.index.passages} == {"a"}
     prepare(store, settings, embed=True)  # what `oncoguide ingest` does after storing the documents
     assert live.refresh() and {p.document_id for p in live.engine.index.passages} == {"a", "b"}
+
+
+def test_answers_are_shared_between_workers_but_personal_ones_never_stored(
+        store: Store, db_url: str, tmp_path: Path) -> None:
+    settings = lexical_settings(tmp_path, db_url)
+    ingest([guides(tmp_path, ("myths.md",))], store, settings)
+    one, two = LiveCorpus(settings, store, interval=0), LiveCorpus(settings, Store(db_url), interval=0)
+    first = one.ask("Does sugar feed cancer?")
+    assert one.shared.count() == 1
+    again = two.ask("does sugar feed cancer")  # the same question, another worker
+    assert again == first and two.shared.count() == 1
+    assert not two.engine._cache  # served from the database: this worker composed nothing
+    one.ask("Does sugar feed my cancer?", profile=alk_progressed())
+    assert one.shared.count() == 1  # a personalised answer is never written to the shared table
+    ingest([guides(tmp_path, ("nsclc.md",))], store, settings)
+    assert one.refresh() and one.shared.count() == 0  # answers of the old corpus are gone
+
+
+def test_rate_limit_fails_open_when_the_database_is_locked(tmp_path: Path) -> None:
+    store = Store(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    limiter = DbRateLimiter(store, 1)
+    assert limiter.allow("ip") and not limiter.allow("ip")
+    lock = sqlite3.connect(tmp_path / "db.sqlite", isolation_level=None)
+    lock.execute("begin exclusive")
+    try:
+        assert limiter.allow("ip")  # after SQLite's busy timeout: allowed rather than an error
+    finally:
+        lock.execute("rollback")
+        lock.close()
+    assert not limiter.allow("ip")
+
+
+def test_top_k_is_the_order_of_a_full_sort() -> None:
+    rng = np.random.default_rng(0)
+    for n in (1, 7, 100, 5000):
+        for scores in (rng.random(n), np.round(rng.random(n), 1), np.zeros(n)):
+            for k in (1, 10, 20):
+                assert list(_top(scores.astype(np.float32), k)) == list(np.lexsort((np.arange(n), -scores))[:k])

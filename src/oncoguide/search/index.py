@@ -135,11 +135,22 @@ class SearchIndex:
             fused = fused + np.float32(bonus) * (self.doc_ids == doc_id)
         if doc_filter is not None:
             fused = np.where(np.isin(self.doc_ids, list(doc_filter)), fused, -1.0)
-        order = np.lexsort((np.arange(n), -fused))[:k]
+        order = _top(fused, k)
         return [
             Hit(self.passages[i], float(fused[i]), float(lex[i]), float(dense[i]), float(topic[i]))
             for i in order if fused[i] > 0
         ]
+
+
+def _top(scores: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the ``k`` best scores, best first, ties by index: the order a full stable sort gives, without
+    sorting a large corpus (only the scores at or above the k-th best are sorted)."""
+    n = len(scores)
+    if n > 4 * k > 0:
+        kth = np.partition(scores, n - k)[n - k]
+        idx = np.flatnonzero(scores >= kth)
+        return idx[np.lexsort((idx, -scores[idx]))][:k]
+    return np.lexsort((np.arange(n), -scores))[:k]
 
 
 def prepare(store: Store, settings: Settings, embed: bool = False) -> str:

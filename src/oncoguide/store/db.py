@@ -132,14 +132,13 @@ class Store:
 
     def passages(self) -> list[Passage]:
         """All passages, in document then reading order (sorted here: the same on every backend and collation)."""
+        t = PassageRow.__table__.c  # plain rows, not ORM objects: 5x faster for a large corpus
+        cols = (t.id, t.document_id, t.order, t.section_path, t.text, t.page, t.source_ids, t.topic, t.text_hash)
         with self.session() as s:
-            rows = s.scalars(select(PassageRow))
             out = [
-                Passage(
-                    id=r.id, document_id=r.document_id, order=r.order, section_path=tuple(r.section_path),
-                    text=r.text, page=r.page, source_ids=tuple(r.source_ids), topic=r.topic, text_hash=r.text_hash,
-                )
-                for r in rows
+                Passage(id=r[0], document_id=r[1], order=r[2], section_path=tuple(r[3]), text=r[4], page=r[5],
+                        source_ids=tuple(r[6]), topic=r[7], text_hash=r[8])
+                for r in s.execute(select(*cols)).yield_per(10_000)
             ]
         return sorted(out, key=lambda p: (p.document_id, p.order))
 
@@ -155,15 +154,21 @@ class Store:
 
     # embedding cache ---------------------------------------------------------------------------------------
     def cached_vectors(self, model: str, hashes: Iterable[str]) -> dict[str, np.ndarray]:
+        """The cached vectors of ``hashes`` for ``model``. Many hashes (a whole corpus): one streamed scan of the
+        model's vectors, filtered here, rather than thousands of IN queries."""
         wanted = list(dict.fromkeys(hashes))
         found: dict[str, np.ndarray] = {}
+        t = EmbeddingRow.__table__.c
         with self.session() as s:
+            if len(wanted) > 5000:
+                want = set(wanted)
+                rows = s.execute(select(t.text_hash, t.vector).where(t.model == model)).yield_per(10_000)
+                found = {h: np.frombuffer(v, dtype=np.float32) for h, v in rows if h in want}
+                return found
             for i in range(0, len(wanted), 500):
-                q = select(EmbeddingRow).where(
-                    EmbeddingRow.model == model, EmbeddingRow.text_hash.in_(wanted[i : i + 500])
-                )
-                for row in s.scalars(q):
-                    found[row.text_hash] = np.frombuffer(row.vector, dtype=np.float32)
+                q = select(t.text_hash, t.vector).where(t.model == model, t.text_hash.in_(wanted[i : i + 500]))
+                for h, v in s.execute(q):
+                    found[h] = np.frombuffer(v, dtype=np.float32)
         return found
 
     def embedded_count(self) -> int:

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import OperationalError
 
 from oncoguide.store.db import Store
 from oncoguide.store.schema import RateLimitRow
+
+log = logging.getLogger("oncoguide.store")
 
 
 class Limiter(Protocol):
@@ -20,7 +24,7 @@ class Limiter(Protocol):
 class DbRateLimiter:
     """At most ``per_minute`` events per client key in any 60 seconds (sliding window estimated from this
     minute's count and the previous one's, as Cloudflare and nginx do). One upsert per event; a denied event
-    is not counted."""
+    is not counted. When the database is unavailable the event is allowed (and logged)."""
 
     def __init__(self, store: Store, per_minute: int, clock: Callable[[], float] = time.time) -> None:
         self.store, self.per_minute, self.clock = store, per_minute, clock
@@ -35,6 +39,14 @@ class DbRateLimiter:
         upsert = (self._insert(RateLimitRow).values(key=key, bucket=bucket, hits=1)
                   .on_conflict_do_update(index_elements=[row.key, row.bucket], set_={"hits": row.hits + 1})
                   .returning(row.hits))
+        try:
+            return self._count(key, bucket, into, upsert)
+        except OperationalError as exc:  # fail open: answers do not need the database, so keep serving them
+            log.warning("rate limit unavailable", extra={"error": exc.__class__.__name__})
+            return True
+
+    def _count(self, key: str, bucket: int, into: float, upsert: Any) -> bool:
+        row = RateLimitRow.__table__.c
         with self.store.session() as s, s.begin():
             hits = int(s.execute(upsert).scalar_one())
             before = s.scalar(select(row.hits).where(row.key == key, row.bucket == bucket - 1)) or 0

@@ -101,3 +101,14 @@ class RateLimitRow(Base):
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     bucket: Mapped[int] = mapped_column(Integer, primary_key=True, doc="Minutes since the epoch.")
     hits: Mapped[int] = mapped_column(Integer)
+
+
+class AnswerCacheRow(Base):
+    """A composed answer (JSON) shared by every worker, for questions asked without a profile only."""
+
+    __tablename__ = "answer_cache"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    corpus_version: Mapped[str] = mapped_column(String(32), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    answer: Mapped[str] = mapped_column(Text)

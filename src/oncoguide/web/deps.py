@@ -91,6 +91,6 @@ def answer(request: Request, question: str, context: Sequence[str] = (), persona
     if not svc.engine.index.passages:
         raise ApiError(503, "no_corpus", "No guides are ingested yet; run `oncoguide ingest`.")
     try:
-        return svc.engine.ask(question, context, profile=profile_of(request) if personal else None)
+        return svc.corpus.ask(question, context, profile=profile_of(request) if personal else None)
     except ValueError as exc:
         raise ApiError(400, "invalid_question", str(exc)) from exc

@@ -6,11 +6,15 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Sequence
 
 from oncoguide.answer.engine import AnswerEngine
+from oncoguide.answer.model import Answer
 from oncoguide.config import Settings
+from oncoguide.records.model import Profile
 from oncoguide.search.index import IndexNotReady, prepare
 from oncoguide.store import Store
+from oncoguide.web.answer_cache import SharedAnswers, cache_key
 from oncoguide.web.library import Library
 
 log = logging.getLogger("oncoguide.web")
@@ -25,6 +29,7 @@ class LiveCorpus:
         self.settings, self.store, self.interval = settings, store, interval
         engine = AnswerEngine(settings, store)
         self._current = (engine, Library(engine.index, engine.documents))
+        self.shared = SharedAnswers(store)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
@@ -41,6 +46,19 @@ class LiveCorpus:
     def version(self) -> str:
         return self.engine.corpus_version
 
+    def ask(self, question: str, context: Sequence[str] = (), profile: Profile | None = None) -> Answer:
+        """The engine's answer; without a profile, looked up in (and added to) the answers shared by every
+        worker first."""
+        engine = self.engine
+        if profile is not None:
+            return engine.ask(question, context, profile=profile)
+        key = cache_key(question, context, engine.corpus_version, engine.writer.key)
+        answer = self.shared.get(key)
+        if answer is None:
+            answer = engine.ask(question, context)
+            self.shared.put(key, engine.corpus_version, answer)
+        return answer
+
     def refresh(self) -> bool:
         """Load the database's corpus if it is newer than the one served; True when it swapped."""
         with self._lock:
@@ -53,6 +71,7 @@ class LiveCorpus:
                 return False
             engine = AnswerEngine(self.settings, self.store)
             self._current = (engine, Library(engine.index, engine.documents))  # running requests keep the old
+            self.shared.forget_other_versions(engine.corpus_version)
             log.info("corpus reloaded", extra={"corpus_version": engine.corpus_version, "checked": version})
             return True
 
