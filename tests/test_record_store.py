@@ -98,3 +98,18 @@ def test_generated_key_file_is_private(tmp_path: Path) -> None:
         key_file(tmp_path / "data")
     with pytest.raises(ValueError, match="16"):
         Cipher.from_secrets("short", [], tmp_path)
+
+
+def test_rekey_command_rotates_the_key(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    old, new = "an old passphrase, long enough", "the new passphrase, long enough"
+    store = Store(f"sqlite:///{tmp_path / 'oncoguide.db'}")
+    RecordStore(store, Cipher.from_secrets(old, [], tmp_path)).add("alice", doc(), SECRET_TEXT.encode())
+    env = {**os.environ, "ONCOGUIDE_DATA_DIR": str(tmp_path), "ONCOGUIDE_SECRET_KEY": new,
+           "ONCOGUIDE_OLD_SECRET_KEYS": f'["{old}"]'}
+    run = subprocess.run([sys.executable, "-m", "oncoguide.cli", "records", "rekey"], env=env, capture_output=True,
+                         text=True, timeout=120)
+    assert run.returncode == 0 and "re-encrypted 1 blobs" in run.stderr, run.stderr
+    assert RecordStore(store, Cipher.from_secrets(new, [], tmp_path)).documents("alice")[0].text == SECRET_TEXT

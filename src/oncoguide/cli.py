@@ -205,6 +205,24 @@ def db_current_cmd() -> None:
         sys.exit(1)
 
 
+@main.group("records")
+def records_group() -> None:
+    """Stored records and profiles (encrypted at rest)."""
+
+
+@records_group.command("rekey")
+def rekey_cmd() -> None:
+    """Re-encrypt every record and profile with the current key (after a key rotation: set the new
+    ONCOGUIDE_SECRET_KEY and list the old one in ONCOGUIDE_OLD_SECRET_KEYS, run this, then drop the old key)."""
+    from oncoguide.store import Store
+    from oncoguide.store.crypto import Cipher
+    from oncoguide.store.records import RecordStore
+
+    settings = get_settings()
+    done = RecordStore(Store(settings.db_url), Cipher.from_settings(settings)).rekey()
+    err.print(f"re-encrypted {done} blobs with the current key", highlight=False)
+
+
 @main.command("bench")
 def bench_cmd() -> None:
     """Run the benchmarks in bench/ (from a source checkout)."""
