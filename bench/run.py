@@ -13,6 +13,7 @@ from bench import (
     records_synthetic,
     retrieval_medquad,
     safety,
+    scale_out,
     trec_topics,
 )
 
@@ -29,6 +30,7 @@ def main() -> None:
     records_synthetic.main()
     trec_topics.main()
     llm_vs_extractive.main()
+    scale_out.main()
 
 
 if __name__ == "__main__":

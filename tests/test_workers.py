@@ -95,10 +95,14 @@ def test_any_worker_serves_any_request(cluster: tuple[str, Settings], tmp_path: 
     assert any(b["name"] == "ALK" and b["result"] == "positive" for b in profile["biomarkers"])
 
     # one rate limit for the whole service, whichever worker counts the request
-    seen = list(on_fresh_connections(base, cookies, "/api/v1/ask?q=does+sugar+feed+cancer", 3 * ASK_LIMIT))
+    seen: list[tuple[int, int]] = []
+    for worker, status in on_fresh_connections(base, cookies, "/api/v1/ask?q=does+sugar+feed+cancer", 80):
+        seen.append((worker, status))
+        if len(seen) >= 3 * ASK_LIMIT and len({w for w, s in seen if s == 429}) == 2:
+            break
     statuses = [s for _, s in seen]
-    assert statuses == [200] * ASK_LIMIT + [429] * (2 * ASK_LIMIT), seen
-    assert len({w for w, _ in seen}) == 2, "the asks all went to one worker"
+    assert statuses == [200] * ASK_LIMIT + [429] * (len(seen) - ASK_LIMIT), seen
+    assert len({w for w, s in seen if s == 429}) == 2, "the refused asks all went to one worker"
 
     # a re-ingest by another process reaches every worker without a restart
     before = httpx.get(f"{base}/healthz").json()["corpus_version"]
