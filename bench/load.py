@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import os
 import random
+import shutil
 import socket
 import statistics
 import subprocess
@@ -228,7 +229,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--rate", type=float, default=10, help="target requests per second (default 10)")
     ap.add_argument("--workers", type=int, default=1, help="uvicorn workers of the server (default 1)")
     args = ap.parse_args(argv)
-    data = ROOT / "var" / "bench" / "corpus"
+    data, shared = ROOT / "var" / "bench" / "load", ROOT / "var" / "bench" / "corpus"
+    if not data.exists() and (shared / "oncoguide.db").exists():  # reuse the embedded bench corpus; its uploads
+        shutil.copytree(shared, data, ignore=shutil.ignore_patterns("*.log"))  # stay in this copy
     prepare(data)
     with serve(data, ROOT / "var" / "bench" / "load-server.log", workers=args.workers) as server:
         result = run_load(server.base_url, args.rate, args.seconds, pid=server.process.pid)

@@ -9,6 +9,7 @@ from bench import (
     http_throughput,
     liveqa_report,
     llm_vs_extractive,
+    load,
     records_fhir,
     records_synthetic,
     retrieval_medquad,
@@ -30,6 +31,7 @@ def main() -> None:
     records_synthetic.main()
     trec_topics.main()
     llm_vs_extractive.main()
+    load.main([])  # 10 minutes at 10 requests/s
     scale_out.main()
 
 
