@@ -58,8 +58,8 @@ MESSAGES = {
         "This question seems to be about something else."
     ),
     "myth": (
-        "This question rests on a common belief about cancer that research does not support. "
-        "Here is what is known, from our guide to cancer myths."
+        "This question seems to rest on a common belief about cancer that is not true, or not true for "
+        "everyone. Here is what is known, from our guide to cancer myths."
     ),
     "stop_treatment": (
         "Please do not stop, skip or change a treatment on your own. Talk with your care team first: they can "
