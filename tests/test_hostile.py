@@ -7,6 +7,7 @@ security headers on every kind of response.
 from __future__ import annotations
 
 import sqlite3
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +17,9 @@ import pytest
 import hostile
 from oncoguide.config import Settings
 
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # bench/ is not an installed package
+    sys.path.insert(0, str(ROOT))
 GOOD = b"""PATHOLOGY REPORT. Patient: HOSTILE-PATIENT-4471.
 FINAL DIAGNOSIS: Invasive adenocarcinoma of the lung. Stage IIB.
 Molecular: ALK rearrangement detected by FISH. EGFR: no mutation detected.
@@ -245,3 +249,30 @@ def test_security_headers_on_every_kind_of_response(client: httpx.Client) -> Non
     with httpx.Client(base_url=str(client.base_url)) as fresh:
         cookie = fresh.get("/").headers["set-cookie"].lower()
     assert "httponly" in cookie and "samesite=lax" in cookie and "path=/" in cookie
+
+
+def test_uploads_and_questions_are_rate_limited_per_client(tmp_path: Path) -> None:
+    from bench.load import serve
+
+    limits = {"ONCOGUIDE_SEARCH__EMBEDDER": "none", "ONCOGUIDE_SERVER__UPLOAD_PER_MINUTE": "3",
+              "ONCOGUIDE_SERVER__ASK_PER_MINUTE": "4"}
+    with serve(tmp_path, tmp_path / "server.log", env=limits) as server:
+        def client(address: str) -> httpx.Client:
+            c = httpx.Client(base_url=server.base_url, transport=httpx.HTTPTransport(local_address=address))
+            c.headers["X-CSRF-Token"] = c.get("/api/v1/session").json()["csrf_token"]
+            return c
+
+        one, two = client("127.0.0.1"), client("127.0.0.2")
+        try:
+            codes = [upload(one, (f"r{i}.txt", GOOD + bytes([65 + i]))).status_code for i in range(4)]
+            assert codes == [200, 200, 200, 429]
+            r = upload(one, ("r9.txt", GOOD))
+            assert r.json() == {"code": "rate_limited",
+                                "message": "Too many upload requests from this client; wait a minute and try again."}
+            assert upload(two, ("r.txt", GOOD)).status_code == 200  # another client has its own allowance
+            asks = [one.get("/api/v1/ask", params={"q": "What is ALK?"}).status_code for _ in range(5)]
+            assert asks[-1] == 429 and 429 not in asks[:4]
+            assert len(one.get("/api/v1/records").json()) == 3  # the refused uploads stored nothing
+        finally:
+            one.close()
+            two.close()
