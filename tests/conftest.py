@@ -59,7 +59,8 @@ def server(corpus_dir: Path, engine: AnswerEngine) -> Iterator[str]:
     data dir)."""
     port = free_port()
     # many tests upload from the same address: the per-client upload limit is tested on its own servers
-    env = {**os.environ, "ONCOGUIDE_DATA_DIR": str(corpus_dir), "ONCOGUIDE_SERVER__UPLOAD_PER_MINUTE": "1000"}
+    env = {**os.environ, "ONCOGUIDE_DATA_DIR": str(corpus_dir), "ONCOGUIDE_SERVER__UPLOAD_PER_MINUTE": "1000",
+           "ONCOGUIDE_SERVER__LOGIN_PER_MINUTE": "1000"}
     log = (corpus_dir / "server.log").open("wb")
     proc = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "oncoguide.web.app:create_app", "--factory",

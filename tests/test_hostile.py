@@ -198,6 +198,12 @@ STATE_CHANGING: dict[tuple[str, str], dict[str, object]] = {
     ("POST", "/records/{record_id}/delete"): {"data": {}},
     ("POST", "/me/corrections"): {"data": {"field": "stage.group", "value": "IV"}},
     ("POST", "/me/delete"): {"data": {"confirm": "yes"}},
+    ("POST", "/api/v1/account/register"): {"json": {"username": "csrf-victim", "password": "long enough password"}},
+    ("POST", "/api/v1/account/login"): {"json": {"username": "csrf-victim", "password": "long enough password"}},
+    ("POST", "/api/v1/account/logout"): {},
+    ("POST", "/account/register"): {"data": {"username": "csrf-victim", "password": "long enough password"}},
+    ("POST", "/account/login"): {"data": {"username": "csrf-victim", "password": "long enough password"}},
+    ("POST", "/account/logout"): {"data": {}},
 }
 
 

@@ -4,6 +4,7 @@ nothing of the first owner's; its writes change nothing of theirs."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -20,6 +21,7 @@ FINAL DIAGNOSIS: Invasive adenocarcinoma of the lung. Stage IIB.
 Molecular: ALK rearrangement detected by FISH. PD-L1 TPS 60%.
 """.encode()
 SLUG = "what-does-alk-positive-mean-in-lung-cancer"
+STRANGER = f"isolation-stranger-{uuid.uuid4().hex[:8]}"
 
 # (method, path) -> (kind, request). kind: "public" (holds no owner data), "owner" (reads the owner's data),
 # "write" (changes the owner's data). Requests are sent by the stranger, with the owner's ids substituted.
@@ -50,6 +52,16 @@ ROUTES: dict[tuple[str, str], tuple[str, dict[str, object]]] = {
     ("POST", "/records/{record_id}/delete"): ("write", {"data": {}}),
     ("POST", "/me/corrections"): ("write", {"data": {"field": "stage.group", "value": "IV"}}),
     ("POST", "/me/delete"): ("write", {"data": {"confirm": "yes"}}),
+    ("GET", "/account"): ("owner", {}),
+    ("GET", "/api/v1/account"): ("owner", {}),
+    # the stranger signs in (wrongly), registers, signs out: their own records move, never the owner's
+    ("POST", "/account/login"): ("write", {"data": {"username": STRANGER, "password": "not-the-password"}}),
+    ("POST", "/account/logout"): ("write", {"data": {}}),
+    ("POST", "/account/register"): ("write", {"data": {"username": STRANGER, "password": "stranger password 1"}}),
+    ("POST", "/api/v1/account/login"): ("write", {"json": {"username": STRANGER, "password": "stranger password 1"}}),
+    ("POST", "/api/v1/account/logout"): ("write", {}),
+    ("POST", "/api/v1/account/register"): ("write", {"json": {"username": STRANGER + "-2",
+                                                              "password": "stranger password 2"}}),
 }
 
 
@@ -103,6 +115,8 @@ def test_a_stranger_gets_nothing_of_the_owner(owner: tuple[httpx.Client, str], s
             assert not leaks(r.text, record_id, wrote), (method, path, leaks(r.text, record_id, wrote))
             if kind == "write" and "{record_id}" in path:
                 assert r.status_code == 404, (method, path)  # the owner's record id is unknown to the stranger
+            if kind == "write":  # signing in or out, or deleting an account, gives a new session and CSRF token
+                stranger.headers["X-CSRF-Token"] = stranger.get("/api/v1/session").json()["csrf_token"]
         assert stranger.get("/api/v1/profile").json()["profile"] is None or \
             MARKER not in stranger.get("/api/v1/profile").text
     # the stranger's writes and deletes changed nothing of the owner's

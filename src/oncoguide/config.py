@@ -65,6 +65,10 @@ class ServerSettings(_Group):
     )
     ask_per_minute: int = Field(default=120, ge=1, description="Questions one client may ask per minute.")
     upload_per_minute: int = Field(default=20, ge=1, description="Record uploads one client may make per minute.")
+    login_per_minute: int = Field(
+        default=10, ge=1,
+        description="Sign-in and register attempts one client may make per minute (sign-in: per username too).",
+    )
     max_request_mb: int = Field(default=25, ge=1, description="Largest request body accepted, in MiB.")
     corpus_check_s: float = Field(
         default=5.0, ge=0, le=3600, description="Seconds between a web worker's checks for a re-ingested corpus "

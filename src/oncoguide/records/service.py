@@ -82,6 +82,13 @@ class RecordService:
         self.records.save_profile(owner, saved.profile, fixes, built_from=saved.built_from)
         return corr.apply(saved.profile, fixes)
 
+    def adopt(self, old: str, new: str) -> int:
+        """Move ``old``'s records and corrections to ``new`` (signing in) and rebuild ``new``'s profile."""
+        moved = self.records.move_owner(old, new)
+        if moved or self.records.profile(new) is not None:
+            self.saved(new)  # rebuilds (built_from is stale) or drops a profile left without records
+        return moved
+
     def delete_record(self, owner: str, record_id: str) -> bool:
         if not self.records.delete(owner, record_id):
             return False

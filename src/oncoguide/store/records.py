@@ -135,6 +135,39 @@ class RecordStore:
                 conn.commit()
         return int(n)
 
+    def move_owner(self, old: str, new: str) -> int:
+        """Give every record of ``old`` to ``new`` (decrypted and encrypted again: the owner is part of the
+        associated data) and fold ``old``'s corrections into ``new``'s profile (``old``'s win: they are the
+        newer); ``old``'s profile is removed. Returns how many records moved. The profile of ``new`` is marked
+        stale (rebuild it: ``RecordService.adopt``). The content digests stay as they were (the uploaded bytes
+        are not kept, so they cannot be keyed again): a re-upload of a moved file is stored once more."""
+        if old == new:
+            return 0
+        with self.store.session() as s, s.begin():
+            moved = 0
+            for rec in s.scalars(select(RecordRow).where(RecordRow.owner_id == old)):
+                plain = self.cipher.decrypt(rec.blob, f"record:{old}:{rec.id}")
+                rec.blob = self.cipher.encrypt(plain, f"record:{new}:{rec.id}")
+                rec.owner_id = new
+                moved += 1
+            was, now_row = s.get(ProfileRow, old), s.get(ProfileRow, new)
+            if was is not None:
+                fixes = json.loads(self.cipher.decrypt(was.blob, f"profile:{old}"))["corrections"]
+                if now_row is not None:
+                    data = json.loads(self.cipher.decrypt(now_row.blob, f"profile:{new}"))
+                    data["corrections"] = {**data["corrections"], **fixes}
+                else:
+                    data = {"profile": Profile().model_dump(mode="json"), "corrections": fixes}
+                data["built_from"] = None  # stale: rebuilt from the merged records
+                blob = self.cipher.encrypt(json.dumps(data).encode(), f"profile:{new}")
+                stamp = datetime.now(UTC).replace(tzinfo=None)
+                if now_row is None:
+                    s.add(ProfileRow(owner_id=new, updated_at=stamp, blob=blob))
+                else:
+                    now_row.blob, now_row.updated_at = blob, stamp
+                s.delete(was)
+        return moved
+
     def purge_idle(self, days: int, now: datetime | None = None) -> int:
         """Delete the data of every owner whose last upload or correction is more than ``days`` days old;
         returns how many owners were purged (retention, ``ONCOGUIDE_RETENTION_DAYS``)."""

@@ -112,3 +112,15 @@ class AnswerCacheRow(Base):
     corpus_version: Mapped[str] = mapped_column(String(32), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     answer: Mapped[str] = mapped_column(Text)
+
+
+class UserRow(Base):
+    """An optional account: the owner of its records is ``u:<id>`` (``store.users``). Only an argon2id hash of
+    the password is kept."""
+
+    __tablename__ = "users"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Header, Query, Request, UploadFile
+from fastapi import APIRouter, File, Header, Query, Request, Response, UploadFile
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
@@ -216,7 +216,12 @@ def diagnosis_summary(request: Request) -> Answer:
 
 
 @router.delete("/me", response_model=Deleted, tags=["profile"])
-def delete_me(request: Request, x_csrf_token: Csrf = None) -> Deleted:
-    """Delete every record, the profile and the corrections of this session."""
+def delete_me(request: Request, response: Response, x_csrf_token: Csrf = None) -> Deleted:
+    """Delete every record, the profile and the corrections of this session, and its account when signed in
+    (the browser then gets a fresh anonymous session)."""
+    from oncoguide.web.account import delete_account  # account imports this module
+
     check_csrf(request, x_csrf_token)
-    return Deleted(deleted=services(request).records.delete_all(owner(request)))
+    removed = services(request).records.delete_all(owner(request))
+    delete_account(request, response)
+    return Deleted(deleted=removed)

@@ -25,18 +25,20 @@ from oncoguide.store import Store
 from oncoguide.store.crypto import Cipher
 from oncoguide.store.ratelimit import DbRateLimiter
 from oncoguide.store.records import RecordStore
-from oncoguide.web import api, pages
-from oncoguide.web.deps import ApiError, Services, log
+from oncoguide.store.users import Users
+from oncoguide.web import account, api, pages
+from oncoguide.web.deps import ApiError, Services, log, set_session_cookie
 from oncoguide.web.limits import BodyLimit
 from oncoguide.web.live import LiveCorpus
-from oncoguide.web.security import HEADERS, SESSION_COOKIE, SESSION_DAYS, Sessions
+from oncoguide.web.security import HEADERS, SESSION_COOKIE, Sessions
 from oncoguide.web.slugs import QuestionPages
 
 STATIC = Path(__file__).parent / "static"
 DOCS_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; style-src 'self' "
             "'unsafe-inline' https://cdn.jsdelivr.net; img-src 'self' data: https://fastapi.tiangolo.com; "
             "frame-ancestors 'none'")
-_PRIVATE = ("/me", "/records", "/api/v1/profile", "/api/v1/records", "/api/v1/me", "/api/v1/session")
+_PRIVATE = ("/me", "/records", "/account", "/api/v1/profile", "/api/v1/records", "/api/v1/me", "/api/v1/session",
+            "/api/v1/account")
 
 
 def build_services(settings: Settings) -> Services:
@@ -48,6 +50,7 @@ def build_services(settings: Settings) -> Services:
         sessions=Sessions(cipher.subkey("sessions")),
         ask_limit=DbRateLimiter(store, settings.server.ask_per_minute),
         upload_limit=DbRateLimiter(store, settings.server.upload_per_minute),
+        users=Users(store), login_limit=DbRateLimiter(store, settings.server.login_per_minute),
     )
 
 
@@ -85,7 +88,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(api.router)
+    app.include_router(account.api_router)
     app.include_router(pages.router)
+    app.include_router(account.page_router)
     max_body = settings.server.max_request_mb * 1024 * 1024
     app.add_middleware(BodyLimit, max_bytes=max_body)  # counts the bytes received (chunked bodies too)
 
@@ -94,7 +99,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         started = time.perf_counter()
         request.state.request_id = uuid.uuid4().hex[:12]
         sessions: Sessions = request.app.state.services.sessions
-        sid = sessions.read(request.cookies.get(SESSION_COOKIE))
+        read = sessions.read(request.cookies.get(SESSION_COOKIE))
+        sid, user_id = read or (None, None)
+        request.state.user_id = request.state.username = None
+        if user_id is not None:  # signed in: the account must still exist (it may have been deleted meanwhile)
+            try:
+                request.state.username = await asyncio.to_thread(request.app.state.services.users.username, user_id)
+            except SQLAlchemyError:  # the database is down: the routes that need it answer 503 themselves
+                request.state.username = ""
+            sid = sid if request.state.username is not None else None
+            request.state.user_id = user_id if sid else None
         fresh = sid is None
         request.state.sid = sid or sessions.new()
         length = request.headers.get("content-length", "")
@@ -104,9 +118,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 status_code=413)
         else:
             response = await call_next(request)
-        if fresh:
-            response.set_cookie(SESSION_COOKIE, sessions.cookie(request.state.sid), max_age=SESSION_DAYS * 86400,
-                                httponly=True, samesite="lax", secure=settings.server.secure_cookies, path="/")
+        if fresh and not getattr(request.state, "session_issued", False):
+            set_session_cookie(response, sessions.cookie(request.state.sid), settings.server.secure_cookies)
         for name, value in HEADERS.items():
             response.headers.setdefault(name, value)
         if request.url.path in ("/docs", "/redoc"):  # FastAPI's doc pages load Swagger UI / ReDoc from a CDN

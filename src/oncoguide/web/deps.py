@@ -6,16 +6,17 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from fastapi import Request
+from fastapi import Request, Response
 
 from oncoguide.answer.engine import AnswerEngine
 from oncoguide.answer.model import Answer
 from oncoguide.records.model import Profile
 from oncoguide.records.service import RecordService
 from oncoguide.store.ratelimit import Limiter
+from oncoguide.store.users import Users
 from oncoguide.web.library import Library
 from oncoguide.web.live import LiveCorpus
-from oncoguide.web.security import Sessions
+from oncoguide.web.security import SESSION_COOKIE, SESSION_DAYS, Sessions
 from oncoguide.web.slugs import QuestionPages
 
 log = logging.getLogger("oncoguide.web")
@@ -37,6 +38,8 @@ class Services:
     sessions: Sessions
     ask_limit: Limiter  # shared through the database (store.ratelimit)
     upload_limit: Limiter
+    users: Users
+    login_limit: Limiter  # sign-in and register attempts, per client and per username
 
     @property
     def engine(self) -> AnswerEngine:
@@ -53,8 +56,24 @@ def services(request: Request) -> Services:
 
 
 def owner(request: Request) -> str:
-    """The owner of this request's records: its session (accounts may replace this later)."""
-    return f"s:{request.state.sid}"
+    """The owner of this request's records: its account when signed in, else its anonymous session."""
+    user_id = getattr(request.state, "user_id", None)
+    return f"u:{user_id}" if user_id else f"s:{request.state.sid}"
+
+
+def set_session_cookie(response: Response, value: str, secure: bool) -> None:
+    response.set_cookie(SESSION_COOKIE, value, max_age=SESSION_DAYS * 86400, httponly=True, samesite="lax",
+                        secure=secure, path="/")
+
+
+def start_session(request: Request, response: Response, user_id: str | None, username: str | None = None) -> None:
+    """A fresh session (a new id, so a planted cookie is worth nothing after sign-in) for ``user_id`` (None:
+    anonymous) on ``response``; this request's state follows it (the CSRF token of the page rendered now)."""
+    svc = services(request)
+    request.state.sid, request.state.user_id, request.state.username = svc.sessions.new(), user_id, username
+    request.state.session_issued = True
+    set_session_cookie(response, svc.sessions.cookie(request.state.sid, user_id),
+                       svc.records.settings.server.secure_cookies)
 
 
 def client_key(request: Request) -> str:

@@ -14,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 
 from oncoguide.answer.model import Answer
 from oncoguide.records.corrections import FIELDS, CorrectionError
+from oncoguide.web.account import delete_account
 from oncoguide.web.api import read_uploads, upload_results
 from oncoguide.web.deps import ApiError, answer, check_csrf, check_text, owner, rate_limited, services
 from oncoguide.web.library import passage_anchor, section_anchor
@@ -38,7 +39,8 @@ def wants_html(request: Request) -> bool:
 
 def render(request: Request, template: str, status: int = 200, **context: object) -> HTMLResponse:
     svc = services(request)
-    base: dict[str, object] = {"csrf": svc.sessions.csrf(request.state.sid)}
+    base: dict[str, object] = {"csrf": svc.sessions.csrf(request.state.sid),
+                               "account": getattr(request.state, "username", None)}
     if "has_profile" not in context:
         base["has_profile"] = svc.records.saved(owner(request)) is not None
     return TEMPLATES.TemplateResponse(request, template, {**base, **context}, status_code=status)
@@ -161,4 +163,7 @@ def delete_all(request: Request, csrf: Annotated[str, Form()] = "", confirm: Ann
     if confirm != "yes":
         raise ApiError(400, "not_confirmed", "Tick the box to confirm that you want to delete all your data.")
     removed = services(request).records.delete_all(owner(request))
-    return render(request, "deleted.html", removed=removed)
+    account = request.state.username if request.state.user_id else None
+    response = render(request, "deleted.html", removed=removed, account=account)
+    delete_account(request, response)
+    return response

@@ -24,7 +24,8 @@ HEADERS = {
 
 
 class Sessions:
-    """Anonymous sessions: a random id, signed so a client cannot pick someone else's."""
+    """Sessions: a random id, signed so a client cannot pick someone else's; a signed-in session also carries its
+    account's id ("<sid>:<user id>"), signed with it (stateless: nothing is stored per session)."""
 
     def __init__(self, key: bytes) -> None:
         self._key = key
@@ -35,15 +36,19 @@ class Sessions:
     def new(self) -> str:
         return secrets.token_urlsafe(24)
 
-    def cookie(self, sid: str) -> str:
-        return f"{sid}.{self._sign('session', sid)}"
+    def cookie(self, sid: str, user_id: str | None = None) -> str:
+        value = f"{sid}:{user_id}" if user_id else sid
+        return f"{value}.{self._sign('session', value)}"
 
-    def read(self, cookie: str | None) -> str | None:
-        """The session id of a genuine cookie, else None."""
+    def read(self, cookie: str | None) -> tuple[str, str | None] | None:
+        """(session id, account id or None) of a genuine cookie, else None."""
         if not cookie or cookie.count(".") != 1 or len(cookie) > 200:
             return None
-        sid, sig = cookie.split(".")
-        return sid if hmac.compare_digest(sig, self._sign("session", sid)) else None
+        value, sig = cookie.split(".")
+        if not hmac.compare_digest(sig, self._sign("session", value)):
+            return None
+        sid, _, user_id = value.partition(":")
+        return (sid, user_id or None) if sid else None
 
     def csrf(self, sid: str) -> str:
         return self._sign("csrf", sid)

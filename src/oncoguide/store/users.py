@@ -1,0 +1,100 @@
+"""Optional accounts: a username and an argon2id password hash. The records of an account are owned by
+``u:<user id>`` (``web.deps.owner``); anonymous sessions stay the default and need none of this."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import UTC, datetime
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+
+from oncoguide.store.db import Store
+from oncoguide.store.schema import UserRow
+
+USERNAME = re.compile(r"[a-z0-9._-]{3,64}")
+MIN_PASSWORD, MAX_PASSWORD = 10, 256
+
+
+class UserError(ValueError):
+    """A refused registration, with a stable ``code`` (invalid_username, weak_password, username_taken)."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def normalise(username: str) -> str:
+    return username.strip().lower()
+
+
+class Users:
+    def __init__(self, store: Store, hasher: PasswordHasher | None = None) -> None:
+        self.store = store
+        self.hasher = hasher or PasswordHasher()  # argon2id, RFC 9106 low-memory profile
+        self._dummy = self.hasher.hash("not-a-real-password-" + uuid.uuid4().hex)
+
+    def create(self, username: str, password: str) -> str:
+        """A new account; returns its id. Raises UserError for a bad or taken username or a weak password."""
+        name = normalise(username)
+        if not USERNAME.fullmatch(name):
+            raise UserError("invalid_username", "A username is 3 to 64 characters: letters, digits, '.', '_' or "
+                            "'-'.")
+        if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
+            raise UserError("weak_password", f"A password is {MIN_PASSWORD} to {MAX_PASSWORD} characters long.")
+        if password.lower() == name or len(set(password)) < 4:
+            raise UserError("weak_password", "Choose a password that is not your username or one repeated "
+                            "character.")
+        row = UserRow(id=uuid.uuid4().hex, username=name, password_hash=self.hasher.hash(password),
+                      created_at=datetime.now(UTC).replace(tzinfo=None))
+        try:
+            with self.store.session() as s, s.begin():
+                if s.scalar(select(UserRow.id).where(UserRow.username == name)) is not None:
+                    raise UserError("username_taken", "That username is taken; choose another.")
+                s.add(row)
+        except IntegrityError as exc:  # registered at the same moment by another request
+            raise UserError("username_taken", "That username is taken; choose another.") from exc
+        return row.id
+
+    def verify(self, username: str, password: str) -> str | None:
+        """The id of the account when the password is right, else None (the same work for an unknown user, so
+        timing does not tell which usernames exist)."""
+        name = normalise(username)
+        with self.store.session() as s:
+            row = s.scalar(select(UserRow).where(UserRow.username == name)) \
+                if USERNAME.fullmatch(name) else None
+        stored = row.password_hash if row is not None else self._dummy
+        try:
+            self.hasher.verify(stored, password[:MAX_PASSWORD])
+        except (VerificationError, InvalidHashError):
+            return None
+        if row is None or len(password) > MAX_PASSWORD:
+            return None
+        if self.hasher.check_needs_rehash(stored):
+            with self.store.session() as s, s.begin():
+                fresh = s.get(UserRow, row.id)
+                if fresh is not None:
+                    fresh.password_hash = self.hasher.hash(password)
+        return row.id
+
+    def username(self, user_id: str) -> str | None:
+        with self.store.session() as s:
+            return s.scalar(select(UserRow.username).where(UserRow.id == user_id))
+
+    def delete(self, user_id: str) -> bool:
+        """Delete the account row; on SQLite its freed pages are zeroed and the write-ahead log truncated (as
+        ``RecordStore.delete_owner`` does), so the username is not left in the database files."""
+        sqlite = self.store.engine.dialect.name == "sqlite"
+        with self.store.engine.connect() as conn:
+            if sqlite:
+                conn.exec_driver_sql("PRAGMA secure_delete=ON")
+                conn.commit()
+            n = conn.execute(delete(UserRow).where(UserRow.id == user_id)).rowcount
+            conn.commit()
+            if sqlite:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+                conn.commit()
+        return bool(n)
