@@ -46,6 +46,8 @@ def prod(corpus_dir: Path, engine: AnswerEngine, tmp_path_factory: pytest.TempPa
     """A production server on a copy of the session corpus (embedded by ``engine`` first)."""
     data = tmp_path_factory.mktemp("prod") / "data"
     shutil.copytree(corpus_dir, data, ignore=shutil.ignore_patterns("*.log"))
+    with sqlite3.connect(data / "oncoguide.db") as db:  # a fresh server: not the other tests' rate-limit counters
+        db.execute("DELETE FROM rate_limits")
     with serve(data, data.parent / "server.log") as server:
         yield server
 
