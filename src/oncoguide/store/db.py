@@ -14,6 +14,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
+from sqlalchemy.sql import Delete
 
 from oncoguide.ingest.model import Document, Passage, SourceRef
 from oncoguide.store import migrate
@@ -75,6 +76,22 @@ class Store:
 
     def session(self) -> Session:
         return self._session()
+
+    def erase(self, *statements: Delete) -> int:
+        """Run ``statements`` in one transaction so the deleted rows leave no copy behind: on SQLite the freed
+        pages are zeroed (``secure_delete``) and the write-ahead log is checkpointed and truncated. Returns the
+        number of rows removed."""
+        sqlite = self.engine.dialect.name == "sqlite"
+        with self.engine.connect() as conn:
+            if sqlite:
+                conn.exec_driver_sql("PRAGMA secure_delete=ON")
+                conn.commit()
+            n = sum(conn.execute(stmt).rowcount for stmt in statements)
+            conn.commit()
+            if sqlite:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+                conn.commit()
+        return int(n)
 
     def close(self) -> None:
         """Close the pooled connections (the store can still be used: it reconnects)."""

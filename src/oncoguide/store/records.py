@@ -122,18 +122,8 @@ class RecordStore:
 
         On SQLite the freed pages are zeroed (``secure_delete``) and the write-ahead log is checkpointed and
         truncated, so no copy of the rows (not even their owner id) stays in the database files."""
-        sqlite = self.store.engine.dialect.name == "sqlite"
-        with self.store.engine.connect() as conn:
-            if sqlite:
-                conn.exec_driver_sql("PRAGMA secure_delete=ON")
-                conn.commit()
-            n = conn.execute(delete(RecordRow).where(RecordRow.owner_id == owner)).rowcount
-            n += conn.execute(delete(ProfileRow).where(ProfileRow.owner_id == owner)).rowcount
-            conn.commit()
-            if sqlite:
-                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-                conn.commit()
-        return int(n)
+        return self.store.erase(delete(RecordRow).where(RecordRow.owner_id == owner),
+                                delete(ProfileRow).where(ProfileRow.owner_id == owner))
 
     def move_owner(self, old: str, new: str) -> int:
         """Give every record of ``old`` to ``new`` (decrypted and encrypted again: the owner is part of the

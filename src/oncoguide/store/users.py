@@ -85,16 +85,5 @@ class Users:
             return s.scalar(select(UserRow.username).where(UserRow.id == user_id))
 
     def delete(self, user_id: str) -> bool:
-        """Delete the account row; on SQLite its freed pages are zeroed and the write-ahead log truncated (as
-        ``RecordStore.delete_owner`` does), so the username is not left in the database files."""
-        sqlite = self.store.engine.dialect.name == "sqlite"
-        with self.store.engine.connect() as conn:
-            if sqlite:
-                conn.exec_driver_sql("PRAGMA secure_delete=ON")
-                conn.commit()
-            n = conn.execute(delete(UserRow).where(UserRow.id == user_id)).rowcount
-            conn.commit()
-            if sqlite:
-                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-                conn.commit()
-        return bool(n)
+        """Delete the account row, leaving no copy of the username in the database files (``Store.erase``)."""
+        return bool(self.store.erase(delete(UserRow).where(UserRow.id == user_id)))
