@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -98,6 +100,18 @@ def test_generated_key_file_is_private(tmp_path: Path) -> None:
         key_file(tmp_path / "data")
     with pytest.raises(ValueError, match="16"):
         Cipher.from_secrets("short", [], tmp_path)
+
+
+def test_processes_starting_together_share_one_whole_key(tmp_path: Path) -> None:
+    """Workers creating the key file at the same moment all read the same, complete key."""
+    code = ("import sys; from pathlib import Path; from oncoguide.store.crypto import key_file; "
+            "print(key_file(Path(sys.argv[1])).read_text())")
+    procs = [subprocess.Popen([sys.executable, "-c", code, str(tmp_path)], stdout=subprocess.PIPE, text=True)
+             for _ in range(6)]
+    keys = {p.communicate(timeout=60)[0].strip() for p in procs}
+    assert all(p.returncode == 0 for p in procs)
+    assert len(keys) == 1 and len(keys.pop()) == 44  # one base64 256-bit key
+    assert [p.name for p in tmp_path.iterdir()] == ["secret.key"]  # no temporary files left
 
 
 def test_rekey_command_rotates_the_key(tmp_path: Path) -> None:

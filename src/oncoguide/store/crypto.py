@@ -43,13 +43,24 @@ def _key_id(key: bytes) -> bytes:
 
 
 def key_file(data_dir: Path) -> Path:
-    """The generated key file (created with 0600 permissions on first use)."""
+    """The generated key file (created with 0600 permissions on first use). The key is written to a private
+    temporary file and linked into place, so processes starting together never read a half-written key and all
+    end up with the same one (the first link wins)."""
     path = data_dir / _KEY_FILE
     if not path.exists():
         data_dir.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        tmp = data_dir / f".{_KEY_FILE}.{os.getpid()}.tmp"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as fh:
             fh.write(base64.urlsafe_b64encode(AESGCM.generate_key(bit_length=256)).decode())
+            fh.flush()
+            os.fsync(fh.fileno())
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass  # another process linked its key first: use that one
+        finally:
+            tmp.unlink()
     mode = path.stat().st_mode & 0o777
     if mode & 0o077:
         raise PermissionError(f"{path} is readable by others (mode {mode:o}); run: chmod 600 {path}")
