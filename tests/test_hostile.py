@@ -15,6 +15,7 @@ import httpx
 import pytest
 
 import hostile
+from clients import api_client, upload
 from oncoguide.config import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -28,13 +29,8 @@ Molecular: ALK rearrangement detected by FISH. EGFR: no mutation detected.
 
 @pytest.fixture
 def client(server: str) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=server, timeout=120) as c:
-        c.headers["X-CSRF-Token"] = c.get("/api/v1/session").json()["csrf_token"]
+    with api_client(server) as c:
         yield c
-
-
-def upload(c: httpx.Client, *files: tuple[str, bytes]) -> httpx.Response:
-    return c.post("/api/v1/records", files=[("files", f) for f in files])
 
 
 def outcome(r: httpx.Response) -> dict[str, str]:

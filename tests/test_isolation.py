@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
 
 import httpx
 import pytest
 
 import hostile
+from clients import api_client as session
 from oncoguide.config import Settings
 
 MARKER = "ISOLATION-PATIENT-5519"
@@ -68,13 +68,6 @@ ROUTES: dict[tuple[str, str], tuple[str, dict[str, object]]] = {
 def test_every_route_is_in_the_isolation_table(settings: Settings) -> None:
     assert {k for k in hostile.app_routes(settings) if k[0] != "HEAD"} == set(ROUTES), \
         "classify the new route in ROUTES (and test that it keeps owners apart)"
-
-
-@contextmanager
-def session(server: str) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=server, timeout=120) as c:
-        c.headers["X-CSRF-Token"] = c.get("/api/v1/session").json()["csrf_token"]
-        yield c
 
 
 @pytest.fixture

@@ -9,13 +9,13 @@ import sqlite3
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import httpx
 import pytest
 
+from clients import api_client as session
 from oncoguide.answer.engine import AnswerEngine
 from oncoguide.config import Settings
 from oncoguide.records.service import RecordService
@@ -50,13 +50,6 @@ def prod(corpus_dir: Path, engine: AnswerEngine, tmp_path_factory: pytest.TempPa
         db.execute("DELETE FROM rate_limits")
     with serve(data, data.parent / "server.log") as server:
         yield server
-
-
-@contextmanager
-def session(base: str) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=base, timeout=120) as c:
-        c.headers["X-CSRF-Token"] = c.get("/api/v1/session").json()["csrf_token"]
-        yield c
 
 
 def use_everything(c: httpx.Client) -> None:

@@ -9,6 +9,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from clients import api_client, upload
+
 RECORD = b"""SURGICAL PATHOLOGY REPORT
 Patient: TESTPATIENT-7731. Specimen: Right upper lobe, lobectomy. Date: 2025-03-04.
 FINAL DIAGNOSIS: Invasive adenocarcinoma of the lung, acinar predominant.
@@ -19,13 +21,8 @@ Molecular: ALK rearrangement detected by FISH. EGFR: no mutation detected. PD-L1
 
 @pytest.fixture
 def client(server: str) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=server, timeout=60) as c:
-        c.headers["X-CSRF-Token"] = c.get("/api/v1/session").json()["csrf_token"]
+    with api_client(server) as c:
         yield c
-
-
-def upload(c: httpx.Client, *files: tuple[str, bytes]) -> httpx.Response:
-    return c.post("/api/v1/records", files=[("files", f) for f in files])
 
 
 def test_upload_needs_the_csrf_token(server: str) -> None:
