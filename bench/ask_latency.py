@@ -9,12 +9,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench.common import ROOT, console, report
+from bench.common import ROOT, bench_store, console, report
 from oncoguide.answer.engine import AnswerEngine
 from oncoguide.cli import CORPUS_DIR
 from oncoguide.config import Settings
 from oncoguide.ingest.pipeline import ingest
-from oncoguide.store import Store
 
 TOPICS = ["ALK", "EGFR", "ROS1", "KRAS G12C", "PD-L1", "BRAF V600E", "MET exon 14", "RET", "HER2", "NTRK",
           "BRCA", "MSI-high", "PSA", "Gleason score", "stage 3 lung cancer", "triple-negative breast cancer",
@@ -31,13 +30,13 @@ def main() -> None:
     try:
         settings = Settings(data_dir=tmp)
         t = time.perf_counter()
-        rep = ingest([CORPUS_DIR], Store(settings.db_url), settings)
+        rep = ingest([CORPUS_DIR], bench_store(settings.db_url), settings)
         ingest_s = time.perf_counter() - t
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     # Latency: a persistent bench data dir, so the embedding cache is reused between runs.
     settings = Settings(data_dir=ROOT / "var" / "bench" / "corpus")
-    store = Store(settings.db_url)
+    store = bench_store(settings.db_url)
     ingest([CORPUS_DIR], store, settings)
     cached_before = store.embedded_count()
     t = time.perf_counter()

@@ -42,7 +42,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from bench.common import RESULTS, ROOT, console, eval_path, report
+from bench.common import RESULTS, ROOT, bench_store, console, eval_path, report
 from bench.fact_judge import FactJudge, Verdict
 from oncoguide.answer.engine import MYTHS_GUIDE, TERMS_HEADING, AnswerEngine
 from oncoguide.answer.model import Answer
@@ -50,7 +50,6 @@ from oncoguide.cli import CORPUS_DIR
 from oncoguide.config import Settings
 from oncoguide.ingest.pipeline import ingest
 from oncoguide.ingest.sentences import split_sentences
-from oncoguide.store import Store
 
 OUTCOMES = ("corrects", "ignores", "endorses", "declines")
 SAMPLE = 20  # items per outcome shown for spot checks
@@ -153,7 +152,7 @@ def main() -> None:
     items = json.loads(path.read_text())
     started = time.perf_counter()
     settings = Settings(data_dir=ROOT / "var" / "bench" / "corpus")
-    store = Store(settings.db_url)
+    store = bench_store(settings.db_url)
     ingest([CORPUS_DIR], store, settings)
     engine = AnswerEngine(settings, store)
     ready = time.perf_counter() - started

@@ -12,10 +12,24 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from oncoguide.store import Store, migrate
+from oncoguide.store.db import make_engine
+
 ROOT = Path(__file__).resolve().parent.parent
 EVAL_DATA = Path(os.environ.get("ONCOGUIDE_EVAL_DATA", ROOT.parent / "shared" / "eval-data"))
 RESULTS = ROOT / "bench" / "results"
 console = Console()
+
+
+def bench_store(url: str) -> Store:
+    """A store over one of the benchmarks' own scratch databases, migrated to the newest schema first (they
+    outlive upgrades of the code; users' databases are migrated only by `oncoguide db upgrade`)."""
+    engine = make_engine(url)
+    try:
+        migrate.upgrade(engine)
+    finally:
+        engine.dispose()
+    return Store(url)
 
 
 def eval_path(*parts: str) -> Path | None:

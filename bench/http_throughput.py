@@ -17,12 +17,11 @@ import time
 import httpx
 
 from bench.ask_latency import FORMS, TOPICS
-from bench.common import ROOT, report
+from bench.common import ROOT, bench_store, report
 from oncoguide.cli import CORPUS_DIR
 from oncoguide.config import Settings
 from oncoguide.ingest.pipeline import ingest
 from oncoguide.search.index import SearchIndex
-from oncoguide.store import Store
 
 CONCURRENCY = 8
 
@@ -58,11 +57,12 @@ async def _round(base: str, questions: list[str]) -> tuple[float, list[float], i
 def main() -> None:
     data = ROOT / "var" / "bench" / "corpus"
     settings = Settings(data_dir=data)
-    store = Store(settings.db_url)
+    store = bench_store(settings.db_url)
     ingest([CORPUS_DIR], store, settings)
     SearchIndex.open(store, settings)  # embed anything new before the server starts
     port = _free_port()
-    env = {**os.environ, "ONCOGUIDE_DATA_DIR": str(data)}
+    # every simulated user comes from 127.0.0.1: lift the per-client limit, or most of them would get 429
+    env = {**os.environ, "ONCOGUIDE_DATA_DIR": str(data), "ONCOGUIDE_SERVER__ASK_PER_MINUTE": "1000000"}
     server = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "oncoguide.web.app:create_app", "--factory", "--host", "127.0.0.1",
          "--port", str(port), "--log-level", "warning"], env=env,

@@ -6,13 +6,12 @@ from __future__ import annotations
 import json
 import statistics
 
-from bench.common import RESULTS, ROOT, console, eval_path, report
+from bench.common import RESULTS, ROOT, bench_store, console, eval_path, report
 from oncoguide.answer.engine import AnswerEngine
 from oncoguide.answer.model import Answer
 from oncoguide.cli import CORPUS_DIR
 from oncoguide.config import Settings
 from oncoguide.ingest.pipeline import ingest
-from oncoguide.store import Store
 
 SEED_QUESTIONS = (  # the example page's question and its related questions
     "What does ALK positive mean in lung cancer",
@@ -42,7 +41,7 @@ def main() -> None:
     if path is None:
         console.print("[yellow]LiveQA data absent: reporting the seed questions only")
     settings = Settings(data_dir=ROOT / "var" / "bench" / "corpus")
-    store = Store(settings.db_url)
+    store = bench_store(settings.db_url)
     ingest([CORPUS_DIR], store, settings)
     engine = AnswerEngine(settings, store)
     asked = [("seed", q) for q in SEED_QUESTIONS]

@@ -11,7 +11,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 
-from bench.common import RESULTS, ROOT, console, report
+from bench.common import RESULTS, ROOT, bench_store, console, report
 from oncoguide.answer.engine import AnswerEngine
 from oncoguide.answer.model import Answer
 from oncoguide.answer.verify import check
@@ -21,7 +21,6 @@ from oncoguide.corpus.schema import load_catalog
 from oncoguide.ingest.pipeline import ingest
 from oncoguide.llm import local
 from oncoguide.llm.writer import parse
-from oncoguide.store import Store
 
 SEED_QUESTIONS = (
     "What does ALK positive mean in lung cancer?",
@@ -54,7 +53,7 @@ def main() -> None:
         console.print(f"[yellow]llm_vs_extractive skipped: {reason}[/yellow]")
         return
     settings = Settings(data_dir=ROOT / "var" / "bench" / "corpus")
-    ingest([CORPUS_DIR], Store(settings.db_url), settings)
+    ingest([CORPUS_DIR], bench_store(settings.db_url), settings)
     asked = questions()
     extractive, llm = Run(), Run()
     replies: dict[str, tuple[str, set[str]]] = {}

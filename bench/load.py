@@ -30,7 +30,7 @@ from typing import Any
 import httpx
 
 from bench.ask_latency import FORMS, TOPICS
-from bench.common import ROOT, report
+from bench.common import ROOT, bench_store, report
 
 GUIDES = ["nsclc", "nsclc-biomarkers", "breast", "colorectal", "melanoma", "side-effects", "treatment-types"]
 PAGES = ["what-does-alk-positive-mean-in-lung-cancer", "what-is-biomarker-testing-for-lung-cancer"]
@@ -215,10 +215,9 @@ def prepare(data: Path) -> None:
     from oncoguide.config import Settings
     from oncoguide.ingest.pipeline import ingest
     from oncoguide.search.index import SearchIndex
-    from oncoguide.store import Store
 
     settings = Settings(data_dir=data)
-    store = Store(settings.db_url)
+    store = bench_store(settings.db_url)
     ingest([CORPUS_DIR], store, settings)
     SearchIndex.open(store, settings)
 

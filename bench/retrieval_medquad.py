@@ -13,7 +13,7 @@ from collections import defaultdict
 
 from rich.progress import Progress
 
-from bench.common import ROOT, console, eval_path, report
+from bench.common import ROOT, bench_store, console, eval_path, report
 from oncoguide.config import Settings
 from oncoguide.ingest.chunk import chunk_document
 from oncoguide.ingest.load import content_hash
@@ -28,7 +28,7 @@ def build(settings: Settings, rechunk: bool = False) -> tuple[Store, list[dict[s
         console.print("[yellow]skipped: ../shared/eval-data/medquad-cancergov is absent")
         sys.exit(0)
     rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
-    store = Store(settings.db_url)
+    store = bench_store(settings.db_url)
     for r in rows:
         digest = content_hash(r["answer"].encode())
         if store.document_hash(r["qid"]) == digest and not rechunk:

@@ -36,7 +36,7 @@ import sqlalchemy
 from rich.table import Table
 
 from bench.ask_latency import FORMS, TOPICS
-from bench.common import ROOT, console, report
+from bench.common import ROOT, bench_store, console, report
 from oncoguide.cli import CORPUS_DIR
 from oncoguide.config import SearchSettings, Settings
 from oncoguide.ingest.model import Passage, text_hash
@@ -178,8 +178,7 @@ def _mixed_cells(m: dict[str, Any] | None) -> list[Any]:
 
 def http_rows(pg_url: str | None) -> list[list[Any]]:
     settings = Settings(data_dir=ROOT / "var" / "bench" / "corpus")
-    migrate.upgrade(make_engine(settings.db_url))  # a bench corpus from an earlier version is migrated
-    store = Store(settings.db_url)
+    store = bench_store(settings.db_url)
     ingest([CORPUS_DIR], store, settings)
     console.print("scale_out: embedding the shipped corpus (once; later runs reuse it)")
     prepare(store, settings, embed=True)
