@@ -4,14 +4,10 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from oncoguide.answer.engine import AnswerEngine
@@ -19,6 +15,9 @@ from oncoguide.cli import CORPUS_DIR
 from oncoguide.config import Settings
 from oncoguide.ingest.pipeline import ingest
 from oncoguide.store import Store
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the bench package
+from bench.load import serve
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 
@@ -47,43 +46,14 @@ def engine(corpus_dir: Path) -> AnswerEngine:
     return AnswerEngine(Settings(data_dir=corpus_dir))
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
 def server(corpus_dir: Path, engine: AnswerEngine) -> Iterator[str]:
-    """A real uvicorn serving the app over the session corpus (indexed by `engine` first; records go to the same
-    data dir)."""
-    port = free_port()
+    """A real `oncoguide serve` over the session corpus (indexed by `engine` first; records go to the same data
+    dir)."""
     # many tests upload from the same address: the per-client upload limit is tested on its own servers
-    env = {**os.environ, "ONCOGUIDE_DATA_DIR": str(corpus_dir), "ONCOGUIDE_SERVER__UPLOAD_PER_MINUTE": "1000",
-           "ONCOGUIDE_SERVER__LOGIN_PER_MINUTE": "1000"}
-    log = (corpus_dir / "server.log").open("wb")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "oncoguide.web.app:create_app", "--factory",
-         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-        env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"server exited: {(corpus_dir / 'server.log').read_text()}")
-        try:
-            if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        pytest.fail("server did not start")
-    yield base
-    proc.terminate()
-    proc.wait(timeout=20)
-    log.close()
+    env = {"ONCOGUIDE_SERVER__UPLOAD_PER_MINUTE": "1000", "ONCOGUIDE_SERVER__LOGIN_PER_MINUTE": "1000"}
+    with serve(corpus_dir, corpus_dir / "server.log", env=env) as running:
+        yield running.base_url
 
 
 # database backends: SQLite always, PostgreSQL when a server is reachable -------------------------------------

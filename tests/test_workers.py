@@ -13,8 +13,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+from bench.load import free_port
 
-from conftest import free_port
 from oncoguide.cli import CORPUS_DIR
 from oncoguide.config import SearchSettings, Settings
 from oncoguide.ingest.pipeline import ingest
