@@ -3,7 +3,7 @@
 Only codes that can be justified are listed: codes seen in the IHE SDC / CAP eCC and mCODE sample records, codes
 the mCODE IG names for staging, performance status and tumor markers, and the trial-matching code lists (stage,
 ECOG/Karnofsky, metastasis, tumor-marker and cancer-type codes). Everything else falls back to the display text,
-read through the shared vocabulary (``corpus/vocab``); a value that cannot be read stays unread.
+read through the shared vocabulary (``knowledge/vocab``); a value that cannot be read stays unread.
 """
 
 from __future__ import annotations
@@ -296,7 +296,7 @@ def method_of(text: str) -> str | None:
 _MARKER_NAMES = {"er": "ER", "pr": "PR", "her2": "HER2", "her2-mutation": "HER2", "pd-l1": "PD-L1",
                  "ki-67": "Ki-67", "msi-mmr": "MSI", "tmb": "TMB", "ntrk": "NTRK", "esr1": "ESR1"}
 _MMR = re.compile(r"\b(MLH1|MSH2|MSH6|PMS2)\b")
-# HGNC ids: the genes of the mCODE sample variants, and the genes of corpus/vocab/biomarkers.yaml.
+# HGNC ids: the genes of the mCODE sample variants, and the genes of knowledge/vocab/biomarkers.yaml.
 _HGNC = {"3467": "ESR1", "8975": "PIK3CA", "1582": "CCND1", "3688": "FGFR1", "6973": "MDM2",
          "3236": "EGFR", "427": "ALK", "10261": "ROS1", "1097": "BRAF", "6407": "KRAS", "7989": "NRAS",
          "7029": "MET", "9967": "RET", "3430": "ERBB2", "1100": "BRCA1", "1101": "BRCA2", "6342": "KIT",

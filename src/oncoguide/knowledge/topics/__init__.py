@@ -1,0 +1,1 @@
+"""One module per knowledge topic (discovered by ``oncoguide.knowledge.schema.topic_modules``)."""

@@ -1,0 +1,12 @@
+"""The shared vocabulary (cancers, biomarkers, drugs, stages): language-independent, in ``knowledge/vocab/``."""
+
+from __future__ import annotations
+
+from oncoguide.corpus.schema import Vocabulary, load_vocabulary
+
+FILE = None
+Model = Vocabulary
+
+
+def load_shared() -> Vocabulary:
+    return load_vocabulary()
