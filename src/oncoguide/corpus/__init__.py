@@ -5,4 +5,4 @@ from pathlib import Path
 CORPUS_DIR = Path(__file__).parent
 GUIDES_DIR = CORPUS_DIR / "guides"
 VOCAB_DIR = CORPUS_DIR.parent / "knowledge" / "vocab"
-CATALOG_FILE = CORPUS_DIR / "questions.yaml"
+CATALOG_DIR = CORPUS_DIR / "questions"

@@ -9,7 +9,7 @@ from typing import Literal, TypeVar
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from oncoguide.corpus import CATALOG_FILE, VOCAB_DIR
+from oncoguide.corpus import CATALOG_DIR, VOCAB_DIR
 
 Slug = str
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -112,18 +112,40 @@ class Vocabulary(BaseModel):
     stages: list[Stage]
 
 
+def load_lists(paths: list[Path], model: type[M], key: str) -> list[M]:
+    """Items of several YAML list files (``drugs.yaml``, ``drugs-lymphoma.yaml``...) as one list; an id (``key``)
+    defined twice is an error naming both files."""
+    if not paths:
+        raise VocabError(f"no {model.__name__} files found")
+    items: list[M] = []
+    seen: dict[str, Path] = {}
+    for path in paths:
+        for item in load_list(path, model):
+            ident = str(getattr(item, key))
+            if ident in seen:
+                raise VocabError(f"{path}: {model.__name__} {key} {ident!r} is already defined in {seen[ident]}")
+            seen[ident] = path
+            items.append(item)
+    return items
+
+
 @lru_cache(maxsize=4)
 def load_vocabulary(folder: Path = VOCAB_DIR) -> Vocabulary:
-    """The shared vocabulary: the one list of cancers, biomarkers, drugs and stages the code uses."""
+    """The shared vocabulary: the one list of cancers, biomarkers, drugs and stages the code uses. Each kind may
+    be split across files (``drugs.yaml``, ``drugs-*.yaml``)."""
+
+    def files(kind: str) -> list[Path]:
+        return sorted(folder.glob(f"{kind}.yaml")) + sorted(folder.glob(f"{kind}-*.yaml"))
+
     return Vocabulary(
-        cancers=load_list(folder / "cancers.yaml", Cancer),
-        biomarkers=load_list(folder / "biomarkers.yaml", Biomarker),
-        drugs=load_list(folder / "drugs.yaml", Drug),
-        stages=load_list(folder / "stages.yaml", Stage),
+        cancers=load_lists(files("cancers"), Cancer, "id"),
+        biomarkers=load_lists(files("biomarkers"), Biomarker, "id"),
+        drugs=load_lists(files("drugs"), Drug, "generic"),
+        stages=load_lists(files("stages"), Stage, "id"),
     )
 
 
 @lru_cache(maxsize=4)
-def load_catalog(path: Path = CATALOG_FILE) -> list[CatalogQuestion]:
-    """The question catalog (related questions and question pages)."""
-    return load_list(path, CatalogQuestion)
+def load_catalog(folder: Path = CATALOG_DIR) -> list[CatalogQuestion]:
+    """The question catalog (related questions and question pages): every ``*.yaml`` file in the folder."""
+    return load_lists(sorted(folder.glob("*.yaml")), CatalogQuestion, "slug")
