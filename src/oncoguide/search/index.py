@@ -16,6 +16,7 @@ from oncoguide.config import Settings
 from oncoguide.ingest.model import Passage, text_hash
 from oncoguide.search.embed import Embedder, get_embedder
 from oncoguide.search.lexical import Lexical, tokenize
+from oncoguide.search.shipped import shipped_vectors
 from oncoguide.store import Store
 from oncoguide.understand.intents import question_intent
 
@@ -183,6 +184,11 @@ def _vectors(
     texts = [embed_text(titles.get(p.document_id, ""), p) for p in passages]
     hashes = [text_hash(t) for t in texts]
     cached = store.cached_vectors(embedder.name, hashes)
+    shipped = shipped_vectors(embedder.name)
+    from_package = {h: shipped[h] for h in hashes if h not in cached and h in shipped}
+    if from_package:  # the shipped corpus's vectors come with the package
+        store.cache_vectors(embedder.name, from_package)
+        cached.update(from_package)
     todo = [(h, t) for h, t in dict(zip(hashes, texts, strict=True)).items() if h not in cached]
     if todo and not embed:
         raise IndexNotReady(f"{len(todo)} of {len(hashes)} passages of corpus {version} are not embedded yet")
