@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bench import (
+    answers_eval,
     ask_latency,
     cancer_myth,
     fact_judge,
@@ -27,6 +28,7 @@ def main() -> None:
     fact_judge.main()
     cancer_myth.main()
     liveqa_report.main()
+    answers_eval.main()
     records_fhir.main()
     records_synthetic.main()
     trec_topics.main()
