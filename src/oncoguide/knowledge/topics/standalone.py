@@ -56,9 +56,9 @@ class Checker:
         cancer_terms = [t for c in vocab.cancers for t in (c.name, *c.synonyms)] + list(model.drug_use.extra_cancer_words)
         abbrevs = [a for c in vocab.cancers for a in c.abbreviations]
         self._cancer = re.compile(
-            rf"(?<![\w-])(?:{_alternation(cancer_terms)})(?![\w])", re.I
+            rf"(?<![\w-])(?:{_alternation(cancer_terms)})s?(?![\w])", re.I
         )
-        self._cancer_abbr = re.compile(rf"(?<![\w-])(?:{_alternation(abbrevs)})(?![\w])") if abbrevs else None
+        self._cancer_abbr = re.compile(rf"(?<![\w-])(?:{_alternation(abbrevs)})s?(?![\w])") if abbrevs else None
         drug_terms = [t for d in vocab.drugs if d.cancers for t in (d.generic, *d.brands)]
         self._drug = re.compile(rf"(?<![\w-])(?:{_alternation(drug_terms)})(?![\w])", re.I)
         named = (drug_terms + cancer_terms
