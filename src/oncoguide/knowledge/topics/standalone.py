@@ -27,6 +27,14 @@ class Opener(Strict):
     examples: Examples | None = None
 
 
+class Inside(Strict):
+    id: str = Field(pattern=r"^[a-z0-9-]+$")
+    why: str
+    pattern: str
+    unless: list[str] = Field(default_factory=list)
+    examples: Examples | None = None
+
+
 class DrugUse(Strict):
     why: str
     triggers: list[str] = Field(min_length=1)
@@ -36,6 +44,7 @@ class DrugUse(Strict):
 
 class Model(Strict):
     openers: list[Opener]
+    inside: list[Inside] = Field(default_factory=list)
     drug_use: DrugUse
 
 
@@ -45,7 +54,13 @@ def _alternation(terms: Iterable[str]) -> str:
 
 
 _LEAD = re.compile(r"^[\"'“‘(\[]+")
-_ACRONYM = re.compile(r"^[A-Z][A-Z0-9]+(?:[-/][A-Za-z0-9]+)*\b")
+_ACRONYM = re.compile(r"^[a-z]?[A-Z][A-Z0-9]+(?:[-/][A-Za-z0-9]+)*\b")
+_NAMED_TRIAL = re.compile(r"\b[A-Z][A-Za-z0-9-]*[A-Z0-9][A-Za-z0-9-]*\s+(?:trial|study|studies|trials)\b")
+# Words that end the subject noun phrase ("The two drugs ARE ..."): auxiliaries and common verbs of the guides.
+_VERB = re.compile(
+    r"(?:is|are|was|were|be|been|can|could|may|might|will|would|must|should|has|have|had|do|does|did|got|gets|"
+    r"lets|let|keeps|keep|helps|help|makes|make|includes|include|came|comes|come|led|leads|showed|shows|found|"
+    r"finds|works|work|often|also|then|still|usually|now)", re.I)
 
 
 class Checker:
@@ -69,6 +84,7 @@ class Checker:
             for o in model.openers
         ]
         self._triggers = [re.compile(t, re.I) for t in model.drug_use.triggers]
+        self._inside = [(r, re.compile(r.pattern, re.I), [re.compile(u, re.I) for u in r.unless]) for r in model.inside]
 
     # -- rules ---------------------------------------------------------------------------------------------------
     def opener(self, sentence: str) -> str | None:
@@ -84,13 +100,34 @@ class Checker:
         return None
 
     def _names_something(self, rest: str, n: int) -> bool:
-        spans = [m.span() for m in re.finditer(r"[\w'’/+.-]+", rest)][:n]
-        if not spans:
+        """True when the noun phrase after the opener names its subject: a drug, biomarker or cancer of the
+        vocabulary, an acronym (FLAURA, PD-L1, mFOLFIRINOX) or a named trial ("the OlympiA trial"). The phrase runs
+        to the first verb or comma, and at least ``n`` words."""
+        words = list(re.finditer(r"[\w'’/+.-]+", rest))
+        if not words:
             return False
-        if any(_ACRONYM.match(rest[a:b]) for a, b in spans):
+        end = words[min(n, len(words)) - 1].end()
+        for w in words[:n + 8]:
+            if w.start() > 0 and re.search(r"[,;:]", rest[words[0].start():w.start()]):
+                break
+            if _VERB.fullmatch(w.group(0)):
+                break
+            end = max(end, w.end())
+        span = rest[:end]
+        if any(_ACRONYM.match(w.group(0)) for w in words if w.end() <= end):
             return True
-        m = self._named.search(rest)  # a name that starts within the first n words (it may run on past them)
-        return bool(m and m.start() < spans[-1][1])
+        if _NAMED_TRIAL.search(span):
+            return True
+        m = self._named.search(rest)
+        return bool(m and m.start() < end)
+
+    def inside(self, sentence: str) -> str | None:
+        """Id of the inside rule (a demonstrative within the sentence) the sentence breaks, or ``None``."""
+        text = sentence.strip()
+        for rule, pattern, unless in self._inside:
+            if pattern.search(text) and not any(u.search(text) for u in unless):
+                return rule.id
+        return None
 
     def names_cancer(self, sentence: str) -> bool:
         return bool(self._cancer.search(sentence) or (self._cancer_abbr and self._cancer_abbr.search(sentence)))
@@ -106,6 +143,9 @@ class Checker:
         rule = self.opener(sentence)
         if rule:
             out.append(rule)
+        inner = self.inside(sentence)
+        if inner:
+            out.append(inner)
         if self.drug_use_without_cancer(sentence):
             out.append("drug-use")
         return out
@@ -124,4 +164,6 @@ def examples(model: Model) -> Iterable[ExampleCase]:
                          lambda s, r=rule.id: check.opener(s) == r)
         yield from cases(f"standalone.{rule.id}", Examples(no_match=ex.no_match),
                          lambda s: check.opener(s) is not None)
+    for inner in model.inside:
+        yield from cases(f"standalone.{inner.id}", inner.examples, lambda s, r=inner.id: check.inside(s) == r)
     yield from cases("standalone.drug_use", model.drug_use.examples, check.drug_use_without_cancer)
