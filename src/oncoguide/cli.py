@@ -223,6 +223,26 @@ def rekey_cmd() -> None:
     err.print(f"re-encrypted {done} blobs with the current key", highlight=False)
 
 
+@main.group("corpus")
+def corpus_group() -> None:
+    """The shipped guides."""
+
+
+@corpus_group.command("stale")
+@click.option("--before", "before", required=True, type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="List sections last reviewed before this date (YYYY-MM-DD).")
+@click.option("--folder", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Guide folder (default: the shipped guides).")
+def corpus_stale_cmd(before: object, folder: Path | None) -> None:
+    """List guide sections whose last_reviewed date is before DATE."""
+    from oncoguide.corpus.stale import stale_sections
+
+    found = stale_sections(before.date(), folder or CORPUS_DIR)  # type: ignore[attr-defined]
+    for s in found:
+        click.echo(f"{s.guide}\t{s.last_reviewed or 'never'}\t{s.heading}")
+    err.print(f"{len(found)} stale sections", highlight=False)
+
+
 @main.command("bench")
 def bench_cmd() -> None:
     """Run the benchmarks in bench/ (from a source checkout)."""

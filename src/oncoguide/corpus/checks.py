@@ -8,9 +8,10 @@ from pathlib import Path
 
 import yaml
 
-from oncoguide.corpus import GUIDES_DIR
+from oncoguide.corpus import CORPUS_DIR, GUIDES_DIR
 from oncoguide.ingest.load import load_file
 from oncoguide.ingest.model import Document
+from oncoguide.ingest.sentences import split_sentences
 from oncoguide.readability import fk_grade
 
 REQUIRED = ("id", "title", "cancer_types", "audience", "version", "last_reviewed", "date_basis", "sources")
@@ -93,3 +94,57 @@ def drug_words(text: str) -> set[str]:
 def guide_text() -> str:
     """All section text of all guides (front matter excluded)."""
     return "\n".join(s.text for p in guide_paths() for s in load_guide(p).sections)
+
+
+# Stand-alone sentences: the rules are data (knowledge/en/standalone.yaml); reviewed exceptions are listed, each with
+# a reason, in corpus/standalone-allow.yaml.
+ALLOW_FILE = CORPUS_DIR / "standalone-allow.yaml"
+
+
+@dataclass(frozen=True)
+class StandaloneFailure:
+    guide: str
+    heading: str
+    rule: str
+    sentence: str
+
+    def line(self) -> str:
+        return f"{self.guide}.md: section {self.heading!r}: [{self.rule}] {self.sentence}"
+
+
+def standalone_allow(path: Path = ALLOW_FILE) -> list[dict[str, str]]:
+    """The reviewed exceptions: ``guide``, ``sentence``, ``rule`` and ``reason`` of each."""
+    entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    for i, e in enumerate(entries, 1):
+        missing = [k for k in ("guide", "sentence", "rule", "reason") if not str(e.get(k) or "").strip()]
+        if missing:
+            raise ValueError(f"{path}: entry {i} lacks {missing}")
+    return entries
+
+
+def standalone_failures(path: Path, allow: list[dict[str, str]] | None = None) -> list[StandaloneFailure]:
+    """Sentences of one guide that do not stand alone (allowed exceptions left out)."""
+    from oncoguide.knowledge import load
+    from oncoguide.knowledge.topics.standalone import checker
+
+    check = _standalone_checker(load("en").get("standalone"), checker)
+    allowed = {(e["guide"], e["sentence"], e["rule"]) for e in (standalone_allow() if allow is None else allow)}
+    doc = load_guide(path)
+    out = []
+    for section in doc.sections:
+        heading = " > ".join(section.path)
+        for sentence in split_sentences(section.text):
+            for rule in check.problems(sentence):
+                if (doc.id, sentence, rule) not in allowed:
+                    out.append(StandaloneFailure(doc.id, heading, rule, sentence))
+    return out
+
+
+_CHECKERS: dict[int, object] = {}
+
+
+def _standalone_checker(model, make):  # type: ignore[no-untyped-def]
+    key = id(model)
+    if key not in _CHECKERS:
+        _CHECKERS[key] = make(model)
+    return _CHECKERS[key]
