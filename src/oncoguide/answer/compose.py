@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from oncoguide.answer.model import AnswerSection, Sentence
+from oncoguide.domain.answer import AnswerSection, Sentence
 from oncoguide.ingest.sentences import split_sentences
 from oncoguide.readability import fk_grade
 from oncoguide.search.index import Hit

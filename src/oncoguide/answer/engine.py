@@ -10,13 +10,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from oncoguide.answer import compose, personal
-from oncoguide.answer.model import Answer, AnswerSection, Citation, Reference, Safety, Sentence, Source, Verification
 from oncoguide.answer.related import RelatedQuestions
 from oncoguide.answer.safety import MESSAGES, triage
 from oncoguide.answer.terms import Glossary
 from oncoguide.answer.verify import check
 from oncoguide.config import Settings
 from oncoguide.corpus.schema import load_catalog, load_vocabulary
+from oncoguide.domain.answer import Answer, AnswerSection, Citation, Reference, Safety, Sentence, Source, Verification
 from oncoguide.ingest.sentences import normalize_space
 from oncoguide.llm.writer import Writer
 from oncoguide.readability import fk_grade

@@ -6,8 +6,8 @@ import threading
 
 import numpy as np
 
-from oncoguide.answer.model import Related
 from oncoguide.corpus.schema import CatalogQuestion
+from oncoguide.domain.answer import Related
 from oncoguide.ingest.sentences import split_sentences
 from oncoguide.search.index import SearchIndex
 from oncoguide.search.lexical import Lexical, tokenize

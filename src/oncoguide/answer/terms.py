@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 import threading
 
-from oncoguide.answer.model import Sentence
 from oncoguide.corpus.schema import Vocabulary, load_vocabulary
+from oncoguide.domain.answer import Sentence
 from oncoguide.ingest.sentences import split_sentences
 from oncoguide.search.index import SearchIndex
 from oncoguide.understand.entities import extract

@@ -9,8 +9,8 @@ from pathlib import Path
 import yaml
 
 from oncoguide.corpus import GUIDES_DIR
+from oncoguide.domain.corpus import Document
 from oncoguide.ingest.load import load_file
-from oncoguide.ingest.model import Document
 from oncoguide.readability import fk_grade
 
 REQUIRED = ("id", "title", "cancer_types", "audience", "version", "last_reviewed", "date_basis", "sources")

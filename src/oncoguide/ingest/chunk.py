@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from oncoguide.ingest.model import Document, Passage
+from oncoguide.domain.corpus import Document, Passage
 from oncoguide.ingest.sentences import split_sentences
 from oncoguide.understand.intents import section_topic
 

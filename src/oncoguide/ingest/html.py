@@ -6,7 +6,7 @@ from pathlib import Path
 
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
-from oncoguide.ingest.model import Document, IngestError, Section
+from oncoguide.domain.corpus import Document, IngestError, Section
 from oncoguide.ingest.sentences import normalize_space
 
 _SKIP = "script, style, nav, footer, header, noscript, form, aside, svg"

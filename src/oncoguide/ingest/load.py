@@ -6,9 +6,9 @@ import hashlib
 from collections.abc import Callable
 from pathlib import Path
 
+from oncoguide.domain.corpus import Document, IngestError
 from oncoguide.ingest.html import load_html
 from oncoguide.ingest.markdown import load_markdown
-from oncoguide.ingest.model import Document, IngestError
 from oncoguide.ingest.pdf import load_pdf
 from oncoguide.ingest.text import load_text
 from oncoguide.ingest.xml import load_xml

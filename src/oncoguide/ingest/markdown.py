@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from oncoguide.ingest.model import Document, IngestError, Section, SourceRef
+from oncoguide.domain.corpus import Document, IngestError, Section, SourceRef
 
 _FRONT = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.S)
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")

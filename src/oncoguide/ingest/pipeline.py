@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from oncoguide.config import Settings
+from oncoguide.domain.corpus import IngestError
 from oncoguide.ingest.chunk import chunk_document
 from oncoguide.ingest.load import SUPPORTED, content_hash, load_file
-from oncoguide.ingest.model import IngestError
 from oncoguide.store import Store
 
 

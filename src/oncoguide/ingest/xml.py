@@ -8,7 +8,7 @@ from xml.etree.ElementTree import Element
 from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
 
-from oncoguide.ingest.model import Document, IngestError, Section
+from oncoguide.domain.corpus import Document, IngestError, Section
 from oncoguide.ingest.sentences import normalize_space
 
 

@@ -21,14 +21,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Literal, TypeVar, get_args
+from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from oncoguide.domain.types import LANGS
+
 KNOWLEDGE_DIR = Path(__file__).parent
-Lang = Literal["en", "es"]
-LANGS: tuple[str, ...] = get_args(Lang)
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 M = TypeVar("M", bound=BaseModel)

@@ -10,9 +10,9 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from oncoguide.answer.model import Answer, AnswerSection, Sentence, WriterInfo
 from oncoguide.answer.verify import check
 from oncoguide.config import Settings
+from oncoguide.domain.answer import Answer, AnswerSection, Sentence, WriterInfo
 from oncoguide.ingest.sentences import normalize_space, split_sentences
 from oncoguide.llm.client import ChatClient, LLMError
 from oncoguide.llm.prompt import Evidence, messages
