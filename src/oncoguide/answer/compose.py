@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from oncoguide.domain.answer import AnswerSection, Sentence
-from oncoguide.ingest.sentences import split_sentences
-from oncoguide.readability import fk_grade
 from oncoguide.search.index import Hit
 from oncoguide.search.lexical import tokenize
+from oncoguide.text.readability import fk_grade
+from oncoguide.text.segment import split_sentences
 
 _QUESTIONS_HEADING = re.compile(r"questions? (to|you can|for you to) ask", re.I)
 _CONTEXT = re.compile(r"\bdepends? on\b|\bwill (weigh|consider|look at)\b|\bfactors\b|\bbased on your\b", re.I)

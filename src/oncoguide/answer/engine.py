@@ -17,14 +17,14 @@ from oncoguide.answer.verify import check
 from oncoguide.config import Settings
 from oncoguide.corpus.schema import load_catalog, load_vocabulary
 from oncoguide.domain.answer import Answer, AnswerSection, Citation, Reference, Safety, Sentence, Source, Verification
-from oncoguide.ingest.sentences import normalize_space
 from oncoguide.llm.writer import Writer
-from oncoguide.readability import fk_grade
 from oncoguide.records.model import Profile
 from oncoguide.search.index import Hit, SearchIndex
 from oncoguide.search.lexical import tokenize
 from oncoguide.store import Store
 from oncoguide.store.schema import DocumentRow
+from oncoguide.text.readability import fk_grade
+from oncoguide.text.segment import normalize_space
 from oncoguide.understand.entities import Entity, extract
 from oncoguide.understand.intents import question_intent
 from oncoguide.understand.normalize import search_text

@@ -8,9 +8,9 @@ import numpy as np
 
 from oncoguide.corpus.schema import CatalogQuestion
 from oncoguide.domain.answer import Related
-from oncoguide.ingest.sentences import split_sentences
 from oncoguide.search.index import SearchIndex
 from oncoguide.search.lexical import Lexical, tokenize
+from oncoguide.text.segment import split_sentences
 
 
 class RelatedQuestions:

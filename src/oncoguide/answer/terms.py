@@ -7,8 +7,8 @@ import threading
 
 from oncoguide.corpus.schema import Vocabulary, load_vocabulary
 from oncoguide.domain.answer import Sentence
-from oncoguide.ingest.sentences import split_sentences
 from oncoguide.search.index import SearchIndex
+from oncoguide.text.segment import split_sentences
 from oncoguide.understand.entities import extract
 
 # Words patients meet in answers that are not in the vocabulary's entity lists.

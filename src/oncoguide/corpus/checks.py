@@ -11,7 +11,7 @@ import yaml
 from oncoguide.corpus import GUIDES_DIR
 from oncoguide.domain.corpus import Document
 from oncoguide.ingest.load import load_file
-from oncoguide.readability import fk_grade
+from oncoguide.text.readability import fk_grade
 
 REQUIRED = ("id", "title", "cancer_types", "audience", "version", "last_reviewed", "date_basis", "sources")
 MAX_GRADE = 8.0

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from oncoguide.domain.corpus import Document, Passage
-from oncoguide.ingest.sentences import split_sentences
+from oncoguide.text.segment import split_sentences
 from oncoguide.understand.intents import section_topic
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -24,9 +25,10 @@ from types import ModuleType
 from typing import Any, TypeVar
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from oncoguide.domain.types import LANGS
+from oncoguide.text.rules import compile_cues
 
 KNOWLEDGE_DIR = Path(__file__).parent
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -49,6 +51,32 @@ class Examples(Strict):
 
     match: list[str] = Field(default_factory=list)
     no_match: list[str] = Field(default_factory=list)
+
+
+class CueRule(Strict):
+    """A named list of cues (regular expressions, any of which matches), with the texts it must and must not match.
+    ``word_start``: each cue starts at a word boundary."""
+
+    cues: list[str] = Field(min_length=1)
+    word_start: bool = False
+    case_sensitive: bool = False
+    examples: Examples | None = None
+
+    @field_validator("cues")
+    @classmethod
+    def _valid_regexes(cls, cues: list[str]) -> list[str]:
+        compile_cues(cues)
+        return cues
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        return compile_cues(self.cues, word_start=self.word_start, case_sensitive=self.case_sensitive)
+
+    def search(self, text: str) -> bool:
+        return self.pattern.search(text) is not None
+
+    def cases(self, rule_id: str) -> list[ExampleCase]:
+        return cases(rule_id, self.examples, self.search)
 
 
 @dataclass(frozen=True)

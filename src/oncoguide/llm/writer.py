@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from oncoguide.answer.verify import check
 from oncoguide.config import Settings
 from oncoguide.domain.answer import Answer, AnswerSection, Sentence, WriterInfo
-from oncoguide.ingest.sentences import normalize_space, split_sentences
 from oncoguide.llm.client import ChatClient, LLMError
 from oncoguide.llm.prompt import Evidence, messages
 from oncoguide.search.index import Hit
+from oncoguide.text.segment import normalize_space, split_sentences
 
 log = logging.getLogger("oncoguide.llm")
 
