@@ -47,6 +47,7 @@ class Model(Strict):
     stage_number: PatternRule | None = Field(
         default=None, description="A stage written with a digit; group 1 the digit, group 2 the letter (stage 3a).")
     roman_numerals: dict[str, str] = Field(default_factory=dict, description="Stage digit -> how guides write it.")
+    stage_format: str = Field(default="stage {number}{letter}", description="How guides write a stage.")
     readability: Readability
 
 
