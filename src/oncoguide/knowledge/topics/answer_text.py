@@ -1,0 +1,49 @@
+"""What OncoGuide itself says in an answer: notice, decline, headings, fixed questions (``<lang>/answer_text.yaml``)."""
+
+from __future__ import annotations
+
+from pydantic import Field, field_validator
+
+from oncoguide.domain.types import Intent
+from oncoguide.knowledge.schema import Strict
+
+FILE = "answer_text.yaml"
+
+
+class PlannedSection(Strict):
+    heading: str = Field(description='"{s}" is replaced by what the question is about.')
+    topics: frozenset[Intent] = Field(description="Passage topics whose sentences go under this heading.")
+
+
+class DiagnosisText(Strict):
+    question: str
+    title: str
+    marker_heading: str = Field(description="{name}: the biomarker.")
+    marker_question: str = Field(description="{marker}: the result phrase; {cancer}: the cancer.")
+    stage_heading: str = Field(description="{stage}: the stage.")
+    stage_question: str = Field(description="{stage}, {cancer}.")
+    timeline_heading: str
+    no_statement: str = Field(description="When the records show no cancer type or stage.")
+
+
+class Model(Strict):
+    notice: str
+    insufficient: str = Field(description="The decline when the guides do not cover a question.")
+    generic_questions: list[str] = Field(min_length=1)
+    terms_heading: str
+    call_heading: str
+    helps_heading: str
+    more_heading: str
+    section_fallback: str
+    subject_fallback: str
+    plans: dict[Intent, list[PlannedSection]]
+    diagnosis: DiagnosisText
+
+    @field_validator("plans")
+    @classmethod
+    def _distinct_headings(cls, plans: dict[str, list[PlannedSection]]) -> dict[str, list[PlannedSection]]:
+        for intent, plan in plans.items():
+            headings = [p.heading for p in plan]
+            if len(set(headings)) != len(headings):
+                raise ValueError(f"plan {intent}: headings must be distinct")
+        return plans
