@@ -185,3 +185,19 @@ def load(lang: str = "en") -> Knowledge:
         path = KNOWLEDGE_DIR / lang / file_name
         models[name] = load_yaml(path, module.Model) if path.exists() else None
     return Knowledge(lang, models)
+
+
+def topic(lang: str, name: str, model: type[M]) -> M | None:
+    """The validated model of topic ``name`` in ``lang``, typed; ``None`` when that language has no file for it."""
+    found = load(lang).get(name)
+    if found is not None and not isinstance(found, model):
+        raise TypeError(f"knowledge topic {name!r} is a {type(found).__name__}, not a {model.__name__}")
+    return found
+
+
+def required(lang: str, name: str, model: type[M]) -> M:
+    """Like ``topic``, for a feature that cannot run without it: a missing file is a ``KnowledgeError``."""
+    found = topic(lang, name, model)
+    if found is None:
+        raise KnowledgeError(f"language {lang!r} has no {name} knowledge (knowledge/{lang}/); this feature is off")
+    return found

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field, field_validator
 
-from oncoguide.domain.types import Intent
+from oncoguide.domain.types import INTENTS, Intent
 from oncoguide.knowledge.schema import Strict
 
 FILE = "answer_text.yaml"
@@ -36,13 +36,15 @@ class Model(Strict):
     more_heading: str
     section_fallback: str
     subject_fallback: str
-    plans: dict[Intent, list[PlannedSection]]
+    plans: dict[str, list[PlannedSection]] = Field(description="By question intent.")
     diagnosis: DiagnosisText
 
     @field_validator("plans")
     @classmethod
     def _distinct_headings(cls, plans: dict[str, list[PlannedSection]]) -> dict[str, list[PlannedSection]]:
         for intent, plan in plans.items():
+            if intent not in INTENTS:
+                raise ValueError(f"{intent!r} is not an intent ({', '.join(INTENTS)})")
             headings = [p.heading for p in plan]
             if len(set(headings)) != len(headings):
                 raise ValueError(f"plan {intent}: headings must be distinct")
