@@ -54,6 +54,7 @@ def diagnosis_summary(res: Resources, profile: Profile, ask: Callable[[str], Ans
     if timeline:
         sections.append(AnswerSection(heading=text.timeline_heading, sentences=timeline))
     summary = [Sentence(text=personal.statement(profile) or text.no_statement, fixed=True)]
-    status: EvidenceStatus = "supported" if any(not s.fixed for sec in sections for s in sec.sentences) else "insufficient"
+    quoted = any(not s.fixed for sec in sections for s in sec.sentences)
+    status: EvidenceStatus = "supported" if quoted else "insufficient"
     answer = finish(res, text.question, "definition", None, summary, sections, asked[:MOST_QUESTIONS], [], status)
     return answer.model_copy(update={"profile_used": personal.facts(profile), "title": text.title})
