@@ -19,10 +19,11 @@ from oncoguide.answer.state import Resources
 from oncoguide.answer.terms import Glossary
 from oncoguide.answer.writer import Writer, writer_for
 from oncoguide.config import Settings
-from oncoguide.corpus.schema import load_catalog, load_vocabulary
+from oncoguide.corpus.schema import load_catalog
 from oncoguide.domain.answer import Answer, Safety, Sentence, Verification
 from oncoguide.knowledge.schema import required, topic
 from oncoguide.knowledge.topics import answer_rules, answer_text, myths
+from oncoguide.knowledge.vocab_models import load_vocabulary
 from oncoguide.records.model import Profile
 from oncoguide.search.index import SearchIndex
 from oncoguide.store import Store

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from oncoguide.corpus.schema import load_vocabulary
+from oncoguide.knowledge.vocab_models import load_vocabulary
 from oncoguide.records.model import Biomarker, Profile, Treatment
 
 # Markers whose negative result is part of how the cancer is named (hormone receptor and HER2 status).

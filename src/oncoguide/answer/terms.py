@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 import threading
 
-from oncoguide.corpus.schema import Vocabulary, load_vocabulary
 from oncoguide.domain.answer import Sentence
+from oncoguide.knowledge.vocab_models import Vocabulary, load_vocabulary
 from oncoguide.search.index import SearchIndex
 from oncoguide.text.segment import split_sentences
 from oncoguide.understand.entities import extract
