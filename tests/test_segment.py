@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from oncoguide.knowledge import LANGS, load
 from oncoguide.text.segment import Segmenter, normalize_space, segment, split_sentences
 
 TEXTS = [
@@ -33,3 +34,14 @@ def test_list_items_and_abbreviations() -> None:
 def test_abbreviations_come_from_the_language() -> None:
     assert Segmenter(["approx"]).split("It is approx. 5 cm. Fine.") == ["It is approx. 5 cm.", "Fine."]
     assert Segmenter([]).split("It is approx. 5 cm. Fine.") == ["It is approx.", "5 cm.", "Fine."]
+
+
+SEGMENTATION = [(lang, text, one) for lang in LANGS for one, texts in (
+    (True, load(lang).get("text").segmentation.match), (False, load(lang).get("text").segmentation.no_match))
+    for text in texts]
+
+
+@pytest.mark.parametrize(("lang", "text", "one"), SEGMENTATION)
+def test_segmentation_examples_of_every_language(lang: str, text: str, one: bool) -> None:
+    """The ``segmentation`` examples of ``knowledge/<lang>/text.yaml`` (one sentence, or several)."""
+    assert (len(split_sentences(text, lang)) == 1) is one

@@ -28,7 +28,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from oncoguide.domain.types import LANGS
-from oncoguide.text.rules import compile_cues
+from oncoguide.knowledge.rules import compile_cues
 
 KNOWLEDGE_DIR = Path(__file__).parent
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

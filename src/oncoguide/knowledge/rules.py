@@ -1,5 +1,8 @@
 """The one rule compiler: a cue rule from a knowledge file (a list of regex alternatives) becomes one pattern.
 
+It lives in ``knowledge/`` (not ``text/``) because loading a file compiles its rules to validate them and runs
+their examples; ``text/`` reads knowledge, so knowledge must not import ``text/``.
+
 Cues are regular expressions written in YAML block scalars; a rule's ``examples`` (texts it must and must not
 match) are its documentation and its test (``tests/test_knowledge.py`` runs them for every language).
 """
