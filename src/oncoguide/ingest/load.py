@@ -24,7 +24,7 @@ SUPPORTED = (".pdf", *_TEXT_LOADERS)
 
 
 # Bump when loaders, the chunker or topic rules change, so re-ingesting rebuilds passages.
-PIPELINE_VERSION = b"oncoguide-ingest-2\0"
+PIPELINE_VERSION = b"oncoguide-ingest-3\0"  # 3: Markdown read by markdown-it-py
 
 
 def content_hash(data: bytes) -> str:
