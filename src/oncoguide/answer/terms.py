@@ -27,6 +27,11 @@ GENERAL_TERMS: dict[str, tuple[str, ...]] = {
 _MAX_WORDS = 30
 
 
+def _longest_first(names: set[str]) -> tuple[str, ...]:
+    """Longest name first; names of equal length in a fixed order (set order differs between processes)."""
+    return tuple(sorted(names, key=lambda n: (-len(n), n)))
+
+
 class Glossary:
     """Finds and caches, per term, the first guide sentence that defines it ("X is ...", "X means ...")."""
 
@@ -37,10 +42,9 @@ class Glossary:
         for d in vocab.drugs:
             self.names[f"drug:{d.generic}"] = (d.generic, *d.brands)
         for b in vocab.biomarkers:
-            self.names[f"biomarker:{b.id}"] = tuple(sorted({b.gene, b.name, *b.aliases}, key=len, reverse=True))
+            self.names[f"biomarker:{b.id}"] = _longest_first({b.gene, b.name, *b.aliases})
         for c in vocab.cancers:
-            self.names[f"cancer:{c.id}"] = tuple(sorted({c.name, *c.synonyms, *c.abbreviations}, key=len,
-                                                        reverse=True))
+            self.names[f"cancer:{c.id}"] = _longest_first({c.name, *c.synonyms, *c.abbreviations})
         self._general = {k: re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, v)) + r")(?![\w-])", re.I)
                          for k, v in self.names.items() if k.startswith("general:")}
         self._cache: dict[str, Sentence | None] = {}
