@@ -6,24 +6,13 @@ import re
 import threading
 
 from oncoguide.domain.answer import Sentence
+from oncoguide.knowledge.schema import required
+from oncoguide.knowledge.topics import answer_rules
 from oncoguide.knowledge.vocab_models import Vocabulary, load_vocabulary
 from oncoguide.search.index import SearchIndex
 from oncoguide.text.segment import split_sentences
 from oncoguide.understand.entities import extract
 
-# Words patients meet in answers that are not in the vocabulary's entity lists.
-GENERAL_TERMS: dict[str, tuple[str, ...]] = {
-    "biomarker": ("biomarker", "biomarkers", "tumor marker"),
-    "targeted therapy": ("targeted therapy", "targeted therapies", "targeted drugs"),
-    "immunotherapy": ("immunotherapy",),
-    "chemotherapy": ("chemotherapy",),
-    "metastatic": ("metastatic cancer", "metastasis", "metastases"),
-    "tki": ("tyrosine kinase inhibitor", "TKI", "TKIs"),
-    "ngs": ("next-generation sequencing", "NGS"),
-    "liquid biopsy": ("liquid biopsy",),
-    "palliative care": ("palliative care",),
-    "clinical trial": ("clinical trial", "clinical trials"),
-}
 _MAX_WORDS = 30
 
 
@@ -35,10 +24,11 @@ def _longest_first(names: set[str]) -> tuple[str, ...]:
 class Glossary:
     """Finds and caches, per term, the first guide sentence that defines it ("X is ...", "X means ...")."""
 
-    def __init__(self, index: SearchIndex, vocab: Vocabulary | None = None) -> None:
+    def __init__(self, index: SearchIndex, vocab: Vocabulary | None = None, lang: str = "en") -> None:
         self.index = index
+        self.rules = required(lang, "answer_rules", answer_rules.Model)
         vocab = vocab or load_vocabulary()
-        self.names: dict[str, tuple[str, ...]] = {f"general:{k}": v for k, v in GENERAL_TERMS.items()}
+        self.names: dict[str, tuple[str, ...]] = {f"general:{k}": tuple(v) for k, v in self.rules.general_terms.items()}
         for d in vocab.drugs:
             self.names[f"drug:{d.generic}"] = (d.generic, *d.brands)
         for b in vocab.biomarkers:
@@ -86,7 +76,8 @@ class Glossary:
 
     def _find(self, key: str) -> Sentence | None:
         pattern = self._pattern(key)
-        hits = self.index.search(f"what is {self.names[key][0]}", k=10, intent="definition", mode="lexical")
+        query = self.rules.definition_query.format(name=self.names[key][0])
+        hits = self.index.search(query, k=10, intent="definition", mode="lexical")
         for hit in hits:
             for text in split_sentences(hit.passage.text):
                 if len(text.split()) <= _MAX_WORDS and not text.endswith("?") and pattern.match(text):
@@ -94,8 +85,4 @@ class Glossary:
         return None
 
     def _pattern(self, key: str) -> re.Pattern[str]:
-        names = "|".join(re.escape(n) for n in self.names[key])
-        return re.compile(
-            rf"(?:^|(?<=[.!?]\s))(?:the |an? )?(?:{names})(?:\s*\([^)]{{1,40}}\))?,?\s+"
-            rf"(?:is|are|means|refers to|stands for)\s+(?:an?|the|when|one|part|how|something|used)\b", re.I
-        )
+        return self.rules.definition.pattern("|".join(re.escape(n) for n in self.names[key]))
