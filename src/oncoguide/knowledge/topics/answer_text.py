@@ -26,6 +26,38 @@ class DiagnosisText(Strict):
     no_statement: str = Field(description="When the records show no cancer type or stage.")
 
 
+class PersonalText(Strict):
+    """What an answer says about the person's records (``answer/personal.py``)."""
+
+    result_words: dict[str, str]
+    marker_named: str
+    marker_other: str
+    marker_detail: str
+    stage: str
+    site_cancer: str
+    month: str = Field(description="strftime format of a treatment date.")
+    ongoing_since: str
+    ongoing: str
+    span: str
+    period: str
+    stopped_because: str
+    stop_reasons: dict[str, str]
+    statement: str
+    treated_with: str
+    earlier: str
+    and_: str = Field(alias="and")
+    resistance_situation: str
+    side_effects_situation: str
+    pending_question: str
+    conflict_question: str
+    stage_question: str
+    timeline_line: str
+    timeline_why: str
+    date_unknown: str
+    now: str
+    timeline_reasons: dict[str, str]
+
+
 class Model(Strict):
     notice: str
     insufficient: str = Field(description="The decline when the guides do not cover a question.")
@@ -38,6 +70,7 @@ class Model(Strict):
     subject_fallback: str
     plans: dict[str, list[PlannedSection]] = Field(description="By question intent.")
     diagnosis: DiagnosisText
+    personal: PersonalText
 
     @field_validator("plans")
     @classmethod
