@@ -46,7 +46,7 @@ class AnswerEngine:
         self.index = SearchIndex.open(self.store, settings, progress)
         self.documents: dict[str, DocumentRow] = {d.id: d for d in self.store.documents()}
         self.related = RelatedQuestions(load_catalog(), self.index)
-        self.glossary = Glossary(self.index)
+        self.glossary = Glossary(self.index, lang=settings.language)
         self.writer = writer or writer_for(settings)  # the optional LLM writer (off unless ONCOGUIDE_LLM__URL is set)
         lang = settings.language
         self.resources = Resources(
