@@ -56,7 +56,7 @@ def test_without_an_llm_the_writer_is_extractive(settings: Settings) -> None:
 
 
 def test_a_language_without_answer_wording_is_refused(corpus: Settings) -> None:
-    with pytest.raises(KnowledgeError, match="'es' has no answer_(text|rules) knowledge"):
+    with pytest.raises(KnowledgeError, match=r"'es' has no answer_(text|rules) knowledge"):
         AnswerEngine(corpus.model_copy(update={"language": "es"}))
 
 
