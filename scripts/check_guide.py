@@ -7,7 +7,7 @@ from pathlib import Path
 import yaml
 
 sys.path.insert(0, "src")
-from oncoguide.readability import fk_grade
+from oncoguide.text.readability import fk_grade
 
 for path in sys.argv[1:]:
     text = Path(path).read_text(encoding="utf-8")

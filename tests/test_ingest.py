@@ -207,3 +207,17 @@ def test_html_and_text_and_xml_loaders(tmp_path: Path, settings: Settings) -> No
     assert by_doc["X1"].section_path == ("What is colon cancer ?",)  # type: ignore[attr-defined]
     assert by_doc["CDR1"].section_path == ("General Information",)  # type: ignore[attr-defined]
     assert "Sun exposure raises risk." in by_doc["CDR1"].text  # type: ignore[attr-defined]
+
+
+def test_markdown_is_read_as_commonmark(tmp_path: Path) -> None:
+    """Setext headings, fenced code (left out), escapes and links as markdown-it-py reads them."""
+    path = tmp_path / "guide.md"
+    path.write_text(
+        "What ALK means\n==============\n\nALK is a *gene*, see [the guide](x.md) \\*not a drug\\*.\n\n"
+        "```\n# not a heading\n```\n\nTests\n-----\n\n| test | sample |\n|---|---|\n| FISH | tissue |\n"
+    )
+    doc = load_file(path, 10**6)
+    assert [(s.path, s.text) for s in doc.sections] == [
+        (("What ALK means",), "ALK is a gene, see the guide *not a drug*."),
+        (("What ALK means", "Tests"), "test; sample.\n\nFISH; tissue."),
+    ]

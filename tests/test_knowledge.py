@@ -45,3 +45,42 @@ def test_bad_entry_names_file_line_and_field(tmp_path: Path) -> None:
 def test_unknown_language_is_refused() -> None:
     with pytest.raises(KnowledgeError, match="unknown language"):
         load("xx")
+
+
+# Which features each language has: a topic listed here has no file in that language, so it is off. Adding a
+# language's file for a topic means removing it from this list (and the examples then run for it too).
+OFF = {
+    "en": [],
+    "es": ["answer_rules", "answer_text", "intents", "myths"],
+}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_features_off_per_language(lang: str) -> None:
+    assert load(lang).missing() == OFF[lang]
+
+
+def test_a_language_without_intents_asks_other_and_has_no_topics() -> None:
+    from oncoguide.understand.intents import question_intent, section_topic
+
+    assert question_intent("What are the side effects of osimertinib?", "en") == "side_effects"
+    assert question_intent("¿Cuáles son los efectos secundarios del osimertinib?", "es") == "other"
+    assert section_topic(("Efectos secundarios",), ["Puede causar sarpullido."], "es") == "other"
+
+
+def test_spanish_text_knowledge_drives_search_and_sentences() -> None:
+    from oncoguide.search.lexical import tokenize
+    from oncoguide.text.segment import split_sentences
+
+    assert tokenize(["los tratamientos del cáncer"], "es") == [["tratamient", "canc"]]
+    assert split_sentences("La Dra. López vino. Todo bien.", "es") == ["La Dra. López vino.", "Todo bien."]
+
+
+def test_a_bad_cue_is_refused_with_its_line(tmp_path: Path) -> None:
+    from oncoguide.knowledge.topics import myths
+
+    good = (Path(__file__).parents[1] / "src/oncoguide/knowledge/en/myths.yaml").read_text()
+    path = tmp_path / "myths.yaml"
+    path.write_text(good.replace("    - 'untreatable'\n", "    - 'untreat(able'\n"))
+    with pytest.raises(KnowledgeError, match=r"myths.yaml:\d+: field cue.cues: .*regular expression"):
+        load_yaml(path, myths.Model)

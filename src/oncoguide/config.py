@@ -9,6 +9,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from oncoguide.domain.types import Lang
+
 
 class _Group(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -107,6 +109,10 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ONCOGUIDE_", env_nested_delimiter="__", extra="forbid")
 
     data_dir: Path = Field(default=Path("var"), description="Where the database and search indexes live.")
+    language: Lang = Field(
+        default="en", description="Language of questions and answers; its knowledge is in `knowledge/<language>/` "
+        "(only `en` answers today; see docs/extending.md).",
+    )
     database_url: str | None = Field(
         default=None, description="SQLAlchemy URL; default is SQLite at `<data_dir>/oncoguide.db`."
     )

@@ -1,36 +1,5 @@
-"""Flesch-Kincaid reading grade (syllables counted with pyphen's hyphenation dictionary, no downloads)."""
+"""The reading grade now lives in ``oncoguide.text.readability``; this name stays for existing imports."""
 
-from __future__ import annotations
+from oncoguide.text.readability import fk_grade, syllables
 
-import re
-from functools import lru_cache
-
-import pyphen
-
-_WORD = re.compile(r"[A-Za-z]+(?:['’-][A-Za-z]+)*")
-_SENTENCE_END = re.compile(r"[.!?]+(?:\s|$)|\n\s*\n|\n-\s")
-_DIC = pyphen.Pyphen(lang="en_US")
-
-
-@lru_cache(maxsize=65536)
-def syllables(word: str) -> int:
-    """Syllables in one word: pyphen's hyphenation points, corrected for short and silent-e words."""
-    w = word.lower()
-    if len(w) <= 3:
-        return 1
-    count = len(_DIC.positions(w)) + 1
-    vowels = len(re.findall(r"[aeiouy]+", w))
-    if w.endswith("e") and not w.endswith(("le", "ee")):
-        vowels -= 1
-    return max(1, count, min(vowels, count + 1))
-
-
-def fk_grade(text: str) -> float:
-    """Flesch-Kincaid grade level of ``text`` (0.0 for text with no words)."""
-    words = _WORD.findall(text)
-    if not words:
-        return 0.0
-    sentences = max(1, len([s for s in _SENTENCE_END.split(text) if _WORD.search(s)]))
-    syl = sum(syllables(w) for w in words)
-    grade = 0.39 * len(words) / sentences + 11.8 * syl / len(words) - 15.59
-    return round(grade, 1)
+__all__ = ["fk_grade", "syllables"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from oncoguide.answer.model import Answer, Sentence
+from oncoguide.domain.answer import Answer, Sentence
 from oncoguide.records.model import Evidence, Profile
 
 

@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from oncoguide.answer.model import AnswerSection, Sentence
-from oncoguide.ingest.sentences import split_sentences
-from oncoguide.readability import fk_grade
+from oncoguide.domain.answer import AnswerSection, Sentence
+from oncoguide.knowledge.schema import required
+from oncoguide.knowledge.topics import answer_rules, answer_text
 from oncoguide.search.index import Hit
 from oncoguide.search.lexical import tokenize
+from oncoguide.text.readability import fk_grade
+from oncoguide.text.segment import split_sentences
 
-_QUESTIONS_HEADING = re.compile(r"questions? (to|you can|for you to) ask", re.I)
-_CONTEXT = re.compile(r"\bdepends? on\b|\bwill (weigh|consider|look at)\b|\bfactors\b|\bbased on your\b", re.I)
-# Sentences that lean on the one before them read badly out of context.
-_WEAK_START = re.compile(
-    r"^((it|this|these|they|that|those|he|she|also|but|so)\b|(when|if|after) (that|this|it)\b)", re.I
-)
+
+def _rules(lang: str) -> answer_rules.Model:
+    return required(lang, "answer_rules", answer_rules.Model)
+
+
+def _text(lang: str) -> answer_text.Model:
+    return required(lang, "answer_text", answer_text.Model)
 
 
 @dataclass(frozen=True)
@@ -33,12 +35,15 @@ class Candidate:
     topic: str = "other"
 
 
-def candidates(hits: Sequence[Hit], query_tokens: set[str], idf: dict[str, float]) -> list[Candidate]:
+def candidates(hits: Sequence[Hit], query_tokens: set[str], idf: dict[str, float], lang: str = "en") -> list[
+    Candidate
+]:
     """Score every statement sentence of the hits (questions and list intros are left out)."""
+    rules = _rules(lang)
     rows = [
         (rank, hit, pos, text)
         for rank, hit in enumerate(hits)
-        if not _QUESTIONS_HEADING.search(" ".join(hit.passage.section_path))
+        if not rules.questions_heading.search(" ".join(hit.passage.section_path))
         for pos, text in enumerate(split_sentences(hit.passage.text))
         if not text.endswith(("?", ":")) and len(text.split()) >= 5
     ]
@@ -47,7 +52,7 @@ def candidates(hits: Sequence[Hit], query_tokens: set[str], idf: dict[str, float
     for (rank, hit, pos, text), toks in zip(rows, tokenize([r[3] for r in rows]), strict=True):
         overlap = sum(idf[t] for t in query_tokens & set(toks)) / total_idf
         score = hit.score * (0.55 + 0.45 * overlap) - 0.01 * pos - 0.005 * rank
-        if _WEAK_START.match(text):
+        if rules.weak_start.search(text):
             score -= 0.15
         out.append(Candidate(text, hit.passage.id, hit.passage.document_id, hit.passage.section_path, pos, score,
                              hit.passage.topic))
@@ -70,50 +75,26 @@ def select(cands: list[Candidate], limit: int) -> list[Candidate]:
     return chosen
 
 
-# Answer sections by question intent: (heading, passage topics whose sentences go under it). "{s}" is the subject.
-_PLANS: dict[str, tuple[tuple[str, frozenset[str]], ...]] = {
-    "definition": (("What {s} means", frozenset({"definition", "other", "risk", "symptoms"})),
-                   ("Why it matters", frozenset({"prognosis", "testing", "staging"})),
-                   ("How doctors approach it", frozenset({"treatment", "resistance", "trials", "side_effects"}))),
-    "treatment": (("Main options", frozenset({"treatment", "trials", "resistance"})),
-                  ("How the choice is made", frozenset({"testing", "staging", "definition", "prognosis", "other"})),
-                  ("Side effects to know", frozenset({"side_effects"}))),
-    "testing": (("What the test looks for", frozenset({"definition", "other", "risk"})),
-                ("How testing is done", frozenset({"testing"})),
-                ("What the results mean", frozenset({"treatment", "prognosis", "staging", "resistance"}))),
-    "staging": (("What the stage means", frozenset({"staging", "definition", "prognosis", "other"})),
-                ("How it is treated", frozenset({"treatment", "resistance", "trials"}))),
-    "side_effects": (("Side effects to know", frozenset({"side_effects", "definition", "other", "treatment"})),
-                     ("What helps", frozenset({"practical"}))),
-    "resistance": (("What it means when a treatment stops working", frozenset({"resistance", "definition"})),
-                   ("Next options", frozenset({"treatment", "trials", "testing"}))),
-    "prognosis": (("What affects the outlook", frozenset({"prognosis", "staging", "definition", "other"})),
-                  ("How treatment fits in", frozenset({"treatment", "resistance", "trials"}))),
-}
-_CALL_TEAM = re.compile(r"\b(call|contact|tell)\b.{0,30}\b(team|doctor|nurse)\b|\bright away\b|\bemergency\b", re.I)
-_HELPS = re.compile(r"\b(help(s|ed)?|manag(e|ed|ing)|ease|eases|reliev\w*|prevent\w*)\b", re.I)
-_CALL_HEADING = "When to call your care team"
-_MORE_HEADING = "More from the guides"
-
-
 def arrange(chosen: list[Candidate], intent: str = "other", subject: str = "", summary_size: int = 2,
-            max_sections: int = 4) -> tuple[list[Sentence], list[AnswerSection]]:
+            max_sections: int = 4, lang: str = "en") -> tuple[list[Sentence], list[AnswerSection]]:
     """Summary = the best sentences (the direct answer first); the rest under headings shaped by the intent
-    (``_PLANS``), or under their guide section headings when the intent has no plan."""
+    (``plans`` of ``answer_text.yaml``), or under their guide section headings when the intent has no plan."""
     if not chosen:
         return [], []
-    standalone = [c for c in chosen if not _WEAK_START.match(c.text)] or chosen
+    rules, text = _rules(lang), _text(lang)
+    standalone = [c for c in chosen if not rules.weak_start.search(c.text)] or chosen
     best = standalone[0]  # the direct answer comes first; then the best sentences of the same section
     same = [c for c in standalone[1:] if c.section == best.section and c.document_id == best.document_id]
     summary = [best, *same][:summary_size]
     summary += [c for c in standalone if c not in summary][: summary_size - len(summary)]
     rest = [c for c in chosen if c not in summary]
-    plan = _PLANS.get(intent)
+    plan = text.plans.get(intent)
+    subject = subject or text.subject_fallback
     groups: dict[str, list[Candidate]] = {}
     for c in rest:
-        groups.setdefault(_heading(c, plan, intent, subject), []).append(c)
+        groups.setdefault(_heading(c, plan, intent, subject, lang), []).append(c)
     if plan:
-        order = [h.format(s=subject or "this") for h, _ in plan] + [_CALL_HEADING, _MORE_HEADING]
+        order = [p.heading.format(s=subject) for p in plan] + [text.call_heading, text.more_heading]
         ordered = sorted(groups.items(), key=lambda kv: order.index(kv[0]))
     else:
         ordered = sorted(groups.items(), key=lambda kv: -max(c.score for c in kv[1]))[:max_sections]
@@ -125,25 +106,30 @@ def arrange(chosen: list[Candidate], intent: str = "other", subject: str = "", s
     return [_sentence(c) for c in summary], sections
 
 
-def _heading(c: Candidate, plan: tuple[tuple[str, frozenset[str]], ...] | None, intent: str, subject: str) -> str:
+def _heading(c: Candidate, plan: list[answer_text.PlannedSection] | None, intent: str, subject: str, lang: str) -> str:
+    """The section a sentence goes under: by the intent's plan, else the guide's own heading."""
+    rules, text = _rules(lang), _text(lang)
     if plan is None:
-        return c.section[-1] if c.section else "From the guide"
-    if intent in ("side_effects", "symptoms") and _CALL_TEAM.search(c.text):
-        return _CALL_HEADING
-    if intent == "side_effects" and _HELPS.search(c.text):
-        return "What helps"
-    for heading, topics in plan:
-        if c.topic in topics:
-            return heading.format(s=subject or "this")
-    return _MORE_HEADING
+        return c.section[-1] if c.section else text.section_fallback
+    if intent in ("side_effects", "symptoms") and rules.call_team.search(c.text):
+        return text.call_heading
+    if intent == "side_effects" and rules.helps.search(c.text):
+        return text.helps_heading
+    for planned in plan:
+        if c.topic in planned.topics:
+            return planned.heading.format(s=subject)
+    return text.more_heading
 
 
-def questions_to_ask(hits: Sequence[Hit], query_tokens: set[str], limit: int = 6) -> list[Sentence]:
+def questions_to_ask(hits: Sequence[Hit], query_tokens: set[str], limit: int = 6, lang: str = "en") -> list[
+    Sentence
+]:
     """Questions from the 'Questions to ask' sections of the documents the answer draws on."""
+    heading = _rules(lang).questions_heading
     rows = [
         (hit, pos, text)
         for hit in hits
-        if _QUESTIONS_HEADING.search(" ".join(hit.passage.section_path))
+        if heading.search(" ".join(hit.passage.section_path))
         for pos, text in enumerate(split_sentences(hit.passage.text))
         if text.endswith("?")
     ]
@@ -160,10 +146,11 @@ def questions_to_ask(hits: Sequence[Hit], query_tokens: set[str], limit: int = 6
     return out
 
 
-def important_context(cands: list[Candidate], used: set[str], limit: int = 3) -> list[Sentence]:
+def important_context(cands: list[Candidate], used: set[str], limit: int = 3, lang: str = "en") -> list[Sentence]:
     """Sentences saying what the right choice depends on, not already used in the body."""
+    context = _rules(lang).important_context
     picked = [c for c in sorted(cands, key=lambda c: (-c.score, c.passage_id, c.position))
-              if _CONTEXT.search(c.text) and c.text not in used]
+              if context.search(c.text) and c.text not in used]
     out: list[Sentence] = []
     for c in picked:
         if all(c.text != s.text for s in out):

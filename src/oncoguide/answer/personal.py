@@ -8,11 +8,17 @@ from __future__ import annotations
 
 from datetime import date
 
-from oncoguide.corpus.schema import load_vocabulary
+from oncoguide.knowledge.schema import required
+from oncoguide.knowledge.topics import answer_text
+from oncoguide.knowledge.vocab_models import load_vocabulary
 from oncoguide.records.model import Biomarker, Profile, Treatment
 
 # Markers whose negative result is part of how the cancer is named (hormone receptor and HER2 status).
 _NAMED_WHEN_NEGATIVE = {"ER", "PR", "HER2"}
+
+
+def _text(lang: str = "en") -> answer_text.PersonalText:
+    return required(lang, "answer_text", answer_text.Model).personal
 
 
 def cancer_name(profile: Profile) -> str:
@@ -21,22 +27,23 @@ def cancer_name(profile: Profile) -> str:
         return next((x.name for x in load_vocabulary().cancers if x.id == c.cancer_id), c.cancer_id)
     if c.histology:
         return c.histology.value.lower()
-    return c.primary_site.value.lower() + " cancer" if c.primary_site else ""
+    return _text().site_cancer.format(site=c.primary_site.value.lower()) if c.primary_site else ""
 
 
 def stage_name(profile: Profile) -> str:
     s = profile.stage
     if s.group:
-        return f"stage {s.group.value}"
+        return _text().stage.format(group=s.group.value)
     tnm = " ".join(f"{s.prefix or ''}{v.value}" for v in (s.t, s.n, s.m) if v)
     return tnm
 
 
 def marker_phrase(b: Biomarker) -> str:
-    detail = f" ({b.detail})" if b.detail else ""
-    word = {"positive": "positive", "negative": "negative", "equivocal": "equivocal", "pending": "pending",
-            "not_tested": "not tested"}.get(b.result, b.result)
-    return f"{b.name}-{word}{detail}" if b.result in ("positive", "negative") else f"{b.name} {word}{detail}"
+    text = _text()
+    detail = text.marker_detail.format(detail=b.detail) if b.detail else ""
+    word = text.result_words.get(b.result, b.result)
+    form = text.marker_named if b.result in ("positive", "negative") else text.marker_other
+    return form.format(name=b.name, result=word, detail=detail)
 
 
 def key_markers(profile: Profile) -> list[Biomarker]:
@@ -45,15 +52,17 @@ def key_markers(profile: Profile) -> list[Biomarker]:
 
 
 def _when(d: date | None) -> str:
-    return d.strftime("%B %Y") if d else ""
+    return d.strftime(_text().month) if d else ""
 
 
 def treatment_phrase(t: Treatment) -> str:
+    text = _text()
     if t.status == "ongoing":
-        return f"{t.name} since {_when(t.start)}" if t.start else f"{t.name} (ongoing)"
-    reason = {"progression": "the cancer grew", "toxicity": "side effects"}.get(t.reason_stopped or "", "")
-    span = f" ({_when(t.start)} to {_when(t.end)})" if t.start and t.end else ""
-    return f"{t.name}{span}" + (f", stopped because {reason}" if reason else "")
+        return text.ongoing_since.format(name=t.name, start=_when(t.start)) if t.start else \
+            text.ongoing.format(name=t.name)
+    reason = text.stop_reasons.get(t.reason_stopped or "", "")
+    span = text.span.format(start=_when(t.start), end=_when(t.end)) if t.start and t.end else ""
+    return f"{t.name}{span}" + (text.stopped_because.format(reason=reason) if reason else "")
 
 
 def statement(profile: Profile) -> str:
@@ -64,11 +73,12 @@ def statement(profile: Profile) -> str:
         return ""
     current = [t for t in profile.treatments if t.status == "ongoing" and t.drug_class not in ("surgery",)]
     past = [t for t in profile.treatments if t.reason_stopped == "progression"]
-    out = f"Your records show {what}"
+    text = _text()
+    out = text.statement.format(what=what)
     if current:
-        out += ", treated with " + " and ".join(treatment_phrase(t) for t in current)
+        out += text.treated_with.format(treatments=text.and_.join(treatment_phrase(t) for t in current))
     if past:
-        out += "; earlier treatment: " + "; ".join(treatment_phrase(t) for t in past)
+        out += text.earlier.format(treatments="; ".join(treatment_phrase(t) for t in past))
     return out + "."
 
 
@@ -101,35 +111,38 @@ def search_terms(profile: Profile) -> str:
 def situation(profile: Profile, intent: str) -> str:
     """What a first-person question means in this person's situation: "when alectinib stops working" after
     progression, "side effects of alectinib" for the treatment they are on."""
+    text = _text()
     progressed = progressed_on(profile)
     if progressed and intent == "resistance":
-        return f"when {progressed[-1]} stops working"
+        return text.resistance_situation.format(drug=progressed[-1])
     current = [t.name for t in profile.treatments if t.status == "ongoing"]
-    return f"side effects of {' and '.join(current)}" if current and intent == "side_effects" else ""
+    if current and intent == "side_effects":
+        return text.side_effects_situation.format(drugs=text.and_.join(current))
+    return ""
 
 
 def questions(profile: Profile) -> list[str]:
     """Questions that follow from the records themselves: pending tests, conflicts, missing stage."""
-    out = [f"My records show {b.name} as {'pending' if b.result == 'pending' else 'not tested'}. When will the "
-           f"result be ready, and could it change the plan?" for b in profile.biomarkers
-           if b.result in ("pending", "not_tested")]
-    out += [f"My records disagree about {c.field.replace('biomarker:', '').replace('.', ' ')}. Which result is "
-            f"right, and does it matter for my treatment?" for c in profile.conflicts]
+    text = _text()
+    out = [text.pending_question.format(name=b.name, state=text.result_words.get(b.result, b.result))
+           for b in profile.biomarkers if b.result in ("pending", "not_tested")]
+    out += [text.conflict_question.format(field=c.field.replace("biomarker:", "").replace(".", " "))
+            for c in profile.conflicts]
     if not profile.stage.group and not profile.stage.t and profile.cancer.cancer_id:
-        out.append("What is the stage of my cancer?")
+        out.append(text.stage_question)
     return out[:3]
 
 
 def timeline(profile: Profile) -> list[str]:
     """The treatment history, oldest first, one line per treatment: "March 2024 to now: alectinib (targeted)"."""
+    text = _text()
     rows = sorted(profile.treatments, key=lambda t: (t.start or date.max, t.name))
     out = []
     for t in rows:
-        start = _when(t.start) or "Date not stated"
-        end = "now" if t.status == "ongoing" else _when(t.end)
-        when = f"{start} to {end}" if end else start
-        why = {"progression": "stopped because the cancer grew", "toxicity": "stopped because of side effects",
-               "completed": "completed"}.get(t.reason_stopped or "", t.status if t.status != "unknown" else "")
-        kind = t.drug_class.replace("-", " ")
-        out.append(f"{when}: {t.name} ({kind})" + (f", {why}" if why else "") + ".")
+        start = _when(t.start) or text.date_unknown
+        end = text.now if t.status == "ongoing" else _when(t.end)
+        when = text.period.format(start=start, end=end) if end else start
+        why = text.timeline_reasons.get(t.reason_stopped or "", t.status if t.status != "unknown" else "")
+        line = text.timeline_line.format(when=when, name=t.name, kind=t.drug_class.replace("-", " "))
+        out.append(line + (text.timeline_why.format(why=why) if why else "") + ".")
     return out

@@ -6,11 +6,11 @@ import threading
 
 import numpy as np
 
-from oncoguide.answer.model import Related
 from oncoguide.corpus.schema import CatalogQuestion
-from oncoguide.ingest.sentences import split_sentences
+from oncoguide.domain.answer import Related
 from oncoguide.search.index import SearchIndex
 from oncoguide.search.lexical import Lexical, tokenize
+from oncoguide.text.segment import split_sentences
 
 
 class RelatedQuestions:

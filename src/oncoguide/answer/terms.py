@@ -5,42 +5,36 @@ from __future__ import annotations
 import re
 import threading
 
-from oncoguide.answer.model import Sentence
-from oncoguide.corpus.schema import Vocabulary, load_vocabulary
-from oncoguide.ingest.sentences import split_sentences
+from oncoguide.domain.answer import Sentence
+from oncoguide.knowledge.schema import required
+from oncoguide.knowledge.topics import answer_rules
+from oncoguide.knowledge.vocab_models import Vocabulary, load_vocabulary
 from oncoguide.search.index import SearchIndex
+from oncoguide.text.segment import split_sentences
 from oncoguide.understand.entities import extract
 
-# Words patients meet in answers that are not in the vocabulary's entity lists.
-GENERAL_TERMS: dict[str, tuple[str, ...]] = {
-    "biomarker": ("biomarker", "biomarkers", "tumor marker"),
-    "targeted therapy": ("targeted therapy", "targeted therapies", "targeted drugs"),
-    "immunotherapy": ("immunotherapy",),
-    "chemotherapy": ("chemotherapy",),
-    "metastatic": ("metastatic cancer", "metastasis", "metastases"),
-    "tki": ("tyrosine kinase inhibitor", "TKI", "TKIs"),
-    "ngs": ("next-generation sequencing", "NGS"),
-    "liquid biopsy": ("liquid biopsy",),
-    "palliative care": ("palliative care",),
-    "clinical trial": ("clinical trial", "clinical trials"),
-}
 _MAX_WORDS = 30
+
+
+def _longest_first(names: set[str]) -> tuple[str, ...]:
+    """Longest name first; names of equal length in a fixed order (set order differs between processes)."""
+    return tuple(sorted(names, key=lambda n: (-len(n), n)))
 
 
 class Glossary:
     """Finds and caches, per term, the first guide sentence that defines it ("X is ...", "X means ...")."""
 
-    def __init__(self, index: SearchIndex, vocab: Vocabulary | None = None) -> None:
+    def __init__(self, index: SearchIndex, vocab: Vocabulary | None = None, lang: str = "en") -> None:
         self.index = index
+        self.rules = required(lang, "answer_rules", answer_rules.Model)
         vocab = vocab or load_vocabulary()
-        self.names: dict[str, tuple[str, ...]] = {f"general:{k}": v for k, v in GENERAL_TERMS.items()}
+        self.names: dict[str, tuple[str, ...]] = {f"general:{k}": tuple(v) for k, v in self.rules.general_terms.items()}
         for d in vocab.drugs:
             self.names[f"drug:{d.generic}"] = (d.generic, *d.brands)
         for b in vocab.biomarkers:
-            self.names[f"biomarker:{b.id}"] = tuple(sorted({b.gene, b.name, *b.aliases}, key=len, reverse=True))
+            self.names[f"biomarker:{b.id}"] = _longest_first({b.gene, b.name, *b.aliases})
         for c in vocab.cancers:
-            self.names[f"cancer:{c.id}"] = tuple(sorted({c.name, *c.synonyms, *c.abbreviations}, key=len,
-                                                        reverse=True))
+            self.names[f"cancer:{c.id}"] = _longest_first({c.name, *c.synonyms, *c.abbreviations})
         self._general = {k: re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, v)) + r")(?![\w-])", re.I)
                          for k, v in self.names.items() if k.startswith("general:")}
         self._cache: dict[str, Sentence | None] = {}
@@ -82,7 +76,8 @@ class Glossary:
 
     def _find(self, key: str) -> Sentence | None:
         pattern = self._pattern(key)
-        hits = self.index.search(f"what is {self.names[key][0]}", k=10, intent="definition", mode="lexical")
+        query = self.rules.definition_query.format(name=self.names[key][0])
+        hits = self.index.search(query, k=10, intent="definition", mode="lexical")
         for hit in hits:
             for text in split_sentences(hit.passage.text):
                 if len(text.split()) <= _MAX_WORDS and not text.endswith("?") and pattern.match(text):
@@ -90,8 +85,4 @@ class Glossary:
         return None
 
     def _pattern(self, key: str) -> re.Pattern[str]:
-        names = "|".join(re.escape(n) for n in self.names[key])
-        return re.compile(
-            rf"(?:^|(?<=[.!?]\s))(?:the |an? )?(?:{names})(?:\s*\([^)]{{1,40}}\))?,?\s+"
-            rf"(?:is|are|means|refers to|stands for)\s+(?:an?|the|when|one|part|how|something|used)\b", re.I
-        )
+        return self.rules.definition.pattern("|".join(re.escape(n) for n in self.names[key]))

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from oncoguide.ingest.sentences import normalize_space, split_sentences
 from oncoguide.search.lexical import tokenize
+from oncoguide.text.segment import normalize_space, split_sentences
 from oncoguide.understand.entities import extract
 
 MIN_WORD_SUPPORT = 0.8  # share of the sentence's content words that the cited passage must contain

@@ -9,10 +9,10 @@ from pathlib import Path
 import yaml
 
 from oncoguide.corpus import CORPUS_DIR, GUIDES_DIR
+from oncoguide.domain.corpus import Document
 from oncoguide.ingest.load import load_file
-from oncoguide.ingest.model import Document
-from oncoguide.ingest.sentences import split_sentences
-from oncoguide.readability import fk_grade
+from oncoguide.text.readability import fk_grade
+from oncoguide.text.segment import split_sentences
 
 REQUIRED = ("id", "title", "cancer_types", "audience", "version", "last_reviewed", "date_basis", "sources")
 MAX_GRADE = 8.0

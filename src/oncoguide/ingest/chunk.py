@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from oncoguide.ingest.model import Document, Passage
-from oncoguide.ingest.sentences import split_sentences
+from oncoguide.domain.corpus import Document, Passage
+from oncoguide.text.segment import split_sentences
 from oncoguide.understand.intents import section_topic
 
 
-def chunk_document(doc: Document, target_words: int) -> list[Passage]:
-    """Passages of about ``target_words`` words; a sentence is never cut, a section never crossed."""
+def chunk_document(doc: Document, target_words: int, lang: str = "en") -> list[Passage]:
+    """Passages of about ``target_words`` words; a sentence is never cut, a section never crossed; sentences and
+    topics by the rules of ``lang``."""
     passages: list[Passage] = []
     for section in doc.sections:
-        sentences = split_sentences(section.text)
+        sentences = split_sentences(section.text, lang)
         if not sentences:
             continue
-        topic = section_topic(section.path, sentences)
+        topic = section_topic(section.path, sentences, lang)
         for group in _pack(sentences, target_words):
             passages.append(
                 Passage(

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
-from oncoguide.ingest.model import Document, IngestError, Section
-from oncoguide.ingest.sentences import normalize_space
+from oncoguide.domain.corpus import Document, IngestError, Section
+from oncoguide.text.segment import normalize_space
 
 _SKIP = "script, style, nav, footer, header, noscript, form, aside, svg"
 _BLOCKS = "h1, h2, h3, h4, h5, h6, p, li, dd, dt, td, th, blockquote, pre"

@@ -6,9 +6,9 @@ import hashlib
 from collections.abc import Callable
 from pathlib import Path
 
+from oncoguide.domain.corpus import Document, IngestError
 from oncoguide.ingest.html import load_html
 from oncoguide.ingest.markdown import load_markdown
-from oncoguide.ingest.model import Document, IngestError
 from oncoguide.ingest.pdf import load_pdf
 from oncoguide.ingest.text import load_text
 from oncoguide.ingest.xml import load_xml
@@ -24,7 +24,7 @@ SUPPORTED = (".pdf", *_TEXT_LOADERS)
 
 
 # Bump when loaders, the chunker or topic rules change, so re-ingesting rebuilds passages.
-PIPELINE_VERSION = b"oncoguide-ingest-2\0"
+PIPELINE_VERSION = b"oncoguide-ingest-3\0"  # 3: Markdown read by markdown-it-py
 
 
 def content_hash(data: bytes) -> str:

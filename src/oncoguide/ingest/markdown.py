@@ -8,27 +8,27 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from markdown_it import MarkdownIt
 
-from oncoguide.ingest.model import Document, IngestError, Section, SourceRef
+from oncoguide.domain.corpus import Document, IngestError, Section, SourceRef
 
 _FRONT = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.S)
-_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _SOURCES = re.compile(r"<!--\s*sources:\s*(.*?)-->", re.S | re.I)
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
-_INLINE = (
-    (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), r"\1"),
-    (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),
-    (re.compile(r"(\*\*|__)(.+?)\1"), r"\2"),
-    (re.compile(r"(?<![\w*])[*_](\S.*?)[*_](?![\w*])"), r"\1"),
-    (re.compile(r"`([^`]*)`"), r"\1"),
-)
+_TABLE_RULE = re.compile(r"\|?\s*:?-{2,}.*")
+_THEMATIC_BREAK = re.compile(r"[-*_]{3,}")
+_MD = MarkdownIt("commonmark").enable("table")
 
 
 def plain_inline(text: str) -> str:
-    """Drop Markdown inline markup (links keep their words)."""
-    for pattern, repl in _INLINE:
-        text = pattern.sub(repl, text)
-    return text
+    """Drop Markdown inline markup (links and images keep their words), as markdown-it parses it."""
+    out: list[str] = []
+    for token in _MD.parseInline(text)[0].children or []:
+        if token.type in ("text", "code_inline", "html_inline") or token.type == "image":
+            out.append(token.content)
+        elif token.type in ("softbreak", "hardbreak"):
+            out.append("\n")
+    return "".join(out)
 
 
 def load_markdown(path: Path, text: str, content_hash: str) -> Document:
@@ -93,13 +93,24 @@ def _source(path: Path, raw: Any) -> SourceRef:
 
 
 def _sections(path: Path, body: str, known: set[str]) -> list[Section]:
+    """Sections by heading (ATX or setext, as markdown-it reads them); fenced code is left out."""
+    lines = body.split("\n")
+    starts: dict[int, tuple[int, int, str]] = {}  # first line of a heading -> (its end line, level, text)
+    skipped: set[int] = set()
+    tokens = _MD.parse(body)
+    for i, token in enumerate(tokens):
+        if token.map is None:
+            continue
+        if token.type == "heading_open":
+            starts[token.map[0]] = (token.map[1], int(token.tag[1]), tokens[i + 1].content)
+        elif token.type == "fence":
+            skipped.update(range(*token.map))
     sections: list[Section] = []
     stack: list[tuple[int, str]] = []
-    lines: list[str] = []
-    in_fence = False
+    text_lines: list[str] = []
 
     def flush() -> None:
-        raw = "\n".join(lines)
+        raw = "\n".join(text_lines)
         ids: list[str] = []
         for group in _SOURCES.findall(raw):
             for sid in (x.strip() for x in group.split(",")):
@@ -111,30 +122,28 @@ def _sections(path: Path, body: str, known: set[str]) -> list[Section]:
         text = "\n".join(_plain_line(line) for line in text.splitlines()).strip()
         if text:
             sections.append(Section(path=tuple(h for _, h in stack), text=text, source_ids=tuple(ids)))
-        lines.clear()
+        text_lines.clear()
 
-    for line in body.splitlines():
-        if line.strip().startswith(("```", "~~~")):
-            in_fence = not in_fence
-            continue
-        if in_fence:
-            continue
-        m = _HEADING.match(line)
-        if m:
+    n = 0
+    while n < len(lines):
+        if n in starts:
             flush()
-            level = len(m.group(1))
+            end, level, heading = starts[n]
             while stack and stack[-1][0] >= level:
                 stack.pop()
-            stack.append((level, plain_inline(m.group(2)).strip()))
+            stack.append((level, plain_inline(heading).strip()))
+            n = end
             continue
-        lines.append(line)
+        if n not in skipped:
+            text_lines.append(lines[n])
+        n += 1
     flush()
     return sections
 
 
 def _plain_line(line: str) -> str:
     stripped = line.strip()
-    if re.fullmatch(r"\|?\s*:?-{2,}.*", stripped) or re.fullmatch(r"[-*_]{3,}", stripped):
+    if _TABLE_RULE.fullmatch(stripped) or _THEMATIC_BREAK.fullmatch(stripped):
         return ""
     if stripped.startswith("|") and stripped.endswith("|"):
         cells = [plain_inline(c.strip()) for c in stripped.strip("|").split("|")]

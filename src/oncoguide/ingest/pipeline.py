@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from oncoguide.config import Settings
+from oncoguide.domain.corpus import IngestError
 from oncoguide.ingest.chunk import chunk_document
 from oncoguide.ingest.load import SUPPORTED, content_hash, load_file
-from oncoguide.ingest.model import IngestError
 from oncoguide.store import Store
 
 
@@ -73,7 +73,7 @@ def _ingest_one(
     if doc.id in seen:
         raise IngestError(str(path), f"document id {doc.id!r} is already used by {seen[doc.id]} in this batch")
     seen[doc.id] = path
-    passages = chunk_document(doc, settings.ingest.passage_words)
+    passages = chunk_document(doc, settings.ingest.passage_words, settings.language)
     if not passages:
         raise IngestError(str(path), "no sentences found")
     previous = store.document_hash(doc.id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from oncoguide.ingest.model import Document, IngestError, Section
+from oncoguide.domain.corpus import Document, IngestError, Section
 
 
 def load_text(path: Path, text: str, content_hash: str) -> Document:

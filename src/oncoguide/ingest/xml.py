@@ -8,8 +8,8 @@ from xml.etree.ElementTree import Element
 from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
 
-from oncoguide.ingest.model import Document, IngestError, Section
-from oncoguide.ingest.sentences import normalize_space
+from oncoguide.domain.corpus import Document, IngestError, Section
+from oncoguide.text.segment import normalize_space
 
 
 def load_xml(path: Path, text: str, content_hash: str) -> Document:

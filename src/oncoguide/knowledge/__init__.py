@@ -6,6 +6,7 @@ languages), ``en/``, ``es/`` (one YAML file per topic), ``topics/`` (one module 
 its examples run). See docs/extending.md.
 """
 
-from oncoguide.knowledge.schema import LANGS, ExampleCase, Knowledge, KnowledgeError, Lang, load
+from oncoguide.domain.types import LANGS, Lang
+from oncoguide.knowledge.schema import ExampleCase, Knowledge, KnowledgeError, load
 
 __all__ = ["LANGS", "ExampleCase", "Knowledge", "KnowledgeError", "Lang", "load"]

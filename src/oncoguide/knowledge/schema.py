@@ -16,19 +16,21 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Literal, TypeVar, get_args
+from typing import Any, TypeVar
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from oncoguide.domain.types import LANGS
+from oncoguide.knowledge.rules import compile_cues
 
 KNOWLEDGE_DIR = Path(__file__).parent
-Lang = Literal["en", "es"]
-LANGS: tuple[str, ...] = get_args(Lang)
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 M = TypeVar("M", bound=BaseModel)
@@ -49,6 +51,32 @@ class Examples(Strict):
 
     match: list[str] = Field(default_factory=list)
     no_match: list[str] = Field(default_factory=list)
+
+
+class CueRule(Strict):
+    """A named list of cues (regular expressions, any of which matches), with the texts it must and must not match.
+    ``word_start``: each cue starts at a word boundary."""
+
+    cues: list[str] = Field(min_length=1)
+    word_start: bool = False
+    case_sensitive: bool = False
+    examples: Examples | None = None
+
+    @field_validator("cues")
+    @classmethod
+    def _valid_regexes(cls, cues: list[str]) -> list[str]:
+        compile_cues(cues)
+        return cues
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        return compile_cues(self.cues, word_start=self.word_start, case_sensitive=self.case_sensitive)
+
+    def search(self, text: str) -> bool:
+        return self.pattern.search(text) is not None
+
+    def cases(self, rule_id: str) -> list[ExampleCase]:
+        return cases(rule_id, self.examples, self.search)
 
 
 @dataclass(frozen=True)
@@ -157,3 +185,19 @@ def load(lang: str = "en") -> Knowledge:
         path = KNOWLEDGE_DIR / lang / file_name
         models[name] = load_yaml(path, module.Model) if path.exists() else None
     return Knowledge(lang, models)
+
+
+def topic(lang: str, name: str, model: type[M]) -> M | None:
+    """The validated model of topic ``name`` in ``lang``, typed; ``None`` when that language has no file for it."""
+    found = load(lang).get(name)
+    if found is not None and not isinstance(found, model):
+        raise TypeError(f"knowledge topic {name!r} is a {type(found).__name__}, not a {model.__name__}")
+    return found
+
+
+def required(lang: str, name: str, model: type[M]) -> M:
+    """Like ``topic``, for a feature that cannot run without it: a missing file is a ``KnowledgeError``."""
+    found = topic(lang, name, model)
+    if found is None:
+        raise KnowledgeError(f"language {lang!r} has no {name} knowledge (knowledge/{lang}/); this feature is off")
+    return found

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from oncoguide.ingest.sentences import split_sentences
+from oncoguide.text.segment import split_sentences
 
 MAX_LINES = 8
 SYSTEM_PROMPT = f"""You explain cancer information to patients in plain words: short sentences and everyday words \

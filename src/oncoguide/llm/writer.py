@@ -10,23 +10,29 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from oncoguide.answer.model import Answer, AnswerSection, Sentence, WriterInfo
 from oncoguide.answer.verify import check
+from oncoguide.answer.writer import Written
 from oncoguide.config import Settings
-from oncoguide.ingest.sentences import normalize_space, split_sentences
+from oncoguide.domain.answer import AnswerSection, Sentence, WriterInfo
+from oncoguide.knowledge.schema import required
+from oncoguide.knowledge.topics import answer_text
 from oncoguide.llm.client import ChatClient, LLMError
 from oncoguide.llm.prompt import Evidence, messages
 from oncoguide.search.index import Hit
+from oncoguide.text.segment import normalize_space, split_sentences
 
 log = logging.getLogger("oncoguide.llm")
 
 SUMMARY_SIZE = 2
 MIN_KEPT = 2  # fewer supported sentences than this is not an answer
-MORE_HEADING = "More from the guides"
 _BRACKETS = re.compile(r"\[([^\[\]\n]{1,200})\]")
 _PAREN_IDS = re.compile(r"\(\s*([\w.-]+:\d+(?:\s*[,;]\s*[\w.-]+:\d+)*)\s*\)")
 _ID = re.compile(r"^[\w.-]+:\d+$")
 _BULLET = re.compile(r"^(?:[-*•#>]+|\d+[.)])\s*")
+
+
+def _more_heading(lang: str = "en") -> str:
+    return required(lang, "answer_text", answer_text.Model).more_heading
 
 
 @dataclass(frozen=True)
@@ -88,30 +94,13 @@ def arrange(kept: list[Sentence], evidence: dict[str, Evidence]) -> tuple[list[S
     groups: dict[str, list[Sentence]] = {}
     for s in kept[SUMMARY_SIZE:]:
         section = [h for h in evidence[s.citations[0]].section if h and not h.startswith("Page ")]
-        groups.setdefault(section[-1] if section else MORE_HEADING, []).append(s)
+        groups.setdefault(section[-1] if section else _more_heading(), []).append(s)
     return kept[:SUMMARY_SIZE], [AnswerSection(heading=h, sentences=ss) for h, ss in groups.items()]
 
 
-@dataclass
-class Written:
-    """The body to use, and what the writer did (``None`` when no LLM is configured)."""
-
-    summary: list[Sentence]
-    sections: list[AnswerSection]
-    info: WriterInfo | None = None
-
-    def annotate(self, answer: Answer) -> None:
-        """Record the writer on the answer; the LLM sentences it dropped count as removed by verification."""
-        if self.info is None:
-            return
-        answer.writer = self.info
-        if self.info.mode == "llm":
-            answer.verification.sentences += self.info.dropped
-            answer.verification.removed += self.info.dropped
-
-
 class Writer:
-    """Rewrites answers with the configured LLM; without one it returns the extractive body unchanged."""
+    """Rewrites answers with the configured LLM (implements ``oncoguide.answer.writer.Writer``); without one it
+    returns the extractive body unchanged."""
 
     def __init__(self, settings: Settings) -> None:
         self.cfg = settings.llm

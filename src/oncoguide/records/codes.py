@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
-from oncoguide.corpus.schema import Vocabulary, load_vocabulary
+from oncoguide.knowledge.vocab_models import Vocabulary, load_vocabulary
 from oncoguide.records.model import Result, TreatmentClass
 from oncoguide.records.tnm import categories, stage_group
 from oncoguide.understand.entities import extract

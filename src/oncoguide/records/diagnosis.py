@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from oncoguide.corpus.schema import load_vocabulary
+from oncoguide.knowledge.vocab_models import load_vocabulary
 from oncoguide.records import context as ctx
 from oncoguide.records.context import value_at as _value
 from oncoguide.records.model import Cancer, Conflict, Performance, RecordDocument, Value

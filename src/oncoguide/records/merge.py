@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from oncoguide.corpus.schema import load_vocabulary
+from oncoguide.knowledge.vocab_models import load_vocabulary
 from oncoguide.records.model import Biomarker, Cancer, Conflict, Performance, Profile, Stage, Treatment, Value
 
 _UNRESOLVED = ("pending", "not_tested", "unknown")

@@ -1,4 +1,5 @@
-"""BM25 over passages with bm25s (English stop words, Snowball stemming)."""
+"""BM25 over passages with bm25s; stop words and Snowball stemmer of the language from
+``knowledge/<lang>/text.yaml``."""
 
 from __future__ import annotations
 
@@ -9,25 +10,31 @@ import bm25s
 import numpy as np
 import Stemmer
 
-
-@lru_cache(maxsize=1)
-def _stemmer() -> Stemmer.Stemmer:
-    return Stemmer.Stemmer("english")
+from oncoguide.knowledge import load
 
 
-def tokenize(texts: Sequence[str]) -> list[list[str]]:
+@lru_cache(maxsize=4)
+def _language(lang: str) -> tuple[Stemmer.Stemmer, list[str]]:
+    text = load(lang).get("text")
+    if text is None:
+        raise ValueError(f"no text.yaml for language {lang!r}: search cannot tokenize it")
+    return Stemmer.Stemmer(text.stemmer), list(text.stop_words)
+
+
+def tokenize(texts: Sequence[str], lang: str = "en") -> list[list[str]]:
     """Lower-cased, stop-worded, stemmed tokens (the same for passages and questions)."""
     if not texts:
         return []
-    out = bm25s.tokenize(list(texts), stopwords="en", stemmer=_stemmer(), return_ids=False, show_progress=False)
+    stemmer, stop_words = _language(lang)
+    out = bm25s.tokenize(list(texts), stopwords=stop_words, stemmer=stemmer, return_ids=False, show_progress=False)
     return [list(t) for t in out]
 
 
 class Lexical:
     """A BM25 index; ``scores`` gives every passage's score for one question."""
 
-    def __init__(self, texts: Sequence[str]) -> None:
-        self.tokens = tokenize(texts)
+    def __init__(self, texts: Sequence[str], lang: str = "en") -> None:
+        self.tokens = tokenize(texts, lang)
         self.df: dict[str, int] = {}
         for toks in self.tokens:
             for tok in set(toks):

@@ -16,7 +16,7 @@ from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 from sqlalchemy.sql import Delete
 
-from oncoguide.ingest.model import Document, Passage, SourceRef
+from oncoguide.domain.corpus import Document, Passage, SourceRef
 from oncoguide.store import migrate
 from oncoguide.store.errors import StoreError
 from oncoguide.store.schema import Base, DocumentRow, EmbeddingRow, PassageRow

@@ -7,12 +7,13 @@ codes (``IA``, ``ALL``) so that ordinary words are not mistaken for them. Patien
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from oncoguide.corpus.schema import Vocabulary, load_vocabulary
+from rapidfuzz import fuzz, process
+
+from oncoguide.knowledge.vocab_models import Vocabulary, load_vocabulary
 
 KINDS = ("cancer", "biomarker", "drug", "stage")
 _SHORTHAND = ((re.compile(r"\bpos\b\.?", re.I), "positive"), (re.compile(r"\bneg\b\.?", re.I), "negative"),
@@ -124,8 +125,8 @@ def _close_word(word: str, tables_id: int) -> str | None:
     tables = next(t for _, t in _CACHE.values() if id(t) == tables_id)
     n = len(word)
     pool = [w for k in range(n - 2, n + 3) for w in tables.by_length.get(k, ())]
-    close = difflib.get_close_matches(word, pool, n=1, cutoff=0.88)
-    return close[0] if close else None
+    scored = process.extract(word, pool, scorer=fuzz.ratio, score_cutoff=88, limit=None)
+    return max(scored, key=lambda found: (found[1], found[0]))[0] if scored else None  # ties: as difflib did
 
 
 def _expand(text: str) -> tuple[str, list[int]]:

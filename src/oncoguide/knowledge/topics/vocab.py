@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from oncoguide.corpus.schema import Vocabulary, load_vocabulary
+from oncoguide.knowledge.vocab_models import Vocabulary, load_vocabulary
 
 FILE = None
 Model = Vocabulary

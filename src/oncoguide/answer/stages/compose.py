@@ -1,0 +1,49 @@
+"""Shape the answer: summary and intent-shaped sections, then words to know, easier reading, questions to ask
+and what the choice depends on."""
+
+from __future__ import annotations
+
+from oncoguide.answer import compose as extractive
+from oncoguide.answer.state import Ask, Draft, Evidence, Resources
+from oncoguide.answer.writer import Written
+from oncoguide.domain.answer import AnswerSection, Sentence
+from oncoguide.knowledge.vocab_models import load_vocabulary
+from oncoguide.search.index import Hit
+from oncoguide.understand.entities import Entity, extract
+
+QUESTIONS_QUERY = " questions to ask"  # added to the query to find the guides' lists of questions
+
+
+def arrange(res: Resources, ask: Ask, chosen: list[extractive.Candidate]) -> tuple[list[Sentence],
+                                                                                   list[AnswerSection]]:
+    """Summary and sections of the chosen sentences, headed by what the question is about."""
+    subject = _subject(extract(ask.said) if ask.steered else ask.entities)
+    return extractive.arrange(chosen, ask.intent, subject, lang=res.lang)
+
+
+def complete(res: Resources, ask: Ask, ev: Evidence, strong: list[Hit], candidates: list[extractive.Candidate],
+             chosen: list[extractive.Candidate], written: Written) -> Draft:
+    """The written body with words to know, eased to the target grade, plus questions to ask and context."""
+    summary, sections = written.summary, written.sections
+    terms = res.glossary.explain([*summary, *(x for sec in sections for x in sec.sentences)])
+    if terms:
+        sections.append(AnswerSection(heading=res.text.terms_heading, sentences=terms))
+    sections = extractive.ease(summary, sections)
+    docs = {h.passage.document_id for h in strong}
+    lists = res.index.search(ask.query + QUESTIONS_QUERY, k=20, intent=ask.intent, mode="lexical", doc_filter=docs)
+    asked = extractive.questions_to_ask(lists, ev.tokens, lang=res.lang)
+    context = extractive.important_context(candidates, {c.text for c in chosen}, lang=res.lang)
+    return Draft(strong=strong, candidates=candidates, chosen=chosen, written=written, summary=summary,
+                 sections=sections, asked=asked, context=context)
+
+
+def _subject(entities: list[Entity]) -> str:
+    """What the question is about, for section headings: "ALK-positive lung cancer", "osimertinib"."""
+    cancers = {c.id: c.name for c in load_vocabulary().cancers}
+    cancer = next((cancers[e.id] for e in entities if e.kind == "cancer"), "")
+    for kind in ("biomarker", "drug", "stage"):
+        e = next((e for e in entities if e.kind == kind), None)
+        if e is not None:
+            name = e.id if kind == "drug" else e.text
+            return f"{name} {cancer}".strip() if kind != "drug" else name
+    return cancer

@@ -1,0 +1,65 @@
+"""Is there enough evidence to answer? Coverage of the question's words and closeness of the best passage."""
+
+from __future__ import annotations
+
+from oncoguide.answer.state import Ask, Evidence, Resources
+from oncoguide.domain.types import EvidenceStatus
+from oncoguide.search.index import Hit
+from oncoguide.search.lexical import tokenize
+
+LONG_QUESTION = 8  # content words; in a longer question, words no guide uses are chat, not topic
+OUT_OF_SCOPE_COVERAGE = 0.3  # below it, a question naming nothing medical is not about health
+SUPPORTED = (0.8, 0.7)  # coverage and top fused score (0..~1.3) of a "supported" answer
+NEAR_MISS = (1.2, 0.04)  # BM25 score below which, and similarity margin within which, a hit is a near miss
+
+
+def coverage(res: Resources, hits: list[Hit], idf: dict[str, float]) -> float:
+    """Share (idf-weighted) of the question's content words that the best passages contain. In a long
+    question, words no guide uses at all (names of relatives, plans, places) are chat, not topic."""
+    if len(idf) > LONG_QUESTION:
+        idf = {t: v for t, v in idf.items() if t in res.index.lexical.df}
+        if not idf:
+            return 0.0
+    if not idf:
+        return 1.0 if hits else 0.0
+    present: set[str] = set()
+    for h in hits:
+        title = res.index.titles.get(h.passage.document_id, "")
+        present |= set(tokenize([f"{title} {' '.join(h.passage.section_path)} {h.passage.text}"], res.lang)[0])
+    return sum(v for t, v in idf.items() if t in present) / sum(idf.values())
+
+
+def relevant(res: Resources, best: Hit, coverage: float, names_covered: bool) -> bool:
+    """Enough evidence to answer: the question's words are covered and (with vectors) the topic is close.
+    A question that names a cancer, biomarker or drug the guides know may be long and chatty, so for it
+    a lower share of its words must be covered."""
+    cfg = res.settings.answer
+    needed = cfg.min_coverage * (0.5 if names_covered else 1.0)
+    if coverage < needed:
+        return False
+    if res.index.vectors is None:
+        return True
+    # A passage that shares few words and is only loosely similar is a near miss, not evidence.
+    weak = best.lexical < NEAR_MISS[0] and best.dense < cfg.min_similarity + NEAR_MISS[1]
+    return best.dense >= cfg.min_similarity and not weak
+
+
+def answerable(res: Resources, ev: Evidence) -> bool:
+    """The best passage answers the question; a question flagged as resting on a myth is answered from the
+    section that corrects it, however chatty."""
+    if not ev.hits:
+        return False
+    corrected = ev.correction is not None and res.myths is not None and \
+        ev.hits[0].passage.document_id == res.myths.guide
+    return corrected or relevant(res, ev.hits[0], ev.coverage, ev.names_covered)
+
+
+def out_of_scope(res: Resources, ask: Ask, ev: Evidence) -> bool:
+    """An unanswerable question that is not about health at all (no entity, no health word, little coverage)."""
+    return (ask.safety is None and ev.coverage < OUT_OF_SCOPE_COVERAGE and not ask.entities
+            and not res.rules.health.search(ask.query))
+
+
+def status(ev: Evidence) -> EvidenceStatus:
+    """How well the evidence supports an answer that passed the gate."""
+    return "supported" if ev.coverage >= SUPPORTED[0] and ev.top >= SUPPORTED[1] else "partial"

@@ -1,0 +1,100 @@
+"""Understand the question (intent, profile steering, entities, the cancers it is about) and rank the passages."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from functools import lru_cache
+
+from oncoguide.answer import personal
+from oncoguide.answer.stages import gate, myths
+from oncoguide.answer.state import Ask, Evidence, Resources
+from oncoguide.domain.answer import Safety
+from oncoguide.knowledge.vocab_models import load_vocabulary
+from oncoguide.records.model import Profile
+from oncoguide.search.lexical import tokenize
+from oncoguide.understand.entities import Entity, extract
+from oncoguide.understand.intents import question_intent
+from oncoguide.understand.normalize import search_text
+
+CANCER_BONUS = 0.15  # score bonus for the guides about the cancers asked about
+LONG_QUESTION = gate.LONG_QUESTION  # a longer question about a covered cancer may draw on several sections
+CORRECTION_LEAD = 0.5  # how far the correcting myths section is put ahead of the best hit
+_MEASURE = re.compile(r"^\d+(\.\d+)?[a-z]{0,3}$")  # 39c, 100f, 2024, 5mm: amounts, not topics
+
+
+def understand(res: Resources, question: str, carried: str, profile: Profile | None,
+               safety: Safety | None) -> Ask:
+    """The question's intent and search text; with a profile, steered to the person's situation."""
+    intent = question_intent(question, res.lang)
+    if profile and intent in ("treatment", "other") and personal.progressed_on(profile):
+        intent = "resistance"  # "what are my options now?" after a drug stopped working
+    steer = personal.search_terms(profile) if profile else ""
+    meant = personal.situation(profile, intent) if profile else ""
+    said = " ".join(x for x in (search_text(question, res.lang), carried, meant) if x)
+    query = " ".join(x for x in (said, steer) if x)
+    query += res.rules.safety_search_hints.get(safety.kind, "") if safety else ""
+    entities = extract(query)
+    return Ask(question=question, intent=intent, safety=safety, said=said, query=query, steered=bool(steer),
+               entities=entities, family=cancer_family(entities), profile=profile, carried=carried)
+
+
+def retrieve(res: Resources, ask: Ask) -> Evidence:
+    """The ranked passages (a correcting myths section first) and how well they cover the question's words."""
+    documents = res.documents
+    boost = {d: CANCER_BONUS for d in documents
+             if ask.family and not off_topic(res, d, ask.family) and documents[d].cancer_types}
+    correction = myths.correction(res, ask.query, ask.question) if ask.safety is None else None
+    hits = res.index.search(ask.query, k=20, intent=ask.intent, doc_boost=boost)
+    # The section that corrects the belief leads the answer (no bonus for the whole guide: its other
+    # sections are about other beliefs).
+    if correction is not None:
+        lead = max([correction.score, *(h.score for h in hits)]) + CORRECTION_LEAD
+        hits = [replace(correction, score=lead), *(h for h in hits if h.passage.id != correction.passage.id)]
+    # coverage is judged on what was asked; the profile's words only steer the search
+    not_evidence = _not_evidence(res)
+    tokens = {t for t in tokenize([ask.said], res.lang)[0] if t not in not_evidence and not _MEASURE.match(t)}
+    idf = {t: res.index.lexical.idf(t) for t in tokens}
+    covered = names_covered_entity(res, ask.entities)
+    wide = len(idf) > LONG_QUESTION and covered
+    coverage = gate.coverage(res, hits[: 10 if wide else 3], idf)
+    return Evidence(hits=hits, correction=correction, tokens=tokens, idf=idf, coverage=coverage,
+                    names_covered=covered)
+
+
+def _not_evidence(res: Resources) -> frozenset[str]:
+    """The question words that do not count as evidence, stemmed as search stems them."""
+    return _stems(res.lang, tuple(res.rules.not_evidence))
+
+
+@lru_cache(maxsize=8)
+def _stems(lang: str, words: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(tokenize([" ".join(words)], lang)[0])
+
+
+def cancer_family(entities: list[Entity]) -> set[str]:
+    """The cancers a question is about: those it names (with their broader and narrower types), or else
+    the cancers of the biomarkers and drugs it names."""
+    vocab = load_vocabulary()
+    named = {e.id for e in entities if e.kind == "cancer"}
+    if not named:
+        by_id = {**{b.id: b.cancers for b in vocab.biomarkers}, **{d.generic: d.cancers for d in vocab.drugs}}
+        named = {c for e in entities if e.kind in ("biomarker", "drug") for c in by_id.get(e.id, [])}
+    family = set(named)
+    for c in vocab.cancers:
+        if c.id in named and c.parent:
+            family.add(c.parent)
+        if c.parent in named:
+            family.add(c.id)
+    return family
+
+
+def off_topic(res: Resources, document_id: str, family: set[str]) -> bool:
+    """A guide about other cancers than the ones asked about (general guides are never off topic)."""
+    doc = res.documents.get(document_id)
+    return bool(family and doc and doc.cancer_types and not family & set(doc.cancer_types))
+
+
+def names_covered_entity(res: Resources, entities: list[Entity]) -> bool:
+    """The question names a cancer, biomarker or drug that the guides are about."""
+    return any(e.id in res.covered_entities for e in entities if e.kind in ("cancer", "biomarker", "drug"))

@@ -1,0 +1,1 @@
+"""Plain typed models every layer shares (corpus, answer, names); imports nothing else of oncoguide's."""

@@ -1,0 +1,58 @@
+"""Cues that shape an answer: health questions, follow-ups, sentence roles (``<lang>/answer_rules.yaml``)."""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import Field, field_validator
+
+from oncoguide.domain.types import SafetyKind
+from oncoguide.knowledge.schema import CueRule, ExampleCase, Examples, Strict, cases
+
+FILE = "answer_rules.yaml"
+
+
+class DefinitionRule(Strict):
+    """A sentence defining a term: ``template`` with ``{names}`` for the term's names (regex alternatives)."""
+
+    template: str
+    examples: Examples | None = None
+
+    @field_validator("template")
+    @classmethod
+    def _valid(cls, template: str) -> str:
+        if "{names}" not in template:
+            raise ValueError("the template needs {names}")
+        re.compile(template.format(names="x"))
+        return template
+
+    def pattern(self, names: str) -> re.Pattern[str]:
+        return re.compile(self.template.format(names=names), re.I)
+
+
+class Model(Strict):
+    health: CueRule = Field(description="A health question, even when the guides do not cover it.")
+    first_person: CueRule = Field(description="The question is about the asker.")
+    follow_up: CueRule = Field(description="A follow-up leaning on an earlier question.")
+    questions_heading: CueRule = Field(description="A guide section of questions to ask.")
+    important_context: CueRule = Field(description="A sentence saying what the right choice depends on.")
+    weak_start: CueRule = Field(description="A sentence that leans on the one before it.")
+    call_team: CueRule = Field(description="A sentence about when to call the care team.")
+    helps: CueRule = Field(description="A sentence about what helps with a side effect.")
+    not_evidence: list[str] = Field(description="Question words that do not count as evidence.")
+    safety_search_hints: dict[SafetyKind, str] = Field(default_factory=dict,
+                                                       description="Search words added to an urgent question.")
+    general_terms: dict[str, list[str]] = Field(default_factory=dict,
+                                                description="Words to know that are not in the vocabulary.")
+    definition: DefinitionRule
+    definition_query: str = Field(description="Search for a term's definition; {name}: the term.")
+
+
+def examples(model: Model) -> list[ExampleCase]:
+    found: list[ExampleCase] = []
+    for name in ("health", "first_person", "follow_up", "questions_heading", "important_context", "weak_start",
+                 "call_team", "helps"):
+        found += getattr(model, name).cases(f"answer_rules.{name}")
+    sample = model.definition.pattern("ALK|osimertinib")
+    found += cases("answer_rules.definition", model.definition.examples, lambda t: sample.search(t) is not None)
+    return found
