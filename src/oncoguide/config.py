@@ -54,6 +54,22 @@ class RecordsSettings(_Group):
         default=1_000_000, ge=1000, description="Most characters of text read from one text, PDF or HL7 record "
         "(reading takes about 7 s of CPU per million characters; a long report is under 100,000).",
     )
+    max_json_chars: int = Field(
+        default=2_000_000, ge=1000, description="Most characters of one FHIR JSON record (a bundle of one patient's "
+        "reports is well under this).",
+    )
+    cpu_budget_s: float = Field(
+        default=10.0, gt=0, le=600, description="Seconds of CPU one upload request may spend reading its files "
+        "(PDF text; shared by all its files); a file that needs more is refused with a reason.",
+    )
+    workers: int = Field(
+        default=2, ge=1, le=64, description="Threads per web worker that read uploaded records (a bounded pool: "
+        "uploads never take the threads other requests need).",
+    )
+    queue: int = Field(
+        default=8, ge=0, le=1000, description="Uploads that may wait for a reading thread; more get 503 and "
+        "`Retry-After`.",
+    )
 
 
 class ServerSettings(_Group):
@@ -61,7 +77,16 @@ class ServerSettings(_Group):
     port: int = Field(default=8000, ge=1, le=65535, description="Port `serve` listens on.")
     max_question_chars: int = Field(default=500, ge=10, description="Longest question accepted.")
     secure_cookies: bool = Field(
-        default=False, description="Mark session cookies Secure (set true when served over HTTPS)."
+        default=False, description="Mark session cookies Secure and send HSTS on every response (set true when "
+        "served over HTTPS; requests that arrive over HTTPS get both anyway).",
+    )
+    trusted_proxies: str = Field(
+        default="", description="Comma-separated addresses of reverse proxies whose `X-Forwarded-For` and "
+        "`X-Forwarded-Proto` are believed (empty: none, clients are who they connect from; see docs/deploy.md).",
+    )
+    api_docs: bool = Field(
+        default=False, description="Serve `/docs` and `/redoc` (Swagger UI and ReDoc load scripts from a CDN under a "
+        "relaxed CSP: leave off in production; `/openapi.json` is always served).",
     )
     ask_per_minute: int = Field(default=120, ge=1, description="Questions one client may ask per minute.")
     upload_per_minute: int = Field(default=20, ge=1, description="Record uploads one client may make per minute.")

@@ -1,15 +1,28 @@
-"""Uploads to profile for one owner: read, store encrypted, rebuild the profile, apply corrections."""
+"""Uploads to profile for one owner: read, check that the profile can be read from it, store encrypted, rebuild
+the profile, apply corrections.
+
+A record is stored only when its profile could be read (F1 of the 2026-12 red-team review: a stored record that
+failed extraction broke every page of its owner). Records stored by an older version that a newer extractor
+cannot read are listed as unreadable in the saved profile (``SavedProfile.unreadable``) and left out of it, so
+the owner's pages keep working and they can delete the record.
+"""
 
 from __future__ import annotations
 
+import logging
+import uuid
 from dataclasses import dataclass
 
 from oncoguide.config import Settings
 from oncoguide.records import corrections as corr
-from oncoguide.records.model import Profile, RecordError
-from oncoguide.records.profile import build_profile
-from oncoguide.records.read import read_record
+from oncoguide.records.merge import merge
+from oncoguide.records.model import Profile, RecordDocument, RecordError
+from oncoguide.records.profile import extract_document
+from oncoguide.records.read import read_record, safe_name
 from oncoguide.store.records import RecordStore, SavedProfile, StoredRecord
+from oncoguide.text.pdf import CpuBudget
+
+log = logging.getLogger("oncoguide.records")
 
 
 @dataclass(frozen=True)
@@ -22,32 +35,62 @@ class Upload:
     error: str | None = None
 
 
+def extract(doc: RecordDocument) -> Profile | None:
+    """The document's own profile, or None when the extractor fails on it (any error: hostile input must not
+    take its owner's pages down; only the error's type is logged, never its message)."""
+    try:
+        return extract_document(doc)
+    except Exception as exc:  # noqa: BLE001 - every extractor failure means "unreadable", whatever its type
+        log.warning("record extraction failed", extra={"kind": doc.kind, "error": exc.__class__.__name__})
+        return None
+
+
 class RecordService:
     def __init__(self, records: RecordStore, settings: Settings) -> None:
         self.records = records
         self.settings = settings
 
     def upload(self, owner: str, files: list[tuple[str, bytes]]) -> tuple[list[Upload], Profile | None]:
-        """Read and store each file (each on its own: a bad file loses nothing else), then rebuild the profile."""
+        """Read, check and store each file (each on its own: a bad file loses nothing else), then rebuild the
+        profile. All files share one CPU budget (``records.cpu_budget_s``); once it is spent the rest are refused."""
+        budget = CpuBudget(self.settings.records.cpu_budget_s)
         results: list[Upload] = []
+        extracted: dict[str, Profile] = {}
         for name, data in files:
-            try:
-                doc = read_record(name, data, settings=self.settings)
-            except RecordError as exc:
-                results.append(Upload(name=name, error=str(exc)))
+            if budget.left <= 0:
+                results.append(Upload(name=safe_name(name), error=f"{safe_name(name)}: not read: this upload already "
+                                      f"used its {budget.seconds:g} s of processing time; upload it separately"))
                 continue
-            saved, added = self.records.add(owner, doc, data)
+            rid = uuid.uuid4().hex
+            try:
+                doc = read_record(name, data, document_id=rid, settings=self.settings, budget=budget)
+            except RecordError as exc:
+                results.append(Upload(name=safe_name(name), error=str(exc)))
+                continue
+            found = extract(doc)
+            if found is None:
+                results.append(Upload(name=doc.name, error=f"{doc.name}: the {_KINDS.get(doc.kind, doc.kind)} could "
+                                      "not be read into a diagnosis profile (damaged or an unsupported variant); it "
+                                      "was not stored"))
+                continue
+            saved, added = self.records.add(owner, doc, data, record_id=rid)
+            if added:
+                extracted[saved.id] = found
             info = next(r for r in self.records.records(owner) if r.id == saved.id)
             results.append(Upload(name=info.name, record=info, duplicate=not added))
-        profile = self.rebuild(owner) if any(r.record for r in results) else None
+        profile = self.rebuild(owner, extracted) if any(r.record for r in results) else None
         return results, profile
 
-    def rebuild(self, owner: str) -> Profile:
+    def rebuild(self, owner: str, extracted: dict[str, Profile] | None = None) -> Profile:
+        """Read the profile again from all the owner's records (``extracted``: profiles already read, by record
+        id); records the extractor fails on are left out and listed as unreadable."""
         saved = self.records.profile(owner)
         fixes = saved.corrections if saved else {}
         docs = self.records.documents(owner)
-        profile = build_profile(docs)
-        self.records.save_profile(owner, profile, fixes, built_from=[d.id for d in docs])
+        found = {d.id: (extracted or {}).get(d.id) or extract(d) for d in docs}
+        unreadable = sorted(rid for rid, p in found.items() if p is None)
+        profile = merge([p for p in found.values() if p is not None])
+        self.records.save_profile(owner, profile, fixes, built_from=[d.id for d in docs], unreadable=unreadable)
         return corr.apply(profile, fixes)
 
     def profile(self, owner: str) -> Profile | None:
@@ -69,6 +112,11 @@ class RecordService:
         self.rebuild(owner)
         return self.records.profile(owner)
 
+    def unreadable(self, owner: str) -> set[str]:
+        """Ids of the owner's records the profile could not be read from (stored by an older version)."""
+        saved = self.saved(owner)
+        return set(saved.unreadable) if saved else set()
+
     def correct(self, owner: str, field: str, value: str | None) -> Profile:
         """Set (or with ``value`` None, undo) the owner's correction of one field."""
         saved = self.saved(owner)
@@ -79,7 +127,8 @@ class RecordService:
             fixes.pop(field, None)
         else:
             fixes[field] = corr.validate(field, value)
-        self.records.save_profile(owner, saved.profile, fixes, built_from=saved.built_from)
+        self.records.save_profile(owner, saved.profile, fixes, built_from=saved.built_from,
+                                  unreadable=saved.unreadable)
         return corr.apply(saved.profile, fixes)
 
     def adopt(self, old: str, new: str) -> int:
@@ -100,3 +149,6 @@ class RecordService:
 
     def delete_all(self, owner: str) -> int:
         return self.records.delete_owner(owner)
+
+
+_KINDS = {"fhir": "FHIR record", "hl7v2": "HL7 v2 message", "pdf": "PDF", "text": "text record"}
