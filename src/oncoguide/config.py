@@ -62,6 +62,11 @@ class RecordsSettings(_Group):
         default=10.0, gt=0, le=600, description="Seconds of CPU one upload request may spend reading its files "
         "(PDF text; shared by all its files); a file that needs more is refused with a reason.",
     )
+    isolate: bool = Field(
+        default=True, description="Read each uploaded file in a child process that is killed when it passes "
+        "`cpu_budget_s` (any reader, however slow on hostile input, costs at most the budget; false: read in the "
+        "web worker, PDF text still budgeted).",
+    )
     workers: int = Field(
         default=2, ge=1, le=64, description="Threads per web worker that read uploaded records (a bounded pool: "
         "uploads never take the threads other requests need).",

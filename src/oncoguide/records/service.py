@@ -10,8 +10,12 @@ the owner's pages keep working and they can delete the record.
 from __future__ import annotations
 
 import logging
+import math
+import multiprocessing
+import time
 import uuid
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 
 from oncoguide.config import Settings
 from oncoguide.records import corrections as corr
@@ -40,9 +44,94 @@ def extract(doc: RecordDocument) -> Profile | None:
     take its owner's pages down; only the error's type is logged, never its message)."""
     try:
         return extract_document(doc)
-    except Exception as exc:  # noqa: BLE001 - every extractor failure means "unreadable", whatever its type
+    except Exception as exc:  # every extractor failure means "unreadable", whatever its type
         log.warning("record extraction failed", extra={"kind": doc.kind, "error": exc.__class__.__name__})
         return None
+
+
+Read = tuple[RecordDocument | None, Profile | None, str | None]  # (document, its profile, refusal)
+File = tuple[str, bytes, str]  # (name, bytes, record id)
+
+
+def spent(name: str, seconds: float) -> str:
+    return (f"{safe_name(name)}: not read: reading this upload took more than the {seconds:g} s of processing time "
+            "one upload may use (a very large or unusual file?); upload it on its own, split, or as plain text")
+
+
+def read_one(name: str, data: bytes, rid: str, settings: Settings, budget: CpuBudget) -> Read:
+    """Read one upload and its profile in this process: (document, profile, None) or (None, None, refusal)."""
+    if budget.left <= 0:
+        return None, None, spent(name, budget.seconds)
+    try:
+        doc = read_record(name, data, document_id=rid, settings=settings, budget=budget)
+    except RecordError as exc:
+        return None, None, str(exc)
+    found = extract(doc)
+    if found is None:
+        return None, None, (f"{doc.name}: the {_KINDS.get(doc.kind, doc.kind)} could not be read into a diagnosis "
+                            "profile (damaged or an unsupported variant); it was not stored")
+    return doc, found, None
+
+
+def read_all(files: list[File], settings: Settings) -> list[Read]:
+    """Every file read in this process, within one CPU budget."""
+    budget = CpuBudget(settings.records.cpu_budget_s)
+    return [read_one(name, data, rid, settings, budget) for name, data, rid in files]
+
+
+def _child(conn: Connection, files: list[File], settings: Settings) -> None:
+    """A reading process: sends each file's result as it is read; the CPU limit kills it past the budget."""
+    import resource
+
+    limit = math.ceil(settings.records.cpu_budget_s) + 5  # + starting up; the reader checks the budget itself
+    resource.setrlimit(resource.RLIMIT_CPU, (limit, limit + 1))
+    budget = CpuBudget(settings.records.cpu_budget_s)
+    for name, data, rid in files:
+        conn.send(read_one(name, data, rid, settings, budget))
+    conn.close()
+
+
+_CONTEXT: multiprocessing.context.BaseContext | None = None
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """A forkserver: children start from a clean process that has the readers imported (no locks of the web
+    server's threads are inherited, and starting one takes milliseconds)."""
+    global _CONTEXT
+    if _CONTEXT is None:
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["oncoguide.records.service"])
+        _CONTEXT = ctx
+    return _CONTEXT
+
+
+def read_isolated(files: list[File], settings: Settings) -> list[Read]:
+    """``read_all`` in a child process that is stopped when the request's budget (wall clock or CPU) is spent:
+    a hostile file costs the budget at most, whatever the reader's complexity, and never holds the web
+    server's GIL. Files not read by then are refused with the reason."""
+    seconds = settings.records.cpu_budget_s
+    ctx = _context()
+    parent, child = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_child, args=(child, files, settings), daemon=True)
+    proc.start()
+    child.close()
+    deadline = time.monotonic() + 3 * seconds + 5  # a backstop: the CPU limits act first, unless the machine is busy
+    out: list[Read] = []
+    try:
+        while len(out) < len(files) and parent.poll(max(0.0, deadline - time.monotonic())):
+            try:
+                out.append(parent.recv())
+            except (EOFError, OSError):
+                break
+    finally:
+        parent.close()
+        if proc.is_alive():
+            proc.kill()
+        proc.join(5)
+    if len(out) < len(files):
+        log.warning("record reading stopped", extra={"reason": "budget", "seconds": seconds,
+                                                     "files_left": len(files) - len(out)})
+    return out + [(None, None, spent(name, seconds)) for name, _, _ in files[len(out):]]
 
 
 class RecordService:
@@ -53,25 +142,14 @@ class RecordService:
     def upload(self, owner: str, files: list[tuple[str, bytes]]) -> tuple[list[Upload], Profile | None]:
         """Read, check and store each file (each on its own: a bad file loses nothing else), then rebuild the
         profile. All files share one CPU budget (``records.cpu_budget_s``); once it is spent the rest are refused."""
-        budget = CpuBudget(self.settings.records.cpu_budget_s)
+        batch = [(name, data, uuid.uuid4().hex) for name, data in files]
+        reads = read_isolated(batch, self.settings) if self.settings.records.isolate else \
+            read_all(batch, self.settings)
         results: list[Upload] = []
         extracted: dict[str, Profile] = {}
-        for name, data in files:
-            if budget.left <= 0:
-                results.append(Upload(name=safe_name(name), error=f"{safe_name(name)}: not read: this upload already "
-                                      f"used its {budget.seconds:g} s of processing time; upload it separately"))
-                continue
-            rid = uuid.uuid4().hex
-            try:
-                doc = read_record(name, data, document_id=rid, settings=self.settings, budget=budget)
-            except RecordError as exc:
-                results.append(Upload(name=safe_name(name), error=str(exc)))
-                continue
-            found = extract(doc)
-            if found is None:
-                results.append(Upload(name=doc.name, error=f"{doc.name}: the {_KINDS.get(doc.kind, doc.kind)} could "
-                                      "not be read into a diagnosis profile (damaged or an unsupported variant); it "
-                                      "was not stored"))
+        for (name, data, rid), (doc, found, error) in zip(batch, reads, strict=True):
+            if doc is None or found is None:
+                results.append(Upload(name=safe_name(name), error=error))
                 continue
             saved, added = self.records.add(owner, doc, data, record_id=rid)
             if added:
@@ -148,7 +226,8 @@ class RecordService:
         return True
 
     def delete_all(self, owner: str) -> int:
-        return self.records.delete_owner(owner)
+        """Every record, the profile and the asked questions of ``owner``; returns records and profiles removed."""
+        return self.records.erase_owner(owner)
 
 
 _KINDS = {"fhir": "FHIR record", "hl7v2": "HL7 v2 message", "pdf": "PDF", "text": "text record"}

@@ -17,7 +17,7 @@ from sqlalchemy import delete, select
 from oncoguide.records.model import Profile, RecordDocument
 from oncoguide.store.crypto import Cipher
 from oncoguide.store.db import Store
-from oncoguide.store.schema import ProfileRow, RecordRow
+from oncoguide.store.schema import AskedQuestionRow, ProfileRow, RecordRow
 
 
 @dataclass(frozen=True)
@@ -128,6 +128,13 @@ class RecordStore:
         truncated, so no copy of the rows (not even their owner id) stays in the database files."""
         return self.store.erase(delete(RecordRow).where(RecordRow.owner_id == owner),
                                 delete(ProfileRow).where(ProfileRow.owner_id == owner))
+
+    def erase_owner(self, owner: str) -> int:
+        """"Delete my data": every record, the profile and every question ``owner`` asked (``store.questions``);
+        returns the number of records and profiles removed."""
+        removed = self.delete_owner(owner)
+        self.store.erase(delete(AskedQuestionRow).where(AskedQuestionRow.owner_id == owner))
+        return removed
 
     def move_owner(self, old: str, new: str) -> int:
         """Give every record of ``old`` to ``new`` (decrypted and encrypted again: the owner is part of the

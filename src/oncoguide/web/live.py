@@ -53,7 +53,7 @@ class LiveCorpus:
         if profile is not None:
             return engine.ask(question, context, profile=profile)
         key = cache_key(question, context, engine.corpus_version, engine.writer.key)
-        answer = self.shared.get(key)
+        answer = self.shared.get(key, question)
         if answer is None:
             answer = engine.ask(question, context)
             self.shared.put(key, engine.corpus_version, answer)
