@@ -87,19 +87,25 @@ def _child(conn: Connection, files: list[File], settings: Settings) -> None:
     resource.setrlimit(resource.RLIMIT_CPU, (limit, limit + 1))
     budget = CpuBudget(settings.records.cpu_budget_s)
     for name, data, rid in files:
-        conn.send(read_one(name, data, rid, settings, budget))
+        try:
+            got = read_one(name, data, rid, settings, budget)
+        except Exception as exc:  # a reader bug: refuse the file; its message may quote it, so only the type is logged
+            log.warning("record reading failed", extra={"error": exc.__class__.__name__})
+            got = None, None, f"{safe_name(name)}: could not be read (damaged or an unsupported variant)"
+        conn.send(got)
     conn.close()
 
 
-_CONTEXT: multiprocessing.context.BaseContext | None = None
+_CONTEXT: multiprocessing.context.ForkServerContext | None = None
 
 
-def _context() -> multiprocessing.context.BaseContext:
+def _context() -> multiprocessing.context.ForkServerContext:
     """A forkserver: children start from a clean process that has the readers imported (no locks of the web
     server's threads are inherited, and starting one takes milliseconds)."""
     global _CONTEXT
     if _CONTEXT is None:
         ctx = multiprocessing.get_context("forkserver")
+        assert isinstance(ctx, multiprocessing.context.ForkServerContext)
         ctx.set_forkserver_preload(["oncoguide.records.service"])
         _CONTEXT = ctx
     return _CONTEXT

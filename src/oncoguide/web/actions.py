@@ -16,7 +16,16 @@ from oncoguide.records.corrections import CorrectionError
 from oncoguide.records.model import Profile
 from oncoguide.records.service import Upload
 from oncoguide.store.users import UserError, normalise
-from oncoguide.web.deps import ApiError, check_text, owner, profile_of, rate_limited, services, start_session
+from oncoguide.web.deps import (
+    ApiError,
+    check_text,
+    client_key,
+    owner,
+    profile_of,
+    rate_limited,
+    services,
+    start_session,
+)
 from oncoguide.web.work import Busy
 
 INVALID = "The username or password is not right."
@@ -140,6 +149,9 @@ def _register(request: Request, username: str, password: str) -> SignedIn:
     try:
         user_id = svc.users.create(username, password)
     except UserError as exc:
+        if exc.code == "username_taken" and not svc.taken_limit.allow(f"register-taken:{client_key(request)}"):
+            raise ApiError(429, "rate_limited", "Too many registrations with names that are taken from this client; "
+                           "wait a minute and try again.", {"Retry-After": "60"}) from exc
         raise ApiError(409 if exc.code == "username_taken" else 400, exc.code, str(exc)) from exc
     svc.records.adopt(owner(request), f"u:{user_id}")
     return SignedIn(user_id, normalise(username), 0)

@@ -42,6 +42,7 @@ DOCS_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.j
             "frame-ancestors 'none'")
 PUBLIC = ("/static/", "/healthz", "/openapi.json")  # the same for everyone: may be cached
 HSTS = "max-age=31536000; includeSubDomains"
+TAKEN_PER_MINUTE = 3  # "that username is taken" answers one client gets per minute (then 429)
 
 
 def build_services(settings: Settings) -> Services:
@@ -56,6 +57,7 @@ def build_services(settings: Settings) -> Services:
         upload_limit=DbRateLimiter(store, settings.server.upload_per_minute),
         users=Users(store), login_limit=DbRateLimiter(store, settings.server.login_per_minute),
         username_limit=DbRateLimiter(store, settings.server.login_per_minute),
+        taken_limit=DbRateLimiter(store, TAKEN_PER_MINUTE),
         reading=ReadingPool(settings.records.workers, settings.records.queue),
     )
 

@@ -43,6 +43,7 @@ class Services:
     users: Users
     login_limit: Limiter  # sign-in and register attempts per client
     username_limit: Limiter  # failed sign-ins per username: past it, each attempt is slowed (never refused)
+    taken_limit: Limiter  # registrations that hit a taken name, per client (slows username enumeration)
     reading: ReadingPool  # the bounded pool uploads are read in
 
     @property
