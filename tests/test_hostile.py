@@ -148,7 +148,7 @@ def test_sql_injection_strings_are_plain_text(client: httpx.Client, corpus_dir: 
     assert len(client.get("/api/v1/records").json()) == 1
     tables = {t for (t,) in sqlite3.connect(corpus_dir / "oncoguide.db").execute(
         "select name from sqlite_master where type = 'table'")}
-    assert {"records", "profiles", "question_pages", "documents", "passages"} <= tables
+    assert {"records", "profiles", "asked_questions", "documents", "passages"} <= tables
 
 
 def test_path_traversal_in_file_names_and_urls(client: httpx.Client, tmp_path: Path) -> None:
