@@ -52,7 +52,7 @@ class RecordsSettings(_Group):
     max_json_depth: int = Field(default=64, ge=4, le=1000, description="Deepest nesting accepted in a JSON record.")
     max_chars: int = Field(
         default=1_000_000, ge=1000, description="Most characters of text read from one text, PDF or HL7 record "
-        "(reading takes about 7 s of CPU per million characters; a long report is under 100,000).",
+        "(a long report is under 100,000; reading stops at `cpu_budget_s` whatever the length).",
     )
     max_json_chars: int = Field(
         default=2_000_000, ge=1000, description="Most characters of one FHIR JSON record (a bundle of one patient's "
@@ -97,7 +97,8 @@ class ServerSettings(_Group):
     upload_per_minute: int = Field(default=20, ge=1, description="Record uploads one client may make per minute.")
     login_per_minute: int = Field(
         default=10, ge=1,
-        description="Sign-in and register attempts one client may make per minute (sign-in: per username too).",
+        description="Sign-in and register attempts one client may make per minute; past as many failed sign-ins of "
+        "one username a minute, each is answered after 5 s (slowed, never locked).",
     )
     max_request_mb: int = Field(default=25, ge=1, description="Largest request body accepted, in MiB.")
     corpus_check_s: float = Field(
