@@ -14,7 +14,7 @@ from oncoguide.config import Settings
 from oncoguide.records.model import Profile
 from oncoguide.search.index import IndexNotReady, prepare
 from oncoguide.store import Store
-from oncoguide.web.answer_cache import SharedAnswers, cache_key
+from oncoguide.store.answers import SharedAnswers, cache_key
 from oncoguide.web.library import Library
 
 log = logging.getLogger("oncoguide.web")

@@ -25,7 +25,7 @@ from oncoguide.ingest.sentences import normalize_space
 from oncoguide.store import Store
 from oncoguide.store.schema import AnswerCacheRow
 
-log = logging.getLogger("oncoguide.web")
+log = logging.getLogger("oncoguide.store")
 
 
 def cache_key(question: str, context: Sequence[str], corpus_version: str, writer: str) -> str:
