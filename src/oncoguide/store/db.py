@@ -61,7 +61,9 @@ def private_file(path: Path) -> None:
     """Create the SQLite database file (and its folder) readable by this user only, and tighten an existing one
     and its ``-wal``/``-shm`` files (SQLite gives those the database file's mode)."""
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
+    if not path.exists():  # never open an existing database here: closing it would drop this process's locks
+        with contextlib.suppress(FileExistsError):
+            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_RDWR, 0o600))
     for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
         with contextlib.suppress(OSError):  # not ours to change, or not there: leave it
             if p.exists() and p.stat().st_mode & 0o077:
