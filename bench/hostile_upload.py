@@ -12,11 +12,13 @@ mentions (F2). Reports p50/p95 of the other users' requests in both phases, how 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import statistics
 import tempfile
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -53,10 +55,11 @@ def slow_pdf(reps: int = 120_000) -> bytes:
     return bytes(out)
 
 
-def client(base: str, address: str) -> httpx.Client:
-    c = httpx.Client(base_url=base, timeout=600, transport=httpx.HTTPTransport(local_address=address))
-    c.headers["X-CSRF-Token"] = c.get("/api/v1/session").json()["csrf_token"]
-    return c
+@contextlib.contextmanager
+def client(base: str, address: str) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=base, timeout=600, transport=httpx.HTTPTransport(local_address=address)) as c:
+        c.headers["X-CSRF-Token"] = c.get("/api/v1/session").json()["csrf_token"]
+        yield c
 
 
 def user_loop(base: str, address: str, stop: threading.Event, latencies: list[float], errors: Counter[str]) -> None:
