@@ -211,10 +211,10 @@ def test_argon2id_and_no_password_in_the_database_or_logs_and_rate_limits(tmp_pa
         assert codes == [401, 401, 429]
         limited = post(one, "login", name(), "whatever password")
         assert limited.json()["code"] == "rate_limited"
-        # per username: the name had 2 counted attempts; a third from another client is the last
+        # per username, failed guesses are slowed down, never refused: the right password still works
         assert post(two, "login", user, "wrong password x").status_code == 401
-        assert post(two, "login", user, secret).json()["code"] == "rate_limited"
-        assert post(two, "login", name(), "whatever password").json()["code"] == "invalid_credentials"
+        assert post(two, "login", user, "wrong password y").status_code == 401
+        assert post(two, "login", user, secret).status_code == 200
         gone = name("gone")  # an account deleted with its data leaves nothing of its name in any file
         with browser(srv.base_url, "127.0.0.3") as three:
             three.post("/api/v1/records", files=[("files", ("g.txt", RECORD))])

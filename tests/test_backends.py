@@ -3,6 +3,7 @@ records and profiles, question pages, shared rate limits, and a worker picking u
 
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 import threading
@@ -22,9 +23,10 @@ from oncoguide.search.index import SearchIndex, _top, prepare
 from oncoguide.store import Store, migrate
 from oncoguide.store.crypto import Cipher
 from oncoguide.store.db import make_engine
+from oncoguide.store.questions import AskedQuestions
 from oncoguide.store.ratelimit import DbRateLimiter
 from oncoguide.store.records import RecordStore
-from oncoguide.store.schema import DocumentRow, EmbeddingRow, PassageRow
+from oncoguide.store.schema import AnswerCacheRow, AskedQuestionRow, DocumentRow, EmbeddingRow, PassageRow
 from oncoguide.web.live import LiveCorpus
 from oncoguide.web.slugs import QuestionPages
 from profiles import alk_progressed
@@ -116,12 +118,20 @@ def test_records_and_profiles(store: Store, tmp_path: Path) -> None:
     assert records.delete_owner("alice") == 2 and records.profile("alice") is None
 
 
-def test_question_pages_keep_the_first_question_for_a_slug(store: Store) -> None:
-    pages = QuestionPages(store)
-    assert pages.slug_for("Is my scan result bad?") == "is-my-scan-result-bad"
-    assert pages.slug_for("Is my scan result bad!") == "is-my-scan-result-bad"  # same slug, first one kept
-    assert pages.question_for("is-my-scan-result-bad") == "Is my scan result bad?"
-    assert pages.question_for("never-asked") is None
+def test_question_pages_are_per_owner_and_encrypted(store: Store, tmp_path: Path) -> None:
+    pages = QuestionPages(AskedQuestions(store, Cipher.from_secrets(None, [], tmp_path)))
+    assert pages.slug_for("s:a", "What does ALK positive mean in lung cancer") == \
+        "what-does-alk-positive-mean-in-lung-cancer"  # a catalog question: its public slug
+    mine = pages.slug_for("s:a", "Is my scan result bad? I am Jane Roe, DOB 1961-04-02")
+    assert mine.startswith("q-") and pages.slug_for("s:a", "Is my scan result bad?  I am Jane Roe, DOB 1961-04-02") \
+        == mine  # the same question again: the same page
+    assert pages.slug_for("s:b", "Is my scan result bad? I am Jane Roe, DOB 1961-04-02") != mine
+    assert pages.question_for("s:a", mine) == "Is my scan result bad? I am [name], [date of birth]"
+    assert pages.question_for("s:b", mine) is None and pages.question_for("s:a", "never-asked") is None
+    with store.session() as s:
+        blob = s.scalars(select(AskedQuestionRow.blob)).first()
+    assert b"scan" not in blob
+    assert pages.asked.delete_owner("s:a") == 1 and pages.question_for("s:a", mine) is None
 
 
 def test_rate_limit_is_shared_by_workers_and_slides(store: Store, db_url: str) -> None:
@@ -177,7 +187,12 @@ def test_answers_are_shared_between_workers_but_personal_ones_never_stored(
     first = one.ask("Does sugar feed cancer?")
     assert one.shared.count() == 1
     again = two.ask("does sugar feed cancer")  # the same question, another worker
-    assert again == first and two.shared.count() == 1
+    assert (again.question, again.title) == ("does sugar feed cancer", "Does sugar feed cancer")  # the asker's words
+    assert again.model_copy(update={"question": first.question, "title": first.title}) == first
+    assert two.shared.count() == 1
+    with store.session() as s:  # the shared row holds no question text (a question may hold PHI)
+        rows = [json.loads(body) for body in s.scalars(select(AnswerCacheRow.answer))]
+    assert [(r["question"], r["title"]) for r in rows] == [("", "")]
     assert not two.engine._cache  # served from the database: this worker composed nothing
     one.ask("Does sugar feed my cancer?", profile=alk_progressed())
     assert one.shared.count() == 1  # a personalised answer is never written to the shared table

@@ -45,7 +45,8 @@ def test_asking_from_the_home_page_leads_to_a_shareable_answer_page(server: str)
 
 
 def test_hostile_questions_are_escaped(server: str) -> None:
-    r = httpx.get(f"{server}/ask", params={"q": "What is ALK? <script>alert(1)</script>"}, follow_redirects=True)
+    r = httpx.get(f"{server}/ask", params={"q": "What is ALK? <script>alert(1)</script>"}, follow_redirects=True,
+                  timeout=120)
     assert "<script>alert(1)</script>" not in r.text and "&lt;script&gt;" in r.text
     assert r.headers["content-security-policy"].startswith("default-src 'self'")
     assert r.headers["x-content-type-options"] == "nosniff"

@@ -127,3 +127,18 @@ def test_retention_purges_idle_owners(tmp_path: Path) -> None:
     assert store.record_ids("idle") == [] and store.profile("idle") is None
     assert len(store.record_ids("recent")) == 1 and store.profile("recent") is not None
     assert '"event": "retention purge", "owners": 1' in (tmp_path / "server.log").read_text()
+
+
+@pytest.mark.parametrize(("question", "redacted"), [
+    ("I am Jane Roe, DOB 1961-04-02. What is stage II?", "I am [name], [date of birth]. What is stage II?"),
+    ("My name is Mary Testcase and I have EGFR lung cancer", "My name is [name] and I have EGFR lung cancer"),
+    ("born 02/04/1961, MRN 123456: what does ALK mean?", "[date of birth], [record number]: what does ALK mean?"),
+    ("Call me on +1 (555) 010-2233 or jane.roe@example.org", "Call me on [phone number] or [email]"),
+    ("Dr. Quinn said my scan on 12/03/2024 was stable", "[name] said my scan on [date] was stable"),
+    ("I am ALK positive, stage IIIA, PD-L1 50%; 80 mg osimertinib for 2 years?",
+     "I am ALK positive, stage IIIA, PD-L1 50%; 80 mg osimertinib for 2 years?"),  # medical words stay
+])
+def test_identifiers_are_removed_from_questions(question: str, redacted: str) -> None:
+    from oncoguide.web.redact import redact
+
+    assert redact(question) == redacted

@@ -183,7 +183,8 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
 
 
 def test_disk_full_is_a_clear_error_and_nothing_half_written(small_disk: Path) -> None:
-    with serve(small_disk, small_disk.parent / "server.log", env=FAST) as server:
+    env = {**FAST, "ONCOGUIDE_RECORDS__CPU_BUDGET_S": "120"}  # the big record is read, whatever the machine's load
+    with serve(small_disk, small_disk.parent / "server.log", env=env) as server:
         c = session(server.base_url)
         assert c.post("/api/v1/records", files=[("files", ("a.txt", REPORT))]).status_code == 200
         filler = small_disk / "filler"

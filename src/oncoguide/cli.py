@@ -169,7 +169,8 @@ def serve_cmd(host: str | None, port: int | None, workers: int, reindex: bool | 
     # uvicorn's access log prints full URLs (questions are in them): OncoGuide logs route templates instead.
     uvicorn.run(
         "oncoguide.web.app:create_app", factory=True, host=host or settings.server.host,
-        port=port or settings.server.port, workers=workers, log_level="info", access_log=False,
+        port=port or settings.server.port, workers=workers, log_level="info", access_log=False, server_header=False,
+        proxy_headers=bool(settings.server.trusted_proxies), forwarded_allow_ips=settings.server.trusted_proxies or "",
     )
 
 

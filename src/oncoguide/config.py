@@ -54,7 +54,28 @@ class RecordsSettings(_Group):
     max_json_depth: int = Field(default=64, ge=4, le=1000, description="Deepest nesting accepted in a JSON record.")
     max_chars: int = Field(
         default=1_000_000, ge=1000, description="Most characters of text read from one text, PDF or HL7 record "
-        "(reading takes about 7 s of CPU per million characters; a long report is under 100,000).",
+        "(a long report is under 100,000; reading stops at `cpu_budget_s` whatever the length).",
+    )
+    max_json_chars: int = Field(
+        default=2_000_000, ge=1000, description="Most characters of one FHIR JSON record (a bundle of one patient's "
+        "reports is well under this).",
+    )
+    cpu_budget_s: float = Field(
+        default=10.0, gt=0, le=600, description="Seconds of CPU one upload request may spend reading its files "
+        "(PDF text; shared by all its files); a file that needs more is refused with a reason.",
+    )
+    isolate: bool = Field(
+        default=True, description="Read each uploaded file in a child process that is killed when it passes "
+        "`cpu_budget_s` (any reader, however slow on hostile input, costs at most the budget; false: read in the "
+        "web worker, PDF text still budgeted).",
+    )
+    workers: int = Field(
+        default=2, ge=1, le=64, description="Threads per web worker that read uploaded records (a bounded pool: "
+        "uploads never take the threads other requests need).",
+    )
+    queue: int = Field(
+        default=8, ge=0, le=1000, description="Uploads that may wait for a reading thread; more get 503 and "
+        "`Retry-After`.",
     )
 
 
@@ -63,13 +84,23 @@ class ServerSettings(_Group):
     port: int = Field(default=8000, ge=1, le=65535, description="Port `serve` listens on.")
     max_question_chars: int = Field(default=500, ge=10, description="Longest question accepted.")
     secure_cookies: bool = Field(
-        default=False, description="Mark session cookies Secure (set true when served over HTTPS)."
+        default=False, description="Mark session cookies Secure and send HSTS on every response (set true when "
+        "served over HTTPS; requests that arrive over HTTPS get both anyway).",
+    )
+    trusted_proxies: str = Field(
+        default="", description="Comma-separated addresses of reverse proxies whose `X-Forwarded-For` and "
+        "`X-Forwarded-Proto` are believed (empty: none, clients are who they connect from; see docs/deploy.md).",
+    )
+    api_docs: bool = Field(
+        default=False, description="Serve `/docs` and `/redoc` (Swagger UI and ReDoc load scripts from a CDN under a "
+        "relaxed CSP: leave off in production; `/openapi.json` is always served).",
     )
     ask_per_minute: int = Field(default=120, ge=1, description="Questions one client may ask per minute.")
     upload_per_minute: int = Field(default=20, ge=1, description="Record uploads one client may make per minute.")
     login_per_minute: int = Field(
         default=10, ge=1,
-        description="Sign-in and register attempts one client may make per minute (sign-in: per username too).",
+        description="Sign-in and register attempts one client may make per minute; past as many failed sign-ins of "
+        "one username a minute, each is answered after 5 s (slowed, never locked).",
     )
     max_request_mb: int = Field(default=25, ge=1, description="Largest request body accepted, in MiB.")
     corpus_check_s: float = Field(

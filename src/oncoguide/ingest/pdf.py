@@ -1,44 +1,33 @@
-"""PDF via pypdf: one section per page, page numbers kept."""
+"""PDF guides: one section per page, page numbers kept (read by ``text.pdf``, with its bomb limits)."""
 
 from __future__ import annotations
 
-import io
-import logging
 from pathlib import Path
 
 from oncoguide.ingest.model import Document, IngestError, Section
-
-logging.getLogger("pypdf").setLevel(logging.ERROR)
+from oncoguide.text.pdf import PdfError, PdfLocked, read_pdf
 
 
 def load_pdf(path: Path, data: bytes, content_hash: str) -> Document:
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
-            raise IngestError(str(path), "PDF is encrypted (password-protected); save an unprotected copy")
-        pages = [page.extract_text() or "" for page in reader.pages]
-        info = reader.metadata
-    except IngestError:
-        raise
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError) as exc:
-        raise IngestError(str(path), f"not a readable PDF ({exc.__class__.__name__}: {str(exc)[:80]})") from exc
-    if not pages:
+    try:  # the bomb limits of records apply to guides too; a guide may be long, so no CPU budget
+        pdf = read_pdf(data)
+    except PdfLocked as exc:
+        raise IngestError(str(path), "PDF is encrypted (password-protected); save an unprotected copy") from exc
+    except PdfError as exc:
+        raise IngestError(str(path), str(exc)) from exc
+    if not pdf.pages:
         raise IngestError(str(path), "PDF has no pages")
-    title = str(info.title).strip() if info and info.title else ""
-    title = title or path.stem.replace("-", " ").replace("_", " ").strip().title()
+    title = pdf.title or path.stem.replace("-", " ").replace("_", " ").strip().title()
     sections = [
         Section(path=(f"Page {n}",), text=_unwrap(text), page=n)
-        for n, text in enumerate(pages, start=1)
+        for n, text in enumerate(pdf.pages, start=1)
         if text.strip()
     ]
     if not sections:
         raise IngestError(str(path), "PDF has no text layer (scanned images?); OCR it first")
     return Document(
         id=path.stem, title=title, kind="pdf", source_path=str(path), content_hash=content_hash, sections=sections,
-        publisher=str(info.author).strip() if info and info.author else "",
+        publisher=pdf.author,
     )
 
 

@@ -8,22 +8,19 @@ from __future__ import annotations
 
 import codecs
 import hashlib
-import io
 import itertools
 import json
-import logging
+import math
 import re
 from pathlib import PurePosixPath, PureWindowsPath
 
 from oncoguide.config import Settings, get_settings
 from oncoguide.records.model import Page, RecordDocument, RecordError
+from oncoguide.text.pdf import CpuBudget, PdfError, read_pdf
 
-logging.getLogger("pypdf").setLevel(logging.ERROR)
 _STRING = re.compile(r'"(?:\\.|[^"\\])*"')
 _BRACKET = re.compile(r"[\[\]{}]")
 _NAME_MAX = 120
-PDF_STREAM_MAX = 16 * 2**20  # bytes one compressed PDF stream may unpack to
-PDF_CONTENT_MAX = 32 * 2**20  # bytes of page content (drawing instructions) read from one PDF in all
 
 
 def safe_name(name: str) -> str:
@@ -33,17 +30,18 @@ def safe_name(name: str) -> str:
     return base[:_NAME_MAX] or "record"
 
 
-def read_record(name: str, data: bytes, document_id: str | None = None,
-                settings: Settings | None = None) -> RecordDocument:
+def read_record(name: str, data: bytes, document_id: str | None = None, settings: Settings | None = None,
+                budget: CpuBudget | None = None) -> RecordDocument:
     """``data`` read as a record named ``name`` (folders dropped). ``document_id`` defaults to the first 16 hex
-    digits of the bytes' SHA-256; limits come from ``settings.records``. Raises RecordError."""
+    digits of the bytes' SHA-256; limits come from ``settings.records``; PDF text is read within ``budget`` (the
+    request's CPU budget). Raises RecordError."""
     cfg = (settings or get_settings()).records
     name = safe_name(name)
     if len(data) > cfg.max_upload_mb * 1024 * 1024:
         raise RecordError(f"{name}: larger than the {cfg.max_upload_mb} MiB limit")
     doc_id = document_id or hashlib.sha256(data).hexdigest()[:16]
     if data.lstrip()[:5] == b"%PDF-":
-        text, pages = _pdf(name, data, cfg.max_pages)
+        text, pages = _pdf(name, data, cfg.max_pages, budget)
         _check_length(name, text, cfg.max_chars)
         return RecordDocument(id=doc_id, name=name, kind="pdf", text=text, pages=pages)
     text = _decode(name, data)
@@ -52,6 +50,9 @@ def read_record(name: str, data: bytes, document_id: str | None = None,
     pages = [Page(number=1, start=0, end=len(text))]
     stripped = text.lstrip()
     if stripped[:1] in "{[":
+        if len(text) > cfg.max_json_chars:
+            raise RecordError(f"{name}: {len(text):,} characters of JSON; the limit is {cfg.max_json_chars:,} (is it "
+                              "one patient's record?)")
         fhir = _fhir(name, text, cfg.max_json_depth)
         return RecordDocument(id=doc_id, name=name, kind="fhir", text=text, pages=pages, fhir=fhir)
     if re.match(r"<(\?xml|!doctype|!entity|html)\b", stripped[:20], re.I):  # never parsed: no entity expansion
@@ -59,6 +60,7 @@ def read_record(name: str, data: bytes, document_id: str | None = None,
                           "(save the page as PDF or text)")
     _check_length(name, text, cfg.max_chars)
     if stripped.startswith("MSH|"):
+        _check_msh(name, stripped)
         return RecordDocument(id=doc_id, name=name, kind="hl7v2", text=text, pages=pages)
     return RecordDocument(id=doc_id, name=name, kind="text", text=text, pages=pages)
 
@@ -67,6 +69,14 @@ def _check_length(name: str, text: str, max_chars: int) -> None:
     if len(text) > max_chars:
         raise RecordError(f"{name}: {len(text):,} characters of text; the limit is {max_chars:,} (is it one "
                           "patient's report?)")
+
+
+def _check_msh(name: str, text: str) -> None:
+    """The MSH segment must name its encoding characters after ``MSH|`` (component, repetition and escape
+    distinct from each other and from ``|``, e.g. ``MSH|^~\\&``); otherwise its fields cannot be split."""
+    if len(text) < 8 or len({"|", text[4], text[5], text[6]}) < 4:
+        raise RecordError(f"{name}: not an HL7 v2 message: the MSH segment does not name its encoding characters "
+                          "after 'MSH|' (e.g. MSH|^~\\&)")
 
 
 def _decode(name: str, data: bytes) -> str:
@@ -98,6 +108,8 @@ def _fhir(name: str, text: str, max_depth: int) -> dict[str, object]:
         raise RecordError(f"{name}: not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})") from exc
     except (ValueError, RecursionError) as exc:
         raise RecordError(f"{name}: not valid JSON") from exc
+    if not _finite(data):
+        raise RecordError(f"{name}: not valid JSON (NaN or Infinity is not a JSON number)")
     if not isinstance(data, dict) or not isinstance(data.get("resourceType"), str):
         raise RecordError(f"{name}: JSON but not FHIR (no resourceType); upload a FHIR R4 resource or Bundle")
     try:  # a "\ud800" escape decodes to half a character that cannot be stored or shown
@@ -107,33 +119,11 @@ def _fhir(name: str, text: str, max_depth: int) -> dict[str, object]:
     return data
 
 
-def _pdf(name: str, data: bytes, max_pages: int) -> tuple[str, list[Page]]:
-    from pypdf import PdfReader, apply_configuration
-    from pypdf.errors import DependencyError, LimitReachedError, PyPdfError
-
+def _pdf(name: str, data: bytes, max_pages: int, budget: CpuBudget | None) -> tuple[str, list[Page]]:
     try:
-        with apply_configuration(zlib_maximum_output_length=PDF_STREAM_MAX, lzw_maximum_output_length=PDF_STREAM_MAX,
-                                 run_length_maximum_output_length=PDF_STREAM_MAX):
-            reader = PdfReader(io.BytesIO(data))
-            if reader.is_encrypted and not reader.decrypt(""):  # restrictions only (no open password) are fine
-                raise RecordError(f"{name}: the PDF is password-protected; save an unprotected copy")
-            if len(reader.pages) > max_pages:
-                raise RecordError(f"{name}: {len(reader.pages)} pages; the limit is {max_pages}")
-            texts, budget = [], PDF_CONTENT_MAX
-            for page in reader.pages:
-                contents = page.get_contents()
-                budget -= len(contents.get_data()) if contents is not None else 0
-                if budget < 0:
-                    raise LimitReachedError("page contents over budget")
-                texts.append((page.extract_text() or "").strip())
-    except RecordError:
-        raise
-    except LimitReachedError as exc:
-        raise RecordError(f"{name}: the PDF expands to more than {PDF_CONTENT_MAX // 2**20} MiB of page content when "
-                          "unpacked (a 'PDF bomb'?); it was not read") from exc
-    except (PyPdfError, DependencyError, ValueError, KeyError, TypeError, AttributeError, OSError, RecursionError,
-            MemoryError, IndexError, ArithmeticError, NotImplementedError, AssertionError) as exc:  # a broken file
-        raise RecordError(f"{name}: not a readable PDF (damaged, incomplete or an unsupported variant)") from exc
+        texts = read_pdf(data, max_pages=max_pages, budget=budget).pages
+    except PdfError as exc:
+        raise RecordError(f"{name}: {exc}") from exc
     if not any(texts):
         raise RecordError(f"{name}: the PDF has no text layer (a scan?); OCR is not installed, so upload a text "
                           "PDF or type the report into a text file")
@@ -148,3 +138,17 @@ def _pdf(name: str, data: bytes, max_pages: int) -> tuple[str, list[Page]]:
         pages.append(Page(number=number, start=offset, end=offset + len(page_text)))
         offset += len(page_text)
     return "".join(parts), pages
+
+
+def _finite(value: object) -> bool:
+    """No NaN or infinite number anywhere (Python's json reads them; JSON and FHIR do not allow them)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, float) and not math.isfinite(item):
+            return False
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return True

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict
 from datetime import UTC, datetime
@@ -49,10 +51,23 @@ def make_engine(url: str) -> Engine:
     if backend != "sqlite":
         raise StoreError(f"unsupported database {backend!r} in ONCOGUIDE_DATABASE_URL: use sqlite or postgresql")
     if parsed.database and parsed.database != ":memory:":
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        private_file(Path(parsed.database))
     engine = create_engine(parsed)
     event.listen(engine, "connect", _sqlite_pragmas)
     return engine
+
+
+def private_file(path: Path) -> None:
+    """Create the SQLite database file (and its folder) readable by this user only, and tighten an existing one
+    and its ``-wal``/``-shm`` files (SQLite gives those the database file's mode)."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if not path.exists():  # never open an existing database here: closing it would drop this process's locks
+        with contextlib.suppress(FileExistsError):
+            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_RDWR, 0o600))
+    for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        with contextlib.suppress(OSError):  # not ours to change, or not there: leave it
+            if p.exists() and p.stat().st_mode & 0o077:
+                p.chmod(0o600)
 
 
 def describe(engine: Engine) -> str:

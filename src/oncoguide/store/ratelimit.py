@@ -20,6 +20,8 @@ log = logging.getLogger("oncoguide.store")
 class Limiter(Protocol):
     def allow(self, key: str) -> bool: ...
 
+    def forget(self, key: str) -> None: ...
+
 
 class DbRateLimiter:
     """At most ``per_minute`` events per client key in any 60 seconds (sliding window estimated from this
@@ -44,6 +46,10 @@ class DbRateLimiter:
         except OperationalError as exc:  # fail open: answers do not need the database, so keep serving them
             log.warning("rate limit unavailable", extra={"error": exc.__class__.__name__})
             return True
+
+    def forget(self, key: str) -> None:
+        """Drop every count of ``key`` (an account deleted: nothing derived from its username stays)."""
+        self.store.erase(delete(RateLimitRow).where(RateLimitRow.key == key[:200]))
 
     def _count(self, key: str, bucket: int, into: float, upsert: Any) -> bool:
         row = RateLimitRow.__table__.c

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hmac
 import json
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, select
@@ -17,7 +17,7 @@ from sqlalchemy import delete, select
 from oncoguide.records.model import Profile, RecordDocument
 from oncoguide.store.crypto import Cipher
 from oncoguide.store.db import Store
-from oncoguide.store.schema import ProfileRow, RecordRow
+from oncoguide.store.schema import AskedQuestionRow, ProfileRow, RecordRow
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,7 @@ class SavedProfile:
     corrections: dict[str, str]
     updated_at: datetime
     built_from: list[str] | None = None  # the record ids the profile was read from (None: not known)
+    unreadable: list[str] = field(default_factory=list)  # ids of records the profile could not be read from
 
 
 class RecordStore:
@@ -46,15 +47,17 @@ class RecordStore:
         return hmac.new(self.cipher.current_id + owner.encode(), data, "sha256").hexdigest()
 
     # records ----------------------------------------------------------------------------------------------
-    def add(self, owner: str, doc: RecordDocument, data: bytes) -> tuple[RecordDocument, bool]:
-        """Store ``doc`` (read from ``data``) for ``owner``; returns it with its record id, and False when the
-        owner had already uploaded the same bytes (the existing record is returned, nothing is added)."""
+    def add(self, owner: str, doc: RecordDocument, data: bytes,
+            record_id: str | None = None) -> tuple[RecordDocument, bool]:
+        """Store ``doc`` (read from ``data``) for ``owner`` as ``record_id`` (default: a new random id); returns it
+        with its record id, and False when the owner had already uploaded the same bytes (the existing record is
+        returned, nothing is added)."""
         digest = self._digest(owner, data)
         with self.store.session() as s, s.begin():
             known = s.scalar(select(RecordRow).where(RecordRow.owner_id == owner, RecordRow.digest == digest))
             if known is not None:
                 return self._open(known), False
-            rid = uuid.uuid4().hex
+            rid = record_id or uuid.uuid4().hex
             doc = doc.model_copy(update={"id": rid})
             blob = self.cipher.encrypt(doc.model_dump_json().encode(), f"record:{owner}:{rid}")
             s.add(RecordRow(id=rid, owner_id=owner, kind=doc.kind, digest=digest, size=len(data),
@@ -95,9 +98,10 @@ class RecordStore:
             return sorted(s.scalars(select(RecordRow.id).where(RecordRow.owner_id == owner)))
 
     def save_profile(self, owner: str, profile: Profile, corrections: dict[str, str],
-                     built_from: list[str] | None = None) -> None:
+                     built_from: list[str] | None = None, unreadable: list[str] | None = None) -> None:
         payload = json.dumps({"profile": profile.model_dump(mode="json"), "corrections": corrections,
-                              "built_from": sorted(built_from) if built_from is not None else None})
+                              "built_from": sorted(built_from) if built_from is not None else None,
+                              "unreadable": sorted(unreadable or [])})
         blob = self.cipher.encrypt(payload.encode(), f"profile:{owner}")
         now = datetime.now(UTC).replace(tzinfo=None)
         with self.store.session() as s, s.begin():
@@ -114,7 +118,7 @@ class RecordStore:
             return None
         data = json.loads(self.cipher.decrypt(row.blob, f"profile:{owner}"))
         return SavedProfile(Profile.model_validate(data["profile"]), dict(data["corrections"]), row.updated_at,
-                            data.get("built_from"))
+                            data.get("built_from"), list(data.get("unreadable") or []))
 
     # whole owner -------------------------------------------------------------------------------------------
     def delete_owner(self, owner: str) -> int:
@@ -124,6 +128,13 @@ class RecordStore:
         truncated, so no copy of the rows (not even their owner id) stays in the database files."""
         return self.store.erase(delete(RecordRow).where(RecordRow.owner_id == owner),
                                 delete(ProfileRow).where(ProfileRow.owner_id == owner))
+
+    def erase_owner(self, owner: str) -> int:
+        """"Delete my data": every record, the profile and every question ``owner`` asked (``store.questions``);
+        returns the number of records and profiles removed."""
+        removed = self.delete_owner(owner)
+        self.store.erase(delete(AskedQuestionRow).where(AskedQuestionRow.owner_id == owner))
+        return removed
 
     def move_owner(self, old: str, new: str) -> int:
         """Give every record of ``old`` to ``new`` (decrypted and encrypted again: the owner is part of the

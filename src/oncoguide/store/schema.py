@@ -83,14 +83,16 @@ class ProfileRow(Base):
     blob: Mapped[bytes] = mapped_column(LargeBinary)
 
 
-class QuestionPageRow(Base):
-    """A shareable question page: the slug in its URL and the question it stands for."""
+class AskedQuestionRow(Base):
+    """A free-text question one owner asked through the question box: only its owner can open its page. The text
+    (identifiers removed first) is encrypted under the owner; deleted with the owner's data and by retention."""
 
-    __tablename__ = "question_pages"
+    __tablename__ = "asked_questions"
 
-    slug: Mapped[str] = mapped_column(String(100), primary_key=True)
-    question: Mapped[str] = mapped_column(Text)
+    id: Mapped[str] = mapped_column(String(64), primary_key=True, doc="Keyed hash of owner and question (the slug).")
+    owner_id: Mapped[str] = mapped_column(String(128), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    blob: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class RateLimitRow(Base):
@@ -124,3 +126,5 @@ class UserRow(Base):
     username: Mapped[str] = mapped_column(String(64), unique=True)
     password_hash: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0",
+                                                 doc="Signed in cookies carry it; raised on sign-out (revokes them).")

@@ -9,10 +9,11 @@ from datetime import UTC, datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from oncoguide.store.db import Store
+from oncoguide.store.passwords import is_common
 from oncoguide.store.schema import UserRow
 
 USERNAME = re.compile(r"[a-z0-9._-]{3,64}")
@@ -48,6 +49,9 @@ class Users:
         if password.lower() == name or len(set(password)) < 4:
             raise UserError("weak_password", "Choose a password that is not your username or one repeated "
                             "character.")
+        if is_common(password) or name in password.lower():
+            raise UserError("weak_password", "That password is one of the most common ones (or holds your "
+                            "username), so it is easy to guess; choose a longer phrase of your own.")
         row = UserRow(id=uuid.uuid4().hex, username=name, password_hash=self.hasher.hash(password),
                       created_at=datetime.now(UTC).replace(tzinfo=None))
         try:
@@ -83,6 +87,19 @@ class Users:
     def username(self, user_id: str) -> str | None:
         with self.store.session() as s:
             return s.scalar(select(UserRow.username).where(UserRow.id == user_id))
+
+    def session(self, user_id: str) -> tuple[str, int] | None:
+        """(username, session version) of an account, or None when it does not exist (any more)."""
+        with self.store.session() as s:
+            row = s.execute(select(UserRow.username, UserRow.session_version).where(UserRow.id == user_id)).first()
+        return (row[0], int(row[1] or 0)) if row else None
+
+    def revoke_sessions(self, user_id: str) -> int:
+        """End every signed-in session of the account (cookies carry the old version); returns the new one."""
+        with self.store.session() as s, s.begin():
+            s.execute(update(UserRow).where(UserRow.id == user_id)
+                      .values(session_version=UserRow.session_version + 1))
+            return int(s.scalar(select(UserRow.session_version).where(UserRow.id == user_id)) or 0)
 
     def delete(self, user_id: str) -> bool:
         """Delete the account row, leaving no copy of the username in the database files (``Store.erase``)."""

@@ -23,22 +23,26 @@ from oncoguide.config import Settings, get_settings
 from oncoguide.records.service import RecordService
 from oncoguide.store import Store
 from oncoguide.store.crypto import Cipher
+from oncoguide.store.questions import AskedQuestions
 from oncoguide.store.ratelimit import DbRateLimiter
 from oncoguide.store.records import RecordStore
 from oncoguide.store.users import Users
-from oncoguide.web import account, api, pages
-from oncoguide.web.deps import ApiError, Services, log, set_session_cookie
+from oncoguide.web.deps import ApiError, Services, log, secure, set_session_cookie
 from oncoguide.web.limits import BodyLimit
 from oncoguide.web.live import LiveCorpus
+from oncoguide.web.render import error_page, wants_html
+from oncoguide.web.routes import account, answers, guidelines, home, profile, records
 from oncoguide.web.security import HEADERS, SESSION_COOKIE, Sessions
 from oncoguide.web.slugs import QuestionPages
+from oncoguide.web.work import ReadingPool
 
 STATIC = Path(__file__).parent / "static"
 DOCS_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; style-src 'self' "
             "'unsafe-inline' https://cdn.jsdelivr.net; img-src 'self' data: https://fastapi.tiangolo.com; "
             "frame-ancestors 'none'")
-_PRIVATE = ("/me", "/records", "/account", "/api/v1/profile", "/api/v1/records", "/api/v1/me", "/api/v1/session",
-            "/api/v1/account")
+PUBLIC = ("/static/", "/healthz", "/openapi.json")  # the same for everyone: may be cached
+HSTS = "max-age=31536000; includeSubDomains"
+TAKEN_PER_MINUTE = 3  # "that username is taken" answers one client gets per minute (then 429)
 
 
 def build_services(settings: Settings) -> Services:
@@ -46,21 +50,27 @@ def build_services(settings: Settings) -> Services:
     cipher = Cipher.from_settings(settings)
     return Services(
         corpus=LiveCorpus(settings, store, settings.server.corpus_check_s),
-        records=RecordService(RecordStore(store, cipher), settings), pages=QuestionPages(store),
+        records=RecordService(RecordStore(store, cipher), settings),
+        pages=QuestionPages(AskedQuestions(store, cipher)),
         sessions=Sessions(cipher.subkey("sessions")),
         ask_limit=DbRateLimiter(store, settings.server.ask_per_minute),
         upload_limit=DbRateLimiter(store, settings.server.upload_per_minute),
         users=Users(store), login_limit=DbRateLimiter(store, settings.server.login_per_minute),
+        username_limit=DbRateLimiter(store, settings.server.login_per_minute),
+        taken_limit=DbRateLimiter(store, TAKEN_PER_MINUTE),
+        reading=ReadingPool(settings.records.workers, settings.records.queue),
     )
 
 
 async def retention(svc: Services, days: int, every_s: float = 3600) -> None:
-    """Purge idle owners' data now and then every hour (``ONCOGUIDE_RETENTION_DAYS``)."""
+    """Purge idle owners' data and questions asked longer ago, now and then every hour
+    (``ONCOGUIDE_RETENTION_DAYS``)."""
     while True:
         try:
             purged = await asyncio.to_thread(svc.records.records.purge_idle, days)
-            if purged:
-                log.info("retention purge", extra={"owners": purged, "days": days})
+            questions = await asyncio.to_thread(svc.pages.asked.purge_older, days)
+            if purged or questions:
+                log.info("retention purge", extra={"owners": purged, "questions": questions, "days": days})
         except SQLAlchemyError as exc:  # the database is down: try again at the next round
             log.warning("retention purge failed", extra={"error": exc.__class__.__name__})
         await asyncio.sleep(every_s)
@@ -79,18 +89,28 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if purger is not None:
             purger.cancel()
         app.state.services.corpus.stop()
+        app.state.services.reading.close()
 
+    for name in ("uvicorn.error", "uvicorn", "starlette", "fastapi"):
+        if not any(isinstance(f, NoTracebacks) for f in logging.getLogger(name).filters):
+            logging.getLogger(name).addFilter(NoTracebacks())
+    docs = settings.server.api_docs
     app = FastAPI(
         title="OncoGuide", version=__version__, lifespan=lifespan,
+        docs_url="/docs" if docs else None, redoc_url="/redoc" if docs else None,
         description="Plain-language cancer answers grounded in the guideline documents OncoGuide holds, and a "
         "diagnosis profile read from your own records. For information only, not medical advice. State-changing "
         "requests need the `X-CSRF-Token` header (get it from `GET /api/v1/session`).",
     )
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    app.include_router(api.router)
-    app.include_router(account.api_router)
-    app.include_router(pages.router)
-    app.include_router(account.page_router)
+    app.include_router(account.session_api)
+    app.include_router(answers.api)
+    app.include_router(guidelines.api)
+    app.include_router(records.api)
+    app.include_router(profile.api)
+    app.include_router(account.api)
+    for module in (home, answers, guidelines, records, profile, account):
+        app.include_router(module.pages)
     max_body = settings.server.max_request_mb * 1024 * 1024
     app.add_middleware(BodyLimit, max_bytes=max_body)  # counts the bytes received (chunked bodies too)
 
@@ -99,34 +119,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         started = time.perf_counter()
         request.state.request_id = uuid.uuid4().hex[:12]
         sessions: Sessions = request.app.state.services.sessions
-        read = sessions.read(request.cookies.get(SESSION_COOKIE))
-        sid, user_id = read or (None, None)
-        request.state.user_id = request.state.username = None
-        if user_id is not None:  # signed in: the account must still exist (it may have been deleted meanwhile)
-            try:
-                request.state.username = await asyncio.to_thread(request.app.state.services.users.username, user_id)
-            except SQLAlchemyError:  # the database is down: the routes that need it answer 503 themselves
-                request.state.username = ""
-            sid = sid if request.state.username is not None else None
-            request.state.user_id = user_id if sid else None
-        fresh = sid is None
-        request.state.sid = sid or sessions.new()
+        await _who(request, sessions)
+        fresh = request.state.sid is None
+        request.state.sid = request.state.sid or sessions.new()
         length = request.headers.get("content-length", "")
         if length.isdigit() and int(length) > max_body:
             response: Response = JSONResponse(
                 {"code": "too_large", "message": f"The request is larger than {settings.server.max_request_mb} MiB."},
                 status_code=413)
         else:
-            response = await call_next(request)
+            try:
+                response = await call_next(request)
+            except Exception as exc:  # answered here, so the server's own traceback (with messages) is not logged
+                response = await _crash(request, exc)
         if fresh and not getattr(request.state, "session_issued", False):
-            set_session_cookie(response, sessions.cookie(request.state.sid), settings.server.secure_cookies)
-        for name, value in HEADERS.items():
-            response.headers.setdefault(name, value)
-        if request.url.path in ("/docs", "/redoc"):  # FastAPI's doc pages load Swagger UI / ReDoc from a CDN
-            response.headers["Content-Security-Policy"] = DOCS_CSP
-        response.headers["X-Request-ID"] = request.state.request_id
-        if request.url.path.startswith(_PRIVATE) or request.url.path.startswith("/questions"):
-            response.headers["Cache-Control"] = "no-store, private"
+            set_session_cookie(response, sessions.cookie(request.state.sid), secure(request))
+        _headers(request, response)
         route = request.scope.get("route")
         log.info("request", extra={"request_id": request.state.request_id, "method": request.method,
                                    "route": getattr(route, "path", "unmatched"), "status": response.status_code,
@@ -135,9 +143,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, exc: ApiError) -> Response:
-        if pages.wants_html(request):
-            return pages.error_page(request, exc.status, exc.message)
-        return JSONResponse({"code": exc.code, "message": exc.message}, status_code=exc.status)
+        if wants_html(request):
+            response: Response = error_page(request, exc.status, exc.message)
+        else:
+            response = JSONResponse({"code": exc.code, "message": exc.message}, status_code=exc.status)
+        response.headers.update(exc.headers)
+        return response
 
     @app.exception_handler(OperationalError)
     @app.exception_handler(SATimeoutError)
@@ -150,39 +161,90 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if "full" in str(getattr(exc, "orig", "")).lower():  # SQLite: "database or disk is full"
             status, code, message = 507, "storage_full", ("The server's disk is full, so nothing was saved. Please "
                                                           "try again later.")
-        if pages.wants_html(request):
-            response: Response = pages.error_page(request, status, message, has_profile=False)
+        if wants_html(request):
+            response: Response = error_page(request, status, message, has_profile=False)
         else:
             response = JSONResponse({"code": code, "message": message}, status_code=status)
         response.headers["Retry-After"] = "30"
         return response
 
-    @app.exception_handler(Exception)
     async def _crash(request: Request, exc: Exception) -> Response:
+        """500 for anything unexpected: logged by type and request id (the message may quote a file name or
+        user input, so it is never logged)."""
+        if isinstance(exc, ApiError):
+            return await _api_error(request, exc)
+        if isinstance(exc, (OperationalError, SATimeoutError)):
+            return await _db_down(request, exc)
         log.error("unhandled error", extra={"request_id": getattr(request.state, "request_id", ""),
                                             "error": exc.__class__.__name__})
         message = f"Something went wrong on our side (request {getattr(request.state, 'request_id', '?')})."
-        if pages.wants_html(request):
-            return pages.error_page(request, 500, message)
+        if wants_html(request):
+            return error_page(request, 500, message)
         return JSONResponse({"code": "internal_error", "message": message}, status_code=500)
+
+    app.add_exception_handler(Exception, _crash)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:
         first = exc.errors()[0] if exc.errors() else {}
         where = ".".join(str(x) for x in first.get("loc", ()))
         message = f"{where}: {first.get('msg', 'invalid')}"
-        if pages.wants_html(request):
-            return pages.error_page(request, 422, message)
+        if wants_html(request):
+            return error_page(request, 422, message)
         return JSONResponse({"code": "invalid_request", "message": message}, status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         code = {400: "bad_request", 404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-        if pages.wants_html(request):
-            return pages.error_page(request, exc.status_code, str(exc.detail))
+        if wants_html(request):
+            return error_page(request, exc.status_code, str(exc.detail))
         return JSONResponse({"code": code, "message": str(exc.detail)}, status_code=exc.status_code)
 
     return app
+
+
+async def _who(request: Request, sessions: Sessions) -> None:
+    """The session and, signed in, the account of the request's cookie. A signed-in cookie counts only while its
+    account exists and its session version is the account's (sign-out raises it)."""
+    read = sessions.read(request.cookies.get(SESSION_COOKIE))
+    sid, user_id, version = read or (None, None, 0)
+    request.state.user_id = request.state.username = None
+    if user_id is not None:
+        try:
+            found = await asyncio.to_thread(request.app.state.services.users.session, user_id)
+        except SQLAlchemyError:  # the database is down: the routes that need it answer 503 themselves
+            found = ("", version)
+        if found is None or found[1] != version:
+            sid = None  # deleted account or signed out meanwhile: a fresh anonymous session
+        else:
+            request.state.user_id, request.state.username = user_id, found[0]
+    request.state.sid = sid
+
+
+class NoTracebacks(logging.Filter):
+    """On the server's own logger: an exception is logged by its type only (its message and traceback may quote
+    a file name or user input). The app answers every error itself; this catches what gets past it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and record.exc_info[0] is not None:
+            record.msg, record.args = f"{record.getMessage()} ({record.exc_info[0].__name__})", ()
+            record.exc_info, record.exc_text = None, None
+        return True
+
+
+def _headers(request: Request, response: Response) -> None:
+    """Security headers on every response; anything that may depend on the session is never cached."""
+    for name, value in HEADERS.items():
+        response.headers.setdefault(name, value)
+    path = request.url.path
+    if path in ("/docs", "/redoc") and request.scope.get("route") is not None:  # server.api_docs on: the UIs
+        response.headers["Content-Security-Policy"] = DOCS_CSP  # load their scripts from a CDN
+    response.headers["X-Request-ID"] = request.state.request_id
+    if not path.startswith(PUBLIC):
+        response.headers["Cache-Control"] = "no-store, private"
+        response.headers["Vary"] = "Cookie"
+    if secure(request):
+        response.headers["Strict-Transport-Security"] = HSTS
 
 
 logging.getLogger("oncoguide").addHandler(logging.NullHandler())

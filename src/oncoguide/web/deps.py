@@ -1,15 +1,15 @@
-"""What every route needs: the engine, the library, the owner's records, the session's CSRF token."""
+"""What routes depend on, as FastAPI ``Annotated`` dependencies: the services, the owner of the request's data,
+the owner's profile and the CSRF check (router-level: every state-changing route of a router needs the token)."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Annotated
 
-from fastapi import Request, Response
+from fastapi import Depends, Request, Response
 
 from oncoguide.answer.engine import AnswerEngine
-from oncoguide.answer.model import Answer
 from oncoguide.records.model import Profile
 from oncoguide.records.service import RecordService
 from oncoguide.store.ratelimit import Limiter
@@ -18,16 +18,18 @@ from oncoguide.web.library import Library
 from oncoguide.web.live import LiveCorpus
 from oncoguide.web.security import SESSION_COOKIE, SESSION_DAYS, Sessions
 from oncoguide.web.slugs import QuestionPages
+from oncoguide.web.work import ReadingPool
 
 log = logging.getLogger("oncoguide.web")
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
 class ApiError(Exception):
     """An error with a stable ``code`` and a human message (JSON for the API, a page for HTML)."""
 
-    def __init__(self, status: int, code: str, message: str) -> None:
+    def __init__(self, status: int, code: str, message: str, headers: dict[str, str] | None = None) -> None:
         super().__init__(message)
-        self.status, self.code, self.message = status, code, message
+        self.status, self.code, self.message, self.headers = status, code, message, headers or {}
 
 
 @dataclass
@@ -39,7 +41,10 @@ class Services:
     ask_limit: Limiter  # shared through the database (store.ratelimit)
     upload_limit: Limiter
     users: Users
-    login_limit: Limiter  # sign-in and register attempts, per client and per username
+    login_limit: Limiter  # sign-in and register attempts per client
+    username_limit: Limiter  # failed sign-ins per username: past it, each attempt is slowed (never refused)
+    taken_limit: Limiter  # registrations that hit a taken name, per client (slows username enumeration)
+    reading: ReadingPool  # the bounded pool uploads are read in
 
     @property
     def engine(self) -> AnswerEngine:
@@ -61,19 +66,30 @@ def owner(request: Request) -> str:
     return f"u:{user_id}" if user_id else f"s:{request.state.sid}"
 
 
-def set_session_cookie(response: Response, value: str, secure: bool) -> None:
+def profile_of(request: Request) -> Profile | None:
+    """The owner's diagnosis profile with their corrections (None before any upload)."""
+    return services(request).records.profile(owner(request))
+
+
+def secure(request: Request) -> bool:
+    """Whether cookies get ``Secure`` and responses HSTS: configured, or the request came over HTTPS (directly or
+    through a trusted proxy's ``X-Forwarded-Proto``)."""
+    return services(request).records.settings.server.secure_cookies or request.url.scheme == "https"
+
+
+def set_session_cookie(response: Response, value: str, secure_only: bool) -> None:
     response.set_cookie(SESSION_COOKIE, value, max_age=SESSION_DAYS * 86400, httponly=True, samesite="lax",
-                        secure=secure, path="/")
+                        secure=secure_only, path="/")
 
 
-def start_session(request: Request, response: Response, user_id: str | None, username: str | None = None) -> None:
+def start_session(request: Request, response: Response, user_id: str | None, username: str | None = None,
+                  version: int = 0) -> None:
     """A fresh session (a new id, so a planted cookie is worth nothing after sign-in) for ``user_id`` (None:
-    anonymous) on ``response``; this request's state follows it (the CSRF token of the page rendered now)."""
+    anonymous; ``version``: the account's session version) on ``response``; this request's state follows it."""
     svc = services(request)
     request.state.sid, request.state.user_id, request.state.username = svc.sessions.new(), user_id, username
     request.state.session_issued = True
-    set_session_cookie(response, svc.sessions.cookie(request.state.sid, user_id),
-                       svc.records.settings.server.secure_cookies)
+    set_session_cookie(response, svc.sessions.cookie(request.state.sid, user_id, version), secure(request))
 
 
 def client_key(request: Request) -> str:
@@ -86,10 +102,29 @@ def check_csrf(request: Request, token: str | None) -> None:
                        "(or GET /api/v1/session for a token) and try again.")
 
 
+async def csrf_header(request: Request) -> None:
+    """Router dependency of the JSON API: a state-changing request carries the session's token in
+    ``X-CSRF-Token`` (never in the query or body)."""
+    if request.method not in SAFE_METHODS:
+        check_csrf(request, request.headers.get("x-csrf-token"))
+
+
+async def csrf_form(request: Request) -> None:
+    """Router dependency of the pages: a form post carries the session's token in its ``csrf`` field."""
+    if request.method not in SAFE_METHODS:
+        token = None
+        if request.headers.get("content-type", "").startswith(("multipart/form-data",
+                                                                "application/x-www-form-urlencoded")):
+            form = await request.form()
+            value = form.get("csrf")
+            token = value if isinstance(value, str) else None
+        check_csrf(request, token)
+
+
 def rate_limited(request: Request, limiter: Limiter, what: str) -> None:
     if not limiter.allow(f"{what}:{client_key(request)}"):
         raise ApiError(429, "rate_limited", f"Too many {what} requests from this client; wait a minute and try "
-                       "again.")
+                       "again.", {"Retry-After": "60"})
 
 
 def check_text(question: str) -> None:
@@ -98,18 +133,6 @@ def check_text(question: str) -> None:
         raise ApiError(400, "invalid_question", "The question holds bytes that are not UTF-8 text; type it again.")
 
 
-def profile_of(request: Request) -> Profile | None:
-    return services(request).records.profile(owner(request))
-
-
-def answer(request: Request, question: str, context: Sequence[str] = (), personal: bool = True) -> Answer:
-    """Answer for this request's owner (personalised when they have a profile), with clear errors."""
-    svc = services(request)
-    rate_limited(request, svc.ask_limit, "question")
-    check_text(question)
-    if not svc.engine.index.passages:
-        raise ApiError(503, "no_corpus", "No guides are ingested yet; run `oncoguide ingest`.")
-    try:
-        return svc.corpus.ask(question, context, profile=profile_of(request) if personal else None)
-    except ValueError as exc:
-        raise ApiError(400, "invalid_question", str(exc)) from exc
+Svc = Annotated[Services, Depends(services)]
+Owner = Annotated[str, Depends(owner)]
+OwnerProfile = Annotated[Profile | None, Depends(profile_of)]

@@ -14,7 +14,7 @@ from oncoguide.config import Settings
 from oncoguide.records.model import Profile
 from oncoguide.search.index import IndexNotReady, prepare
 from oncoguide.store import Store
-from oncoguide.web.answer_cache import SharedAnswers, cache_key
+from oncoguide.store.answers import SharedAnswers, cache_key
 from oncoguide.web.library import Library
 
 log = logging.getLogger("oncoguide.web")
@@ -53,7 +53,7 @@ class LiveCorpus:
         if profile is not None:
             return engine.ask(question, context, profile=profile)
         key = cache_key(question, context, engine.corpus_version, engine.writer.key)
-        answer = self.shared.get(key)
+        answer = self.shared.get(key, question)
         if answer is None:
             answer = engine.ask(question, context)
             self.shared.put(key, engine.corpus_version, answer)

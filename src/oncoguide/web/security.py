@@ -25,7 +25,9 @@ HEADERS = {
 
 class Sessions:
     """Sessions: a random id, signed so a client cannot pick someone else's; a signed-in session also carries its
-    account's id ("<sid>:<user id>"), signed with it (stateless: nothing is stored per session)."""
+    account's id and session version ("<sid>:<user id>:<version>"), signed with it. Nothing is stored per
+    session; signing out raises the account's version (``Users.revoke_sessions``), which ends every cookie that
+    carries the old one."""
 
     def __init__(self, key: bytes) -> None:
         self._key = key
@@ -36,19 +38,24 @@ class Sessions:
     def new(self) -> str:
         return secrets.token_urlsafe(24)
 
-    def cookie(self, sid: str, user_id: str | None = None) -> str:
-        value = f"{sid}:{user_id}" if user_id else sid
+    def cookie(self, sid: str, user_id: str | None = None, version: int = 0) -> str:
+        value = f"{sid}:{user_id}:{version}" if user_id else sid
         return f"{value}.{self._sign('session', value)}"
 
-    def read(self, cookie: str | None) -> tuple[str, str | None] | None:
-        """(session id, account id or None) of a genuine cookie, else None."""
+    def read(self, cookie: str | None) -> tuple[str, str | None, int] | None:
+        """(session id, account id or None, session version) of a genuine cookie, else None."""
         if not cookie or cookie.count(".") != 1 or len(cookie) > 200:
             return None
         value, sig = cookie.split(".")
         if not hmac.compare_digest(sig, self._sign("session", value)):
             return None
-        sid, _, user_id = value.partition(":")
-        return (sid, user_id or None) if sid else None
+        sid, _, rest = value.partition(":")
+        user_id, _, version = rest.partition(":")
+        return (sid, user_id or None, int(version) if version.isdigit() else 0) if sid else None
+
+    def key(self, purpose: str, value: str) -> str:
+        """A keyed hash of ``value`` (rate-limit keys that must not reveal what they count, e.g. usernames)."""
+        return self._sign(purpose, value)
 
     def csrf(self, sid: str) -> str:
         return self._sign("csrf", sid)
@@ -78,3 +85,7 @@ class RateLimiter:
                 for k in [k for k, v in self._events.items() if not v or now - v[-1] > 60]:
                     del self._events[k]
             return True
+
+    def forget(self, key: str) -> None:
+        with self._lock:
+            self._events.pop(key, None)

@@ -1,16 +1,16 @@
-"""Stable, shareable question URLs: ``/questions/what-does-alk-positive-mean-in-lung-cancer``."""
+"""Question page addresses. Catalog questions have fixed, shareable slugs
+(``/questions/what-does-alk-positive-mean-in-lung-cancer``). A free-text question may hold PHI, so its page is
+private: the address is a keyed hash of its asker and the question (``store.questions``), the text is kept
+encrypted under the asker with obvious identifiers removed (``web.redact``), and nobody else can open it."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import UTC, datetime
-
-from sqlalchemy import select
 
 from oncoguide.corpus.schema import load_catalog
-from oncoguide.store.db import Store
-from oncoguide.store.schema import QuestionPageRow
+from oncoguide.store.questions import AskedQuestions, normalised
+from oncoguide.web.redact import redact
 
 MAX_SLUG = 90
 
@@ -25,26 +25,21 @@ def slugify(text: str) -> str:
 
 
 class QuestionPages:
-    """Slug <-> question: catalog questions keep their own slugs; any other question gets one on first ask."""
+    """Slug <-> question: catalog questions by their own slugs (public); any other question per owner."""
 
-    def __init__(self, store: Store) -> None:
-        self.store = store
-        self.catalog = {q.slug: q.question for q in load_catalog()}
-        self.catalog_slugs = {q.question.lower(): q.slug for q in load_catalog()}
+    def __init__(self, asked: AskedQuestions) -> None:
+        self.asked = asked
+        catalog = load_catalog()
+        self.catalog = {q.slug: q.question for q in catalog}
+        self.catalog_slugs = {normalised(q.question): q.slug for q in catalog}
 
-    def slug_for(self, question: str) -> str:
-        known = self.catalog_slugs.get(question.lower())
-        if known:
-            return known
-        slug = slugify(question) or "question"
-        # the first question to get a slug keeps it, whichever worker (or replica) stored it first
-        self.store.insert_new(QuestionPageRow, [
-            {"slug": slug, "question": question, "created_at": datetime.now(UTC).replace(tzinfo=None)}])
-        return slug
+    def slug_for(self, owner: str, question: str) -> str:
+        """The catalog slug of ``question``, else the owner's private slug for it (kept, identifiers removed)."""
+        known = self.catalog_slugs.get(normalised(question))
+        return known if known else self.asked.put(owner, redact(question))
 
-    def question_for(self, slug: str) -> str | None:
+    def question_for(self, owner: str, slug: str) -> str | None:
+        """The question behind ``slug`` when it is a catalog one or ``owner``'s own, else None."""
         if slug in self.catalog:
             return self.catalog[slug]
-        with self.store.session() as s:
-            row = s.scalar(select(QuestionPageRow).where(QuestionPageRow.slug == slug))
-        return row.question if row else None
+        return self.asked.get(owner, slug)

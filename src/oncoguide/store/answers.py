@@ -3,7 +3,9 @@ corpus version, writer), so an answer composed by one worker (or written by the 
 the others.
 
 Only answers to questions asked without a profile are kept: a personalised answer depends on someone's health
-records and is never stored in plain text (each worker's in-process cache still holds it). Rows of older corpus
+records and is never stored in plain text (each worker's in-process cache still holds it). The question itself
+may hold PHI, so a row keeps only a hash of the full normalised question (the key) and the answer without the
+question and title, which are filled in from the asker's own words when it is read. Rows of older corpus
 versions are deleted when a worker switches to a new version. The database being unavailable only costs the
 cache: the answer is composed as usual.
 """
@@ -23,12 +25,18 @@ from oncoguide.ingest.sentences import normalize_space
 from oncoguide.store import Store
 from oncoguide.store.schema import AnswerCacheRow
 
-log = logging.getLogger("oncoguide.web")
+log = logging.getLogger("oncoguide.store")
 
 
 def cache_key(question: str, context: Sequence[str], corpus_version: str, writer: str) -> str:
     said = [normalize_space(question).lower().rstrip("?!. "), *(normalize_space(c).lower() for c in context)]
     return hashlib.sha256("\0".join([corpus_version, writer, *said]).encode()).hexdigest()
+
+
+def title_of(question: str) -> str:
+    """An answer's title for ``question`` (as the engine writes it: no end punctuation, first letter upper)."""
+    q = normalize_space(question).rstrip("?.! ")
+    return q[:1].upper() + q[1:]
 
 
 class SharedAnswers:
@@ -37,17 +45,21 @@ class SharedAnswers:
     def __init__(self, store: Store) -> None:
         self.store = store
 
-    def get(self, key: str) -> Answer | None:
+    def get(self, key: str, question: str = "") -> Answer | None:
         try:
             with self.store.session() as s:
                 body = s.scalar(select(AnswerCacheRow.answer).where(AnswerCacheRow.key == key))
         except OperationalError as exc:
             log.warning("answer cache unavailable", extra={"error": exc.__class__.__name__})
             return None
-        return Answer.model_validate_json(body) if body is not None else None
+        if body is None:
+            return None
+        asked = normalize_space(question)
+        return Answer.model_validate_json(body).model_copy(update={"question": asked, "title": title_of(asked)})
 
     def put(self, key: str, corpus_version: str, answer: Answer) -> None:
-        row: dict[str, object] = {"key": key, "corpus_version": corpus_version, "answer": answer.model_dump_json(),
+        kept = answer.model_copy(update={"question": "", "title": ""})  # never the asker's words
+        row: dict[str, object] = {"key": key, "corpus_version": corpus_version, "answer": kept.model_dump_json(),
                                   "created_at": datetime.now(UTC).replace(tzinfo=None)}
         try:
             self.store.insert_new(AnswerCacheRow, [row])
