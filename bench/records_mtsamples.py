@@ -75,7 +75,7 @@ def gold_groups(gold: str | None) -> set[str]:
 
 
 def _words(text: str) -> set[str]:
-    text = re.sub(r"[(),;]", " ", text.lower())
+    text = re.sub(r"[(),;]|'s\b", " ", text.lower())
     return {_SAME.get(w, w) for w in text.split() if w not in _STOP} - {""}
 
 

@@ -6,9 +6,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from oncoguide.records.model import RecordDocument, Value
 from oncoguide.records.spans import evidence_at
+
+if TYPE_CHECKING:
+    from oncoguide.records.sections import Section
 
 _MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
@@ -148,3 +152,29 @@ def value_at(doc: RecordDocument, clause: Clause, start: int, end: int, value: s
     """A Value read from ``clause[start:end]``, with its evidence in ``doc``."""
     return Value(value=value, as_of=as_of, evidence=evidence_at(doc, clause.at(start), clause.at(end)),
                  confidence=confidence)
+
+
+class DocContext:
+    """Sections and assertion cues of one document, computed once: ``assertion(clause, start, end)`` is the
+    assertion of a finding at clause offsets (a family-history section makes everything the family's)."""
+
+    def __init__(self, text: str) -> None:
+        from oncoguide.records.sections import SectionMap
+
+        self.sections = SectionMap(text)
+        self._cues: dict[tuple[int, int], list[Any]] = {}
+
+    def section(self, offset: int) -> Section | None:
+        return self.sections.at(offset)
+
+    def assertion(self, clause: Clause, start: int, end: int) -> str:
+        from oncoguide.records.assertion import assertion_in, cues_in
+
+        sec = self.sections.at(clause.at(start))
+        if sec is not None and sec.owner == "family":
+            return "family"
+        key = (clause.start, clause.end)
+        cues = self._cues.get(key)
+        if cues is None:
+            cues = self._cues[key] = cues_in(clause.text)
+        return assertion_in(clause.text, cues, start, end)

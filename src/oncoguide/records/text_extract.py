@@ -67,7 +67,8 @@ def extract_text(doc: RecordDocument) -> Profile:
     stage, history, stage_conflicts = read_stages(doc, clauses, today)
     markers, conflicts = _biomarkers(doc, clauses)
     entities = extract(doc.text)
-    cancer, cancer_conflicts = read_cancer(doc, clauses, entities)
+    context = ctx.DocContext(doc.text)
+    cancer, cancer_conflicts = read_cancer(doc, clauses, entities, context)
     performance, performance_conflicts = read_performance(doc, clauses, today)
     return Profile(cancer=cancer, stage=stage, stage_history=history, metastases=read_metastases(doc, clauses),
                    biomarkers=markers, treatments=read_treatments(doc, sentences, entities), performance=performance,
