@@ -105,7 +105,7 @@ def treatment_match(pred: str, gold: str) -> bool:
     if pred.startswith("surgery: "):
         head = pred.removeprefix("surgery: ").split()[-1]
         return head in g or (head == "resection" and "excision" in g) or (head == "excision" and "resection" in g)
-    if pred.startswith("transplant"):
+    if pred.startswith("transplant"):  # "transplant: autologous"
         return "transplant" in g
     return pred == g or re.search(rf"\b{re.escape(pred)}\b", g) is not None
 

@@ -121,12 +121,13 @@ def read_cancer(doc: RecordDocument, clauses: list[ctx.Clause], entities: list[E
             hedged = assertion == "possible" or _UNCERTAIN.search(c.text, max(0, lo - 40), lo) or \
                 _HEDGED_AFTER.match(c.text[hi:])
             cid = _vocab_cancer(value)
-            if not normal and cid is not None and _vocab_names().get(re.sub(r"[\s-]+", " ", value)) == cid:
+            if not normal and cid is not None and _vocab_names().get(re.sub(r"[\s-]+", " ", value)) == cid \
+                    and not re.search(r"\b(cancer|tumou?r)\b", _vocab_name(cid)):
                 value = _vocab_name(cid)  # "essential thrombocytosis" -> essential thrombocythemia
-            w = weight * (0.8 if assertion == "historical" else 1.0) + (0.05 if cid else 0.0) \
-                + 0.02 * len(value.split())
+            w = round(weight * (0.8 if assertion == "historical" else 1.0), 1)
             found.append((w, _value(doc, c, lo, hi, value, 0.5 if hedged else 0.7 if typo else 0.9), c, cid))
-    found.sort(key=lambda x: (x[1].confidence < 0.6, -x[0], _rank(x[1].value.split(", ")[0])))
+    found.sort(key=lambda x: (x[1].confidence < 0.6, -x[0], _rank(x[1].value.split(", ")[0]), x[3] is None,
+                              -len(x[1].value.split())))  # sure, weighty, then specific
     hist_clause = found[0][2] if found else None
     hist_id = found[0][3] if found else None
     out.histology = found[0][1] if found else None
@@ -169,28 +170,38 @@ def read_cancer(doc: RecordDocument, clauses: list[ctx.Clause], entities: list[E
     return out, conflicts
 
 
+_SITE_LABEL = re.compile(r"\s*(specimen|site|source|primary|diagnosis|dx|tumou?r site|procedure)\b", re.I)
+
+
 def _primary_site(doc: RecordDocument, clauses: list[ctx.Clause], context: ctx.DocContext,
                   hist_clause: ctx.Clause | None) -> tuple[Value | None, ctx.Clause | None]:
-    """The organ of the cancer: a site word in the histology's own clause (not where it spread to), else the best
-    weighed site written next to a cancer word ("carcinoma of the left breast"). Exam and review-of-systems
-    lines ("LUNGS: clear") and relatives' findings never give a site."""
-    best: tuple[float, int, Value, ctx.Clause] | None = None
-    for i, c in enumerate(clauses):
+    """The organ of the cancer, best first: a site word in the histology's own clause (not where it spread to),
+    one written next to a cancer word ("carcinoma of the left breast"), one on a specimen or diagnosis line, else
+    the first site word of the patient's record. Exam and review-of-systems lines ("LUNGS: clear") and
+    relatives' findings never give a site."""
+    best: tuple[float, Value, ctx.Clause] | None = None
+    for c in clauses:
         sec = context.section(c.start)
         if sec is not None and not sec.site:
             continue
-        own = c is hist_clause
-        candidates = histology.sites_in(c.text) if own else histology.sites_next_to_cancer(c.text)
-        for s in candidates:
-            if histology.spread_before(c.text, s.start) or _SPREAD_CONTEXT.search(c.text[s.end:s.end + 20]):
+        near = {s.start for s in histology.sites_next_to_cancer(c.text)}
+        level = 3.0 if c is hist_clause else 1.0 if _SITE_LABEL.match(c.text) else 0.0
+        for s in histology.sites_in(c.text):
+            if histology.spread_before(c.text, s.start) or _SPREAD_CONTEXT.search(c.text[s.end:s.end + 20]) \
+                    or _SPREAD_BEFORE.search(c.text[max(0, s.start - 30):s.start]):
                 continue
             if context.assertion(c, s.start, s.end) in _SKIP:
                 continue
-            weight = (sec.weight if sec is not None else 0.9) + (1.0 if own else 0.0)
-            if best is None or weight > best[0]:
-                best = (weight, i, _value(doc, c, s.start, s.end, s.value, 0.85), c)
+            score = max(level, 2.0 if s.start in near else 0.0) + (sec.weight if sec is not None else 0.9) / 2
+            if best is None or score > best[0]:
+                body = _SKIN_SITE.search(c.text, s.end, s.end + 40) if s.value == "skin" else None
+                value = _value(doc, c, body.start(), body.end(), body.group(0).lower(), 0.85) if body else \
+                    _value(doc, c, s.start, s.end, s.value, 0.85)
+                best = (score, value, c)
             break
-    return (best[2], best[3]) if best else (None, None)
+    if best is None or (hist_clause is None and best[0] < 2.0):
+        return None, None  # a site word with no cancer named at it is not a primary site
+    return best[1], best[2]
 
 
 @lru_cache(maxsize=1)

@@ -92,8 +92,8 @@ def sites_next_to_cancer(text: str) -> list[Site]:
 
 def spread_before(text: str, start: int) -> bool:
     """The site at ``start`` is where a cancer spread to ("metastatic to the lung", "lung metastases")."""
-    return bool(re.search(r"\b(metasta\w*|spread|mets|extension|invad\w*)\s+(to|into|in)?\s*(the\s+)?"
-                          r"([\w,]+\s+){0,4}$", text[max(0, start - 50):start], re.I))
+    return bool(re.search(r"\b(metasta\w*|spread|mets|extension|invad\w*|invasion)\s+(to|into|in)\s+(the\s+)?"
+                          r"([\w,]+\s+){0,3}$", text[max(0, start - 50):start], re.I))
 
 
 def histologies_in(text: str) -> list[tuple[int, int, str]]:

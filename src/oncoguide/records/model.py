@@ -15,7 +15,7 @@ RecordKind = Literal["pdf", "text", "fhir", "hl7v2"]
 Result = Literal["positive", "negative", "equivocal", "pending", "not_tested", "unknown"]
 TreatmentClass = Literal["targeted", "immunotherapy", "chemotherapy", "radiation", "surgery", "hormonal",
                          "antibody-drug conjugate", "other"]
-TreatmentStatus = Literal["ongoing", "completed", "stopped", "planned", "unknown"]
+TreatmentStatus = Literal["ongoing", "completed", "stopped", "planned", "recommended", "declined", "unknown"]
 
 
 class RecordError(ValueError):

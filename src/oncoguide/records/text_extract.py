@@ -71,6 +71,7 @@ def extract_text(doc: RecordDocument) -> Profile:
     cancer, cancer_conflicts = read_cancer(doc, clauses, entities, context)
     performance, performance_conflicts = read_performance(doc, clauses, today)
     return Profile(cancer=cancer, stage=stage, stage_history=history, metastases=read_metastases(doc, clauses),
-                   biomarkers=markers, treatments=read_treatments(doc, sentences, entities), performance=performance,
+                   biomarkers=markers, treatments=read_treatments(doc, sentences, entities, context,
+                                                                 has_cancer=cancer.cancer_id is not None), performance=performance,
                    conflicts=cancer_conflicts + stage_conflicts + conflicts + performance_conflicts,
                    documents=[doc.id])
