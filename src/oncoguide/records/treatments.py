@@ -69,7 +69,7 @@ _SURGERY = re.compile(r"\b(lobectomy|pneumonectomy|segmentectomy|wedge resection
 _TRANSPLANT = re.compile(r"\b((autologous|allogeneic|allogenic|auto|allo)[\w\s-]{0,30}?transplant\w*|allotransplant\w*"
                          r"|autotransplant\w*|(stem[- ]cell|bone marrow|SCT)\s+transplant\w*)", re.I)
 _RECOMMENDED = re.compile(r"\brecommend\w*|\badvised?\b", re.I)
-_BENIGN = re.compile(r"\b(fibroids?|leiomyomas?|adenomas?|benign|hernia|gallstones?|cholecystitis|appendicitis"
+_BENIGN = re.compile(r"\b(risk-reducing|risk reducing|prophylactic|fibroids?|leiomyomas?|adenomas?|benign|hernia|gallstones?|cholecystitis|appendicitis"
                      r"|endometriosis|prolapse|menorrhagia|bleeding|goiter|cysts?|polyps?|infection|abscess|trauma"
                      r"|fracture|stones?|obstruction)\b", re.I)
 _CANCER_CONTEXT = re.compile(r"\b(cancer|carcinoma|adenocarcinoma|malignan\w*|tumou?r|neoplasm|lymphoma|sarcoma"
@@ -185,7 +185,7 @@ def read_treatments(doc: RecordDocument, sentences: list[ctx.Clause], entities: 
             if assertion == "declined":
                 t = t.model_copy(update={"status": "declined"})
             elif (assertion == "planned" or (sec is not None and sec.treatment == "planned")) and t.status in (
-                    "unknown", "ongoing", "planned"):
+                    "unknown", "planned"):
                 t = t.model_copy(update={"status": "recommended" if _RECOMMENDED.search(text) else "planned"})
             if kind not in ("surgery", "radiation") and _key(t.evidence.quote) not in spelled:
                 t = t.model_copy(update={"confidence": 0.6})  # a near-miss spelling ("osimertinb")
@@ -325,6 +325,8 @@ def _dedupe(treatments: list[Treatment]) -> list[Treatment]:
             if earlier is not None:
                 out[out.index(earlier)] = t.model_copy(update={"start": earlier.start})
                 continue
+        if t.status in ("planned", "recommended") and any(o.name == t.name and o.status == "ongoing" for o in out):
+            continue  # "Plan: continue Opdualag every 4 weeks" is the ongoing treatment, not a new one
         same = next((o for o in out if o.name == t.name and (o.start == t.start or o.start is None
                                                               or t.start is None)
                      and (o.status == t.status or "unknown" in (o.status, t.status))), None)
