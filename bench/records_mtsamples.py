@@ -89,7 +89,8 @@ def histology_match(pred: str, gold: str) -> bool:
 
 
 def _norm_marker(name: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", name.lower())
+    key = re.sub(r"[^a-z0-9]", "", name.lower())
+    return {"p53": "tp53"}.get(key, key)
 
 
 def _sign(result: str) -> str | None:

@@ -154,6 +154,10 @@ def value_at(doc: RecordDocument, clause: Clause, start: int, end: int, value: s
                  confidence=confidence)
 
 
+_PATIENT_SUBJECT = re.compile(r"\b(the patient|patient's|she|he|her own|his own|germline testing|genetic testing"
+                              r"|(she|he) (was|has been) tested)\b", re.I)
+
+
 class DocContext:
     """Sections and assertion cues of one document, computed once: ``assertion(clause, start, end)`` is the
     assertion of a finding at clause offsets (a family-history section makes everything the family's)."""
@@ -170,11 +174,12 @@ class DocContext:
     def assertion(self, clause: Clause, start: int, end: int) -> str:
         from oncoguide.records.assertion import assertion_in, cues_in
 
-        sec = self.sections.at(clause.at(start))
-        if sec is not None and sec.owner == "family":
-            return "family"
         key = (clause.start, clause.end)
         cues = self._cues.get(key)
         if cues is None:
             cues = self._cues[key] = cues_in(clause.text)
+        sec = self.sections.at(clause.at(start))
+        if sec is not None and sec.owner == "family" and (
+                any(c.category == "family" for c in cues) or not _PATIENT_SUBJECT.search(clause.text)):
+            return "family"  # unless the sentence is about the patient ("Germline testing was negative ...")
         return assertion_in(clause.text, cues, start, end)

@@ -50,7 +50,7 @@ _LUNG_SIDE = re.compile(r"\b(peri)?hilar\b|\bhilum\b", re.I)  # "left hilar mass
 _UNKNOWN_PRIMARY = re.compile(r"\b(unknown|occult|undetermined) primary\b|\bprimary (site )?(is )?(unknown|not "
                               r"(identified|found)|undetermined)\b", re.I)
 _GRADE = re.compile(r"\b(grade|Grade|GRADE)\s*:?\s*([1-3]|I{1,3})\b(?!\s*\+)|\bG([1-3])\b|\bGleason (score )?"
-                    r"(\d\s?\+\s?\d\s?=\s?\d+|\d+)|\bGrade Group \d", re.I)
+                    r"(\d\s?\+\s?\d(\s?=\s?\d+)?|\d+)|\bGrade Group \d", re.I)
 _ECOG = re.compile(r"\bECOG(\s*(PS|performance status))?\s*(score\s*)?(of|:|=|is)?\s*([0-4])\b", re.I)
 _KPS = re.compile(r"\b(KPS|Karnofsky)(\s*performance status)?\s*(score\s*)?(of|:|=|is)?\s*(\d{2,3})\b", re.I)
 _DIAGNOSED = re.compile(r"\b(diagnosed|dx)\b", re.I)
