@@ -52,6 +52,16 @@ GROUPS: tuple[tuple[re.Pattern[str], tuple[str, ...], str], ...] = (
     (re.compile(r"\btriple[- ]positive\b", re.I), ("ER", "PR", "HER2"), "positive"),
 )
 _ANY_MARKER = re.compile("|".join(f"(?i:{p.pattern})" if p.flags & re.I else f"(?:{p.pattern})" for _, p in MARKERS))
+_WORD = re.compile(r"[a-z0-9]+")
+# Words (lower case) one of which every marker mention contains; phrases for the rest ("c-MET", "p.S.A.").
+_MARKER_TOKENS = frozenset(
+    "alk egfr efgr egrf ros1 ros braf kras nras met ret ntrk ntrk1 ntrk2 ntrk3 trk her2 her erbb2 neu pd l1 l pdl1 er "
+    "pr pgr estrogen oestrogen progesterone ki 67 ki67 mib mib1 msi mss microsatellite mmr dmmr pmmr mismatch mlh1 "
+    "msh2 msh6 pms2 tmb mutation mutational brca1 brca2 brca pik3ca esr1 jak2 jak bcr abl abl1 philadelphia flt3 flt "
+    "npm1 npm idh1 idh2 idh tp53 p53 del 17p ighv mycn myc nmyc cmyc 1p 19q 1p19q mgmt hpv papillomavirus p16 ebv "
+    "epstein eber cd20 cd30 cd psa prostate afp fetoprotein ca ca125 ca19 cea carcinoembryonic microglobulin b2m "
+    "ldh lactate triple ras hr hormone tmbh msih".split())
+_MARKER_PHRASES = re.compile(r"P\.S\.A|\u03b22", re.I)
 _CASE_SENSITIVE_WORDS = {"ER", "PR"}  # 'er'/'pr' in lower case are not markers; upper case in all-caps text is
 
 # Result words, earliest match in the window wins. Order only breaks ties at the same position.
@@ -137,7 +147,9 @@ class Reading:
 
 def _mentions(clause: str) -> list[tuple[str, int, int]]:
     found: list[tuple[str, int, int]] = []
-    if not _ANY_MARKER.search(clause):  # most clauses name no marker: one scan instead of one per marker
+    if _MARKER_TOKENS.isdisjoint(_WORD.findall(clause.lower())) and not _MARKER_PHRASES.search(clause):
+        return found  # most clauses name no marker: a word lookup instead of the long pattern
+    if not _ANY_MARKER.search(clause):  # one scan instead of one per marker
         return found
     taken: set[int] = set()
     for name, pattern in MARKERS:

@@ -51,27 +51,36 @@ class Clause:
 
 
 _COLUMNS = re.compile(r"\S(\t| {3,})\S")  # a table row: cells apart by a tab or a run of spaces
+_RESULT_LINE = re.compile(r"^\s*(positive|negative|not detected|detected|equivocal|pending|not amplified|amplified"
+                          r"|wild[- ]type|absent|present|intact|lost)\b", re.I)
 _NEW_ITEM = re.compile(r"^\s*([-*\u2022]|\d+[.)]\s|[A-Z][A-Za-z /()-]{0,40}:|[A-Z0-9 ,/()-]{6,}$)")
 
 
 def blocks(text: str) -> list[tuple[int, int]]:
     """Logical lines: a hard-wrapped sentence is joined back; list items, headers and table rows stay apart."""
     spans: list[tuple[int, int]] = []
+    last_line = (0, 0)  # the previous line: joining looks at it, not at the whole block (linear time)
     for m in re.finditer(r"[^\n]+", text):
         line = m.group(0)
         if not line.strip():
             continue
         if spans:
-            prev = text[spans[-1][0]:spans[-1][1]]
+            prev = text[last_line[0]:last_line[1]]
             lower = line.lstrip()[:1].islower()
             tail = prev.rstrip()[-1:]  # after a finished sentence a new line is a new one, even "pT1c ..."
             table = "|" in prev + line or bool(_COLUMNS.search(prev + "\n" + line))
             if (tail not in (".", "!", "?") and (lower or tail not in (";", ":")) and not table
                     and not _NEW_ITEM.match(line) and text[spans[-1][1]:m.start()].count("\n") == 1
-                    and (len(prev.strip()) > 30 or lower)):
+                    and (len(prev.strip()) > 30 or spans[-1][0] != last_line[0] or lower)):
                 spans[-1] = (spans[-1][0], m.end())
+                last_line = (m.start(), m.end())
+                continue
+            if tail == ":" and _RESULT_LINE.match(line) and text[spans[-1][1]:m.start()].count("\n") == 1:
+                spans[-1] = (spans[-1][0], m.end())  # "ALK rearrangement by IHC:" / "Negative"
+                last_line = (m.start(), m.end())
                 continue
         spans.append((m.start(), m.end()))
+        last_line = (m.start(), m.end())
     return spans
 
 
@@ -89,7 +98,25 @@ def clauses(text: str, semicolons: bool = True) -> list[Clause]:
             cut = m.end()
         if block[cut:].strip():
             out.append(Clause(start + cut, end, block[cut:].replace("\n", " ")))
-    return out
+    return [piece for c in out for piece in _bounded(c)]
+
+
+MAX_CLAUSE = 3000  # longer "sentences" (text without stops) are cut at a space: per-clause work stays bounded
+
+
+def _bounded(c: Clause) -> list[Clause]:
+    if len(c.text) <= MAX_CLAUSE:
+        return [c]
+    pieces: list[Clause] = []
+    lo = 0
+    while lo < len(c.text):
+        hi = min(len(c.text), lo + MAX_CLAUSE)
+        if hi < len(c.text):
+            space = c.text.rfind(" ", lo + MAX_CLAUSE // 2, hi)
+            hi = space if space > lo else hi
+        pieces.append(Clause(c.start + lo, c.start + hi, c.text[lo:hi]))
+        lo = hi
+    return pieces
 
 
 def parse_date(m: re.Match[str]) -> date | None:

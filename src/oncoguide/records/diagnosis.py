@@ -3,6 +3,7 @@ spread and performance status. Relatives' cancers, negated and uncertain finding
 
 from __future__ import annotations
 
+import bisect
 import re
 from datetime import date
 from functools import lru_cache
@@ -25,6 +26,8 @@ _HISTOLOGY = (  # (normal form, pattern); order: most specific first
     ("melanoma", r"\bmel[ae]noma\b"),
     ("non-small cell carcinoma", r"\bnon-?\s?small[- ]cell (lung )?(carcinoma|cancer)\b|\bNSCLC\b"),
 )
+_HISTOLOGY_HINTS = ("carcin", "oma", "cancer", "sclc", "idc", "ilc", "dcis", "special type", "carcinoid", "thrombocyt",
+                    "fibrosis", "lymphoproliferative", "leuk", "polycyth")
 _HISTOLOGY_RE = [(n, re.compile(p, re.I)) for n, p in _HISTOLOGY]
 _QUALIFIER = re.compile(r"\b(mucinous|acinar|lepidic|papillary|solid|micropapillary|nodular|superficial spreading|"
                         r"acral lentiginous|lentigo maligna|signet ring)\b", re.I)
@@ -100,6 +103,9 @@ def read_cancer(doc: RecordDocument, clauses: list[ctx.Clause], entities: list[E
         sec = context.section(c.start)
         weight = sec.weight if sec is not None else 0.9
         hits: list[tuple[int, int, str, bool]] = []  # (start, end, value, normal form)
+        low = c.text.lower()
+        if not any(h in low for h in _HISTOLOGY_HINTS):
+            continue
         for name, pattern in _HISTOLOGY_RE:
             m = pattern.search(c.text)
             if m is not None:
@@ -184,9 +190,12 @@ def _primary_site(doc: RecordDocument, clauses: list[ctx.Clause], context: ctx.D
         sec = context.section(c.start)
         if sec is not None and not sec.site:
             continue
-        near = {s.start for s in histology.sites_next_to_cancer(c.text)}
+        sites = histology.sites_in(c.text)
+        if not sites:
+            continue
+        near = {s.start for s in histology.sites_next_to_cancer(c.text, sites)}
         level = 3.0 if c is hist_clause else 1.0 if _SITE_LABEL.match(c.text) else 0.0
-        for s in histology.sites_in(c.text):
+        for s in sites:
             if histology.spread_before(c.text, s.start) or _SPREAD_CONTEXT.search(c.text[s.end:s.end + 20]) \
                     or _SPREAD_BEFORE.search(c.text[max(0, s.start - 30):s.start]):
                 continue
@@ -294,10 +303,12 @@ def _cancer_id(cancer: Cancer, hist_id: str | None, doc: RecordDocument, clauses
     if hist_id:
         return hist_id
     named = []
+    starts = [c.start for c in clauses]
     for e in entities:
         if e.kind != "cancer":
             continue
-        c = next((c for c in clauses if c.start <= e.start < c.end), None)
+        i = bisect.bisect_right(starts, e.start) - 1
+        c = clauses[i] if i >= 0 and clauses[i].start <= e.start < clauses[i].end else None
         sec = context.section(e.start)
         if c is None or (sec is not None and not sec.site):
             continue
@@ -358,6 +369,9 @@ def read_metastases(doc: RecordDocument, clauses: list[ctx.Clause]) -> list[Valu
     "M1b (lung and soft tissue)"); negated, hedged, relatives' and regional-node findings are left out."""
     out: dict[str, Value] = {}
     for c in clauses:
+        low = c.text.lower()
+        if not any(k in low for k in ("meta", "mets", "spread", "recurren", "malignant", "m1")):
+            continue
         hits = list(_METASTASES.finditer(c.text))
         if _MET_CONTEXT.search(c.text):
             hits += list(_MET_LESIONS.finditer(c.text))

@@ -45,8 +45,12 @@ class Site:
 
 @dataclass(frozen=True)
 class _Sites:
-    pattern: re.Pattern[str]
-    by_word: dict[str, tuple[str, str, str | None]]  # lower word -> (site value, code, root cancer id)
+    by_tokens: dict[tuple[str, ...], tuple[str, str, str | None]]  # words -> (site value, code, root cancer id)
+    firsts: frozenset[str]
+    longest: int
+
+
+_TOKEN = re.compile(r"[A-Za-z0-9]+")
 
 
 @lru_cache(maxsize=1)
@@ -57,30 +61,44 @@ def _sites() -> _Sites:
         if c.parent is None:
             for code in c.icd_o3_topography:
                 roots.setdefault(code, c.id)
-    by_word: dict[str, tuple[str, str, str | None]] = {}
+    by_tokens: dict[tuple[str, ...], tuple[str, str, str | None]] = {}
     for t in topo:
         for w in t.words:
-            by_word.setdefault(w.lower(), (t.words[0].lower(), t.code, roots.get(t.code)))
-    words = sorted(by_word, key=len, reverse=True)
-    alternation = "|".join(re.escape(w).replace(r"\ ", r"[\s-]+") for w in words)
-    return _Sites(re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])", re.I), by_word)
-
-
-def _site(m: re.Match[str]) -> Site:
-    value, code, cid = _sites().by_word.get(re.sub(r"[\s-]+", " ", m.group(0).lower()), ("", "", None))
-    return Site(value, code, cid, m.start(), m.end())
+            key = tuple(x.lower() for x in _TOKEN.findall(w))
+            by_tokens.setdefault(key, (t.words[0].lower(), t.code, roots.get(t.code)))
+    return _Sites(by_tokens, frozenset(k[0] for k in by_tokens), max(len(k) for k in by_tokens))
 
 
 def sites_in(text: str) -> list[Site]:
-    """Every site word in ``text``."""
-    return [_site(m) for m in _sites().pattern.finditer(text) if m.group(0) not in ("Nose", "Ear", "Lip")]
+    """Every site word in ``text`` (longest name first at each word; "Nose", "Ear" in capitals are exam lines)."""
+    table = _sites()
+    tokens = [(m.start(), m.end(), m.group(0).lower()) for m in _TOKEN.finditer(text)]
+    out: list[Site] = []
+    i = 0
+    while i < len(tokens):
+        found = None
+        if tokens[i][2] in table.firsts:
+            for n in range(min(table.longest, len(tokens) - i), 0, -1):
+                hit = table.by_tokens.get(tuple(t[2] for t in tokens[i:i + n]))
+                if hit is not None and all(tokens[k + 1][0] - tokens[k][1] <= 2 for k in range(i, i + n - 1)):
+                    found = (hit, n)
+                    break
+        if found is None:
+            i += 1
+            continue
+        (value, code, cid), n = found
+        start, end = tokens[i][0], tokens[i + n - 1][1]
+        if text[start:end] not in ("Nose", "Ear", "Lip") and not (start and text[start - 1] == "-"):
+            out.append(Site(value, code, cid, start, end))
+        i += n
+    return out
 
 
-def sites_next_to_cancer(text: str) -> list[Site]:
+def sites_next_to_cancer(text: str, sites: list[Site] | None = None) -> list[Site]:
     """Sites written as a cancer's place: "prostate adenocarcinoma", "carcinoma of the left breast",
     "cancer in the thyroid"."""
     out = []
-    for s in sites_in(text):
+    for s in sites if sites is not None else sites_in(text):
         before = text[max(0, s.start - 45):s.start]
         after = text[s.end:s.end + 90]
         if re.search(rf"\b{_CANCER_WORD}\s+(of|in|involving|arising in|from)\s+(the\s+)?((left|right|upper|lower"
@@ -96,9 +114,15 @@ def spread_before(text: str, start: int) -> bool:
                           r"([\w,]+\s+){0,3}$", text[max(0, start - 50):start], re.I))
 
 
+_HEAD_HINTS = ("oma", "carcinoid", "thrombocyt", "fibrosis", "lymphoproliferative", "leuk", "polycyth")
+
+
 def histologies_in(text: str) -> list[tuple[int, int, str]]:
     """Histology phrases in ``text`` with their spans and normal form (lower case, leading grade words cut)."""
-    out = []
+    out: list[tuple[int, int, str]] = []
+    low = text.lower()
+    if not any(h in low for h in _HEAD_HINTS):  # most clauses name no histology: skip the long pattern
+        return out
     for m in HISTOLOGY_RE.finditer(text):
         phrase = m.group(0)
         lead = _LEAD_WORDS.match(phrase)
@@ -110,5 +134,5 @@ def histologies_in(text: str) -> list[tuple[int, int, str]]:
 
 def site_cancer(site_value: str) -> str | None:
     """The root vocabulary cancer of a site word's topography (``prostate`` -> prostate)."""
-    hit = _sites().by_word.get(site_value.lower())
+    hit = _sites().by_tokens.get(tuple(x.lower() for x in _TOKEN.findall(site_value)))
     return hit[2] if hit else None

@@ -16,7 +16,7 @@ from oncoguide.records.model import Biomarker, Conflict, Profile, RecordDocument
 from oncoguide.records.spans import evidence_at
 from oncoguide.records.staging import read_stages
 from oncoguide.records.treatments import read_treatments
-from oncoguide.understand.entities import extract
+from oncoguide.records.lexicon import find as find_names
 
 
 def _biomarkers(doc: RecordDocument, clauses: list[ctx.Clause],
@@ -69,7 +69,7 @@ def extract_text(doc: RecordDocument) -> Profile:
     stage, history, stage_conflicts = read_stages(doc, clauses, today)
     context = ctx.DocContext(doc.text)
     markers, conflicts = _biomarkers(doc, clauses, context)
-    entities = extract(doc.text)
+    entities = find_names(doc.text)
     cancer, cancer_conflicts = read_cancer(doc, clauses, entities, context)
     performance, performance_conflicts = read_performance(doc, clauses, today)
     return Profile(cancer=cancer, stage=stage, stage_history=history, metastases=read_metastases(doc, clauses),

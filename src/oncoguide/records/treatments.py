@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from datetime import date
 
@@ -26,6 +27,7 @@ _DRUG_CONTEXT = re.compile(r"\b(chemo\w*|regimens?|cycles?|courses?|treated|trea
 class _Regimens:
     pattern: re.Pattern[str]
     by_name: dict[str, tuple[list[str], bool]]  # lower-case acronym or alias -> (drugs, ambiguous)
+    firsts: frozenset[str]  # the first word of every name, lower case
 
 
 @lru_cache(maxsize=1)
@@ -36,7 +38,13 @@ def _regimens() -> _Regimens:
             by_name.setdefault(name.lower(), (r.drugs, r.ambiguous))
     names = sorted(by_name, key=len, reverse=True)
     alternation = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in names)
-    return _Regimens(re.compile(rf"(?<![\w-])({alternation})(?![\w-])", re.I), by_name)
+    firsts = frozenset(w[0] for n in names if (w := re.findall(r"[a-z0-9]+", n)))
+    return _Regimens(re.compile(rf"(?<![\w-])({alternation})(?![\w-])", re.I), by_name, firsts)
+
+
+def _within(entities: list[Entity], starts: list[int], c: ctx.Clause) -> list[Entity]:
+    """The entities (sorted by start) that start inside clause ``c`` (binary search: linear over a record)."""
+    return entities[bisect.bisect_left(starts, c.start):bisect.bisect_left(starts, c.end)]
 
 
 def regimens_in(text: str, drug_spans: list[tuple[int, int]]) -> list[tuple[str, int, int]]:
@@ -44,6 +52,8 @@ def regimens_in(text: str, drug_spans: list[tuple[int, int]]) -> list[tuple[str,
     in capitals and with a drug context in the sentence; none inside a drug's own name ("Pepcid AC")."""
     out: list[tuple[str, int, int]] = []
     table = _regimens()
+    if table.firsts.isdisjoint(re.findall(r"[a-z0-9]+", text.lower())):
+        return out  # no regimen's first word in the sentence
     for m in table.pattern.finditer(text):
         drugs, ambiguous = table.by_name[re.sub(r"\s+", " ", m.group(0).lower())]
         if any(a < m.end() and m.start() < b for a, b in drug_spans):
@@ -66,6 +76,8 @@ _SURGERY = re.compile(r"\b(lobectomy|pneumonectomy|segmentectomy|wedge resection
                       r"(?= of (the |a |his |her )?[\w\s-]{0,30}(tumou?r|mass|cancer|carcinoma|lesion|nodule|sarcoma))"
                       r"|excision(?= of (the |a |his |her )?[\w\s-]{0,30}(tumou?r|mass|cancer|carcinoma|lesion|nodule"
                       r"|melanoma|sarcoma)))\b", re.I)
+_SURGERY_HINTS = ("ectomy", "resection", "excision", "whipple", "ablation", "craniotomy")
+_RADIATION_HINTS = ("radi", "sbrt", "srs", "imrt", "wbrt", "xrt", "proton", "gamma", "brachy", "seed", "i-131")
 _TRANSPLANT = re.compile(r"\b((autologous|allogeneic|allogenic|auto|allo)[\w\s-]{0,30}?transplant\w*|allotransplant\w*"
                          r"|autotransplant\w*|(stem[- ]cell|bone marrow|SCT)\s+transplant\w*)", re.I)
 _RECOMMENDED = re.compile(r"\brecommend\w*|\badvised?\b", re.I)
@@ -131,6 +143,7 @@ def read_treatments(doc: RecordDocument, sentences: list[ctx.Clause], entities: 
     all_drugs = [e for e in entities if e.kind == "drug"]
     drugs = [e for e in all_drugs if e.id in vocab and vocab[e.id].kind != "other"
              and "imaging" not in vocab[e.id].drug_class.lower()]
+    drug_starts, all_starts = [e.start for e in drugs], [e.start for e in all_drugs]
     spelled = {_key(n) for d in vocab.values() for n in (d.generic, *d.brands)} | {_key(k) for k in
                                                                                  _regimens().by_name}
     out: list[Treatment] = []
@@ -143,24 +156,26 @@ def read_treatments(doc: RecordDocument, sentences: list[ctx.Clause], entities: 
             previous = []
             continue
         found: list[tuple[str, str, int, int]] = []  # (name, kind, start, end) in the sentence
-        names = [(e.id, e.start - c.start, e.end - c.start) for e in drugs if c.start <= e.start < c.end]
-        spans = [(e.start - c.start, e.end - c.start) for e in all_drugs if c.start <= e.start < c.end]
+        names = [(e.id, e.start - c.start, e.end - c.start) for e in _within(drugs, drug_starts, c)]
+        spans = [(e.start - c.start, e.end - c.start) for e in _within(all_drugs, all_starts, c)]
         names += regimens_in(text, spans)
         for name, start, end in names:
             if not _hypothetical(text, start):
                 found.append((name, vocab[name].kind if name in vocab else "chemotherapy", start, end))
-        for m in _SURGERY.finditer(text):
+        low = text.lower()
+        for m in (_SURGERY.finditer(text) if any(k in low for k in _SURGERY_HINTS) else ()):
             if not (_NOT_SURGERY.search(text[max(0, m.start() - 30):m.end() + 10]) or _hypothetical(text, m.start())
                     or not _for_cancer(text, m.start(), m.end(), sec, has_cancer)):
                 proc = re.sub(r"^(right|left|extended) ", "", m.group(0).lower())
                 proc = re.sub(r"\s+", " ", _SURGERY_NAME.get(proc, proc))
                 found.append((f"surgery: {proc}", "surgery", m.start(), m.end()))
-        for m in _TRANSPLANT.finditer(text):
+        for m in (_TRANSPLANT.finditer(text) if "transplant" in low else ()):
             kind_of = "allogeneic" if re.search(r"allo", m.group(0), re.I) else "autologous" if re.search(
                 r"auto", m.group(0), re.I) else "stem cell"
             found.append((f"transplant: {kind_of}", "other", m.start(), m.end()))
         rays: dict[str, tuple[int, int]] = {}  # one radiation per site and sentence ("chemoradiation ... thoracic
-        for m in _RADIATION.finditer(text):  # radiation 60 Gy" is one course)
+        for m in (_RADIATION.finditer(text) if any(k in low for k in _RADIATION_HINTS) else ()):  # radiation 60
+            # Gy" is one course)
             if _hypothetical(text, m.start()):
                 continue
             site = _RAD_SITE.search(text, max(0, m.start() - 30), m.end() + 40)
@@ -316,22 +331,27 @@ def _carry(t: Treatment, text: str) -> Treatment:
 
 def _dedupe(treatments: list[Treatment]) -> list[Treatment]:
     """One entry per (name, start); a definite status beats 'unknown', and a later mention with no start date
-    that says the treatment stopped or was completed ("Pembro discontinued 07/2025") updates the earlier one."""
-    out: list[Treatment] = []
+    that says the treatment stopped or was completed ("Pembro discontinued 07/2025") updates the earlier one.
+    Entries are indexed by name, so a long record costs time in proportion to its distinct treatments."""
+    out: list[Treatment | None] = []
+    by_name: dict[str, list[int]] = {}
     for t in treatments:
+        mine = by_name.setdefault(t.name, [])
         if t.start is None and t.status in ("stopped", "completed"):
-            earlier = next((o for o in reversed(out) if o.name == t.name and o.status in ("ongoing", "unknown")
-                            and o.start is not None), None)
+            earlier = next((i for i in reversed(mine) if (o := out[i]) is not None
+                            and o.status in ("ongoing", "unknown") and o.start is not None), None)
             if earlier is not None:
-                out[out.index(earlier)] = t.model_copy(update={"start": earlier.start})
+                out[earlier] = t.model_copy(update={"start": out[earlier].start})  # type: ignore[union-attr]
                 continue
-        if t.status in ("planned", "recommended") and any(o.name == t.name and o.status == "ongoing" for o in out):
+        if t.status in ("planned", "recommended") and any(
+                (o := out[i]) is not None and o.status == "ongoing" for i in mine):
             continue  # "Plan: continue Opdualag every 4 weeks" is the ongoing treatment, not a new one
-        same = next((o for o in out if o.name == t.name and (o.start == t.start or o.start is None
-                                                              or t.start is None)
+        same = next((i for i in mine if (o := out[i]) is not None
+                     and (o.start == t.start or o.start is None or t.start is None)
                      and (o.status == t.status or "unknown" in (o.status, t.status))), None)
         if same is None:
+            mine.append(len(out))
             out.append(t)
-        elif same.status == "unknown" and t.status != "unknown":
-            out[out.index(same)] = t.model_copy(update={"start": t.start or same.start})
-    return out
+        elif out[same].status == "unknown" and t.status != "unknown":  # type: ignore[union-attr]
+            out[same] = t.model_copy(update={"start": t.start or out[same].start})  # type: ignore[union-attr]
+    return [t for t in out if t is not None]
