@@ -30,7 +30,7 @@ FAMILY = re.compile(
 HYPOTHETICAL = re.compile(
     r"\b(if (?!not\b)|would (consider|be|offer|favor)|could (consider|be)|consider(ing|ed)? "
     r"|options? (would|include|in the)|candidate for|may be (an )?options?|eligible for|discussed|versus|vs\.?"
-    r"|rather than|in the event|recommend(ed|s)? against|not (a )?candidate|declined|defer(red)?|future"
+    r"|rather than|in the event|recommend(ed|s)? against|not (a )?candidate|defer(red)?|future"
     r"|benefit from|should (she|he|they|the patient|there)|in case of|reserved for)\b", re.I)
 ASSOCIATED = re.compile(r"\b(therap(y|ies) associated|associated therap|fda-approved in|approved therap"
                         r"|matched therap|sensitiv(e|ity) to|resistance to|clinical trials? (for|matching))", re.I)

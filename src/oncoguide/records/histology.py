@@ -57,10 +57,10 @@ _TOKEN = re.compile(r"[A-Za-z0-9]+")
 def _sites() -> _Sites:
     topo = knowledge.load("en").get("codes").topography
     roots: dict[str, str] = {}
-    for c in load_vocabulary().cancers:
-        if c.parent is None:
-            for code in c.icd_o3_topography:
-                roots.setdefault(code, c.id)
+    # a site's cancer is its generic root ("skin cancer"), not a histology that is also a root (melanoma)
+    for c in sorted((c for c in load_vocabulary().cancers if c.parent is None), key=lambda c: "cancer" not in c.name):
+        for code in c.icd_o3_topography:
+            roots.setdefault(code, c.id)
     by_tokens: dict[tuple[str, ...], tuple[str, str, str | None]] = {}
     for t in topo:
         for w in t.words:
