@@ -72,7 +72,7 @@ def medspacy(texts: list[str], found: list[list[Mention]]) -> list[list[bool]] |
     path = os.environ.get("MEDSPACY_PATH")
     if not path:
         return None
-    payload = json.dumps([{"text": t, "spans": [[s, e] for s, e, _ in f]} for t, f in zip(texts, found)])
+    payload = json.dumps([{"text": t, "spans": [[s, e] for s, e, _ in f]} for t, f in zip(texts, found, strict=False)])
     worker = Path(__file__).with_name("records_medspacy_worker.py")
     done = subprocess.run([sys.executable, str(worker)], input=payload, capture_output=True, text=True,
                           env={**os.environ, "PYTHONPATH": path}, check=True, timeout=1800)
@@ -89,11 +89,11 @@ def score(keys: list[str], texts: dict[str, str], labels: dict[str, Any], found:
     traps: Counter[str] = Counter()
     for k in keys:
         gold = gold_groups(labels[k].get("cancer"))
-        groups = {g for (s, e, g), keep in zip(found[k], kept[k]) if keep}
+        groups = {g for (s, e, g), keep in zip(found[k], kept[k], strict=False) if keep}
         tp += len(groups & gold) > 0
         fn += bool(gold) and not groups & gold
         fp += len(groups - gold)
-        for (s, _, g), keep in zip(found[k], kept[k]):
+        for (s, _, g), keep in zip(found[k], kept[k], strict=False):
             if keep and g not in gold:
                 traps[trap_kind(texts[k], s, "cancer")] += 1
     p = tp / (tp + fp) if tp + fp else 1.0
@@ -114,8 +114,9 @@ def main() -> None:
     }
     theirs = medspacy([texts[k] for k in keys], [found[k] for k in keys])
     if theirs is not None:
-        systems["medspacy"] = dict(zip(keys, theirs))
-        systems["both"] = {k: [a and b for a, b in zip(systems["ours"][k], systems["medspacy"][k])] for k in keys}
+        systems["medspacy"] = dict(zip(keys, theirs, strict=False))
+        systems["both"] = {k: [a and b for a, b in zip(systems["ours"][k], systems["medspacy"][k], strict=True)]
+                           for k in keys}
     rows, trap_rows = [], {}
     for name, kept in systems.items():
         for part in ("dev", "test", "all"):

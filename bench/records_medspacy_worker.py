@@ -27,7 +27,7 @@ def main() -> None:
             if name != "medspacy_target_matcher":
                 doc = proc(doc)
         found: list[dict[str, object] | None] = [None] * len(spans)
-        for i, ent in zip(order, doc.ents):
+        for i, ent in zip(order, doc.ents, strict=False):
             found[i] = {"negated": ent._.is_negated, "uncertain": ent._.is_uncertain,
                         "historical": ent._.is_historical, "hypothetical": ent._.is_hypothetical,
                         "family": ent._.is_family, "section": ent._.section_category}

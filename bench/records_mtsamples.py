@@ -136,7 +136,7 @@ def trap_kind(text: str, start: int, kind: str) -> str:
         return "declined"
     if _NEG.search(sentence):
         return "negated"
-    if _EXAM.search(header) or re.match(r"\s*[A-Z]{4,}:", line) and kind == "cancer":
+    if _EXAM.search(header) or (re.match(r"\s*[A-Z]{4,}:", line) and kind == "cancer"):
         return "exam line"
     if _HYPO.search(sentence) or re.search(r"PLAN|RECOMMEND", header.upper()):
         return "hypothetical/planned"
@@ -251,7 +251,7 @@ def score(keys: Iterable[str], texts: dict[str, str], labels: dict[str, Any]) ->
                 if j not in used:
                     tallies[field].add(fn=1)
                     errors.append(f"{key} {field}: missed {g}")
-    return {"fields": {f: t.prf() + (t.tp, t.fp, t.fn) for f, t in tallies.items()}, "traps": dict(traps),
+    return {"fields": {f: (*t.prf(), t.tp, t.fp, t.fn) for f, t in tallies.items()}, "traps": dict(traps),
             "flips": flips, "errors": errors}
 
 

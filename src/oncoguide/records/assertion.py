@@ -74,7 +74,7 @@ def _words(text: str) -> int:
 def assertion_in(sentence: str, cues: list[Cue], start: int, end: int) -> str:
     """The assertion of ``sentence[start:end]`` given the sentence's ``cues``."""
     hits: set[str] = set()
-    for i, c in enumerate(cues):
+    for c in cues:
         if c.direction in ("pseudo", "terminate") or (c.start < end and start < c.end):
             continue
         forward = c.end <= start and c.direction in ("forward", "bidirectional")

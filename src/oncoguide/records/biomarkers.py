@@ -28,7 +28,8 @@ MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((n, re.compile(p, f)) f
     ("IDH2", r"\bIDH-?2\b", re.I), ("TP53", r"\bTP53\b|\bp53\b", re.I),
     ("del(17p)", r"\bdel\s?\(17p\)|\bdel\s?17p\b|\b17p deletion\b", re.I), ("IGHV", r"\bIGHV\b", re.I),
     ("MYCN", r"\bN-?MYC\b|\bMYCN\b", re.I), ("MYC", r"\bc-?MYC\b|\bMYC\b", re.I),
-    ("1p/19q", r"\b1p/19q\b|\b1p19q\b", re.I), ("MGMT", r"\bMGMT\b", re.I), ("HPV", r"\bHPV\b|\bhuman papillomavirus\b", re.I),
+    ("1p/19q", r"\b1p/19q\b|\b1p19q\b", re.I), ("MGMT", r"\bMGMT\b", re.I),
+    ("HPV", r"\bHPV\b|\bhuman papillomavirus\b", re.I),
     ("p16", r"\bp16\b", re.I), ("EBV", r"\bEBV\b|\bEpstein[- ]Barr virus\b|\bEBER\b", re.I),
     ("CD20", r"\bCD-?20\b", re.I), ("CD30", r"\bCD-?30\b", re.I),
     # serum tumour markers (values)
@@ -55,12 +56,18 @@ _ANY_MARKER = re.compile("|".join(f"(?i:{p.pattern})" if p.flags & re.I else f"(
 _WORD = re.compile(r"[a-z0-9]+")
 # Words (lower case) one of which every marker mention contains; phrases for the rest ("c-MET", "p.S.A.").
 _MARKER_TOKENS = frozenset(
-    "alk egfr efgr egrf ros1 ros braf kras nras met ret ntrk ntrk1 ntrk2 ntrk3 trk her2 her erbb2 neu pd l1 l pdl1 er "
-    "pr pgr estrogen oestrogen progesterone ki 67 ki67 mib mib1 msi mss microsatellite mmr dmmr pmmr mismatch mlh1 "
-    "msh2 msh6 pms2 tmb mutation mutational brca1 brca2 brca pik3ca esr1 jak2 jak bcr abl abl1 philadelphia flt3 flt "
-    "npm1 npm idh1 idh2 idh tp53 p53 del 17p ighv mycn myc nmyc cmyc 1p 19q 1p19q mgmt hpv papillomavirus p16 ebv "
-    "epstein eber cd20 cd30 cd psa prostate afp fetoprotein ca ca125 ca19 cea carcinoembryonic microglobulin b2m "
-    "ldh lactate triple ras hr hormone tmbh msih".split())
+    (
+        "alk", "egfr", "efgr", "egrf", "ros1", "ros", "braf", "kras", "nras", "met", "ret", "ntrk", "ntrk1", "ntrk2",
+        "ntrk3", "trk", "her2", "her", "erbb2", "neu", "pd", "l1", "l", "pdl1", "er", "pr", "pgr", "estrogen",
+        "oestrogen", "progesterone", "ki", "67", "ki67", "mib", "mib1", "msi", "mss", "microsatellite", "mmr", "dmmr",
+        "pmmr", "mismatch", "mlh1", "msh2", "msh6", "pms2", "tmb", "mutation", "mutational", "brca1", "brca2", "brca",
+        "pik3ca", "esr1", "jak2", "jak", "bcr", "abl", "abl1", "philadelphia", "flt3", "flt", "npm1", "npm", "idh1",
+        "idh2", "idh", "tp53", "p53", "del", "17p", "ighv", "mycn", "myc", "nmyc", "cmyc", "1p", "19q", "1p19q", "mgmt",
+        "hpv", "papillomavirus", "p16", "ebv", "epstein", "eber", "cd20", "cd30", "cd", "psa", "prostate", "afp",
+        "fetoprotein", "ca", "ca125", "ca19", "cea", "carcinoembryonic", "microglobulin", "b2m", "ldh", "lactate",
+        "triple", "ras", "hr", "hormone", "tmbh", "msih",
+    ),
+)
 _MARKER_PHRASES = re.compile(r"P\.S\.A|\u03b22", re.I)
 _CASE_SENSITIVE_WORDS = {"ER", "PR"}  # 'er'/'pr' in lower case are not markers; upper case in all-caps text is
 
@@ -191,17 +198,19 @@ def _result(name: str, window: str) -> tuple[str | None, int]:
     cell = _CELL.match(window)  # "ALK rearrangement by IHC: Negative": the stated result beats the test's name
     if cell:
         word = _RESULTS.match(window, cell.end())
-        if word and word.lastgroup != "positive" or word and re.match(r"positive|pos\b|detected|present", word.group(0),
-                                                                        re.I):
+        stated = word is not None and (word.lastgroup != "positive" or re.match(
+            r"positive|pos\b|detected|present", word.group(0), re.I) is not None)
+        if word is not None and stated:
             after = _NEGATED_AFTER.match(window[word.end():]) if word.lastgroup == "positive" else None
             return ("negative", word.end() + after.end()) if after else (word.lastgroup, word.end())
     if name in VALUE_MARKERS:
-        value = _VALUE.search(window, 0, 40)
-        if _ELEVATED.search(window, 0, 40):
-            return "positive", max(value.end() if value else 0, _ELEVATED.search(window, 0, 40).end())  # type: ignore[union-attr]
-        if _NORMAL.search(window, 0, 30):
-            return "negative", _NORMAL.search(window, 0, 30).end()  # type: ignore[union-attr]
-        return ("unknown", value.end()) if value else (None, 0)
+        amount = _VALUE.search(window, 0, 40)
+        high, normal = _ELEVATED.search(window, 0, 40), _NORMAL.search(window, 0, 30)
+        if high:
+            return "positive", max(amount.end() if amount else 0, high.end())
+        if normal:
+            return "negative", normal.end()
+        return ("unknown", amount.end()) if amount else (None, 0)
     if name == "PD-L1":
         m = _TPS.search(window) or _PERCENT.search(window)
         if m:
@@ -248,8 +257,8 @@ def _result(name: str, window: str) -> tuple[str | None, int]:
 
 def _detail(name: str, window: str) -> str | None:
     if name in VALUE_MARKERS:
-        v = _VALUE.search(window, 0, 40)
-        return (v.group(1) + (f" {v.group(3)}" if v.group(3) else "")) if v else None
+        amount = _VALUE.search(window, 0, 40)
+        return (amount.group(1) + (f" {amount.group(3)}" if amount.group(3) else "")) if amount else None
     if name == "PD-L1":
         m = _TPS.search(window)
         if m:

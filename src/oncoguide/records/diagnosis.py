@@ -119,7 +119,7 @@ def read_cancer(doc: RecordDocument, clauses: list[ctx.Clause], entities: list[E
                 hits.append((lo, hi, phrase, False))
         for lo, hi, value, normal in hits:
             assertion = context.assertion(c, lo, hi)
-            if assertion in _NOT_ESTABLISHED or _NEGATED_FINDING.search(c.text[:lo]) and assertion != "present":
+            if assertion in _NOT_ESTABLISHED or (_NEGATED_FINDING.search(c.text[:lo]) and assertion != "present"):
                 continue
             m_text = c.text[lo:hi]
             typo = normal and (("carcinoma" in value and "carcinoma" not in m_text.lower() and "SCLC" not in m_text)

@@ -14,7 +14,8 @@ from oncoguide.corpus.schema import load_vocabulary
 # Morphology head words: what a histology phrase ends with.
 _HEAD = (r"(?:adeno|squamous |basal |urothelial |small |large |neuroendocrine |transitional )?carcinomas?"
          r"|\w*sarcomas?|lymphomas?|leuka?emias?|myelomas?|mel[ae]nomas?|mesotheliomas?|\w*gliomas?|\w+blastomas?"
-         r"|astrocytomas?|plasmacytomas?|seminomas?|carcinoids?|thrombocyth(?:a)?emia|essential thrombocytosis|polycyth(?:a)?emia vera"
+         r"|astrocytomas?|plasmacytomas?|seminomas?|carcinoids?|thrombocyth(?:a)?emia|essential thrombocytosis"
+         r"|polycyth(?:a)?emia vera"
          r"|myelofibrosis|cholangiocarcinomas?|glioblastoma multiforme|lymphoproliferative disorder")
 # Words that may stand before the head inside one histology phrase.
 _MODIFIERS = (r"invasive|infiltrating|ductal|lobular|papillary|serous|mucinous|clear|cell|squamous|basal|small"

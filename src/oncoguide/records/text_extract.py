@@ -12,11 +12,11 @@ from __future__ import annotations
 from oncoguide.records import context as ctx
 from oncoguide.records.biomarkers import read_markers
 from oncoguide.records.diagnosis import read_cancer, read_metastases, read_performance
+from oncoguide.records.lexicon import find as find_names
 from oncoguide.records.model import Biomarker, Conflict, Profile, RecordDocument, Value
 from oncoguide.records.spans import evidence_at
 from oncoguide.records.staging import read_stages
 from oncoguide.records.treatments import read_treatments
-from oncoguide.records.lexicon import find as find_names
 
 
 def _biomarkers(doc: RecordDocument, clauses: list[ctx.Clause],
@@ -74,6 +74,7 @@ def extract_text(doc: RecordDocument) -> Profile:
     performance, performance_conflicts = read_performance(doc, clauses, today)
     return Profile(cancer=cancer, stage=stage, stage_history=history, metastases=read_metastases(doc, clauses),
                    biomarkers=markers, treatments=read_treatments(doc, sentences, entities, context,
-                                                                 has_cancer=cancer.cancer_id is not None), performance=performance,
+                                                                 has_cancer=cancer.cancer_id is not None),
+                   performance=performance,
                    conflicts=cancer_conflicts + stage_conflicts + conflicts + performance_conflicts,
                    documents=[doc.id])

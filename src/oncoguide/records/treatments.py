@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import bisect
 import re
-from datetime import date
-
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 
 from oncoguide import knowledge
@@ -58,7 +57,7 @@ def regimens_in(text: str, drug_spans: list[tuple[int, int]]) -> list[tuple[str,
         drugs, ambiguous = table.by_name[re.sub(r"\s+", " ", m.group(0).lower())]
         if any(a < m.end() and m.start() < b for a, b in drug_spans):
             continue
-        if ambiguous and (m.group(0) != m.group(0).upper() and m.group(0).lower() not in ("ddac", "vrd")
+        if ambiguous and ((m.group(0) != m.group(0).upper() and m.group(0).lower() not in ("ddac", "vrd"))
                           or not _DRUG_CONTEXT.search(text)):
             continue
         out += [(g, m.start(), m.end()) for g in drugs]
@@ -70,7 +69,8 @@ _SURGERY = re.compile(r"\b(lobectomy|pneumonectomy|segmentectomy|wedge resection
                       r"|low anterior resection|abdominoperineal resection|(radical )?prostatectomy"
                       r"|wide (local )?excision|whipple|pancreaticoduodenectomy"
                       r"|(total |partial )?gastrectomy|esophagectomy|nephrectomy|hysterectomy"
-                      r"|(bilateral )?salpingo-?\s?oophorectomy|oophorectomy|(total |subtotal |near-total )?thyroidectomy"
+                      r"|(bilateral )?salpingo-?\s?oophorectomy|oophorectomy"
+                      r"|(total |subtotal |near-total )?thyroidectomy"
                       r"|splenectomy|craniotomy|cystectomy|orchiectomy|nephroureterectomy|glossectomy|laryngectomy"
                       r"|cryoablation|radiofrequency ablation|(surgical |partial |complete |gross total )?resection"
                       r"(?= of (the |a |his |her )?[\w\s-]{0,30}(tumou?r|mass|cancer|carcinoma|lesion|nodule|sarcoma))"
@@ -81,7 +81,8 @@ _RADIATION_HINTS = ("radi", "sbrt", "srs", "imrt", "wbrt", "xrt", "proton", "gam
 _TRANSPLANT = re.compile(r"\b((autologous|allogeneic|allogenic|auto|allo)[\w\s-]{0,30}?transplant\w*|allotransplant\w*"
                          r"|autotransplant\w*|(stem[- ]cell|bone marrow|SCT)\s+transplant\w*)", re.I)
 _RECOMMENDED = re.compile(r"\brecommend\w*|\badvised?\b", re.I)
-_BENIGN = re.compile(r"\b(risk-reducing|risk reducing|prophylactic|fibroids?|leiomyomas?|adenomas?|benign|hernia|gallstones?|cholecystitis|appendicitis"
+_BENIGN = re.compile(r"\b(risk-reducing|risk reducing|prophylactic|fibroids?|leiomyomas?|adenomas?|benign|hernia"
+                     r"|gallstones?|cholecystitis|appendicitis"
                      r"|endometriosis|prolapse|menorrhagia|bleeding|goiter|cysts?|polyps?|infection|abscess|trauma"
                      r"|fracture|stones?|obstruction)\b", re.I)
 _CANCER_CONTEXT = re.compile(r"\b(cancer|carcinoma|adenocarcinoma|malignan\w*|tumou?r|neoplasm|lymphoma|sarcoma"
@@ -101,9 +102,12 @@ def _for_cancer(text: str, start: int, end: int, sec: Section | None, has_cancer
 
 _SURGERY_NAME = {"wide excision": "wide local excision", "whipple": "pancreaticoduodenectomy"}
 _RADIATION = re.compile(
-    r"(?<!post-)(?<!post )\b(radiation(?!( and medical)? oncolog| (department|exposure|safety|therap(ist|y department)))|radiotherapy|SBRT|SRS|stereotactic radiosurgery"
+    r"(?<!post-)(?<!post )\b(radiation(?!( and medical)? oncolog"
+    r"| (department|exposure|safety|therap(ist|y department)))"
+    r"|radiotherapy|SBRT|SRS|stereotactic radiosurgery"
     r"|stereotactic radiation|IMRT|whole[- ]brain radiation|WBRT|chemoradiation|chemoradiotherapy|XRT|proton therapy"
-    r"|irradiation|gamma knife|brachytherapy|seed implant\w*|radioactive iodine|I-131 ablation)\b(?!(-induced| induced)? (fibrosis|pneumonitis|changes|necrosis|recall|dermatitis"
+    r"|irradiation|gamma knife|brachytherapy|seed implant\w*|radioactive iodine|I-131 ablation)\b"
+    r"(?!(-induced| induced)? (fibrosis|pneumonitis|changes|necrosis|recall|dermatitis"
     r"|proctitis|esophagitis|oncolog))", re.I)
 _RAD_SITE = re.compile(r"\b(brain|chest|breast|pelvis|pelvic|prostate|spine|lung|bone|hip|rectum|rectal|cranial"
                        r"|thoracic|thorax|chest wall|whole[- ]brain|brain metastas[ie]s)\b", re.I)

@@ -9,7 +9,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
-from oncoguide.knowledge.schema import Examples, ExampleCase, Strict, cases
+from oncoguide.knowledge.schema import ExampleCase, Examples, Strict, cases
 
 FILE = "context.yaml"
 Category = Literal["negated", "possible", "hypothetical", "planned", "historical", "family", "declined"]

@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from oncoguide.knowledge.schema import Examples, ExampleCase, Strict, cases
+from oncoguide.knowledge.schema import ExampleCase, Examples, Strict, cases
 
 FILE = "sections.yaml"
 
