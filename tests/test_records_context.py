@@ -180,3 +180,16 @@ def test_extraction_time_is_linear(unit: str) -> None:
     small, big = _seconds(25_000, unit), _seconds(200_000, unit)
     assert big < 60  # generous: shared machines; the bench (bench/records_speed.py) measures 1M characters
     assert big / max(small, 1e-3) < 8 * 3  # 8x the text: linear ~8x, quadratic ~64x
+
+
+# ---- dates (oncoguide.text.dates): (text, [(quote, iso date)]) ----------------------------------------------------
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Started 03/2025.", [("03/2025", "2025-03-01")]),
+    ("Biopsy on 2024-11-05 and March 4, 2024.", [("2024-11-05", "2024-11-05"), ("March 4, 2024", "2024-03-04")]),
+    ("Diagnosed in 2019; 14/2020 is no date.", [("2019", "2019-01-01")]),
+    ("PSA 4.0 ng/mL, 1,240,000 platelets.", []),
+])
+def test_dates(text: str, expected: list[tuple[str, str]]) -> None:
+    from oncoguide.text.dates import dates
+
+    assert [(text[s:e], d.isoformat()) for s, e, d in dates(text)] == expected
