@@ -86,7 +86,7 @@ _BENIGN = re.compile(r"\b(risk-reducing|risk reducing|prophylactic|fibroids?|lei
                      r"|endometriosis|prolapse|menorrhagia|bleeding|goiter|cysts?|polyps?|infection|abscess|trauma"
                      r"|fracture|stones?|obstruction)\b", re.I)
 _CANCER_CONTEXT = re.compile(r"\b(cancer|carcinoma|adenocarcinoma|malignan\w*|tumou?r|neoplasm|lymphoma|sarcoma"
-                             r"|melanoma|metasta\w*|oncolog\w*|\w+blastoma|\w*glioma|mass|lesion|nodule)\b", re.I)
+                             r"|melanoma|metasta\w*|oncolog\w*|\w+blastoma|\w*glioma)\b", re.I)
 
 
 def _for_cancer(text: str, start: int, end: int, sec: Section | None, has_cancer: bool) -> bool:
@@ -203,8 +203,8 @@ def read_treatments(doc: RecordDocument, sentences: list[ctx.Clause], entities: 
             t = _treatment(doc, c, name, kind, start, end, [(s, e) for _, _, s, e in found])
             if assertion == "declined":
                 t = t.model_copy(update={"status": "declined"})
-            elif (assertion == "planned" or (sec is not None and sec.treatment == "planned")) and t.status in (
-                    "unknown", "planned"):
+            elif (assertion == "planned" and t.status in ("unknown", "ongoing", "planned")) or (
+                    sec is not None and sec.treatment == "planned" and t.status in ("unknown", "planned")):
                 t = t.model_copy(update={"status": "recommended" if _RECOMMENDED.search(text) else "planned"})
             if kind not in ("surgery", "radiation") and _key(t.evidence.quote) not in spelled:
                 t = t.model_copy(update={"confidence": 0.6})  # a near-miss spelling ("osimertinb")
