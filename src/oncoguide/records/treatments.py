@@ -89,12 +89,20 @@ _CANCER_CONTEXT = re.compile(r"\b(cancer|carcinoma|adenocarcinoma|malignan\w*|tu
                              r"|melanoma|metasta\w*|oncolog\w*|\w+blastoma|\w*glioma)\b", re.I)
 
 
+_CANCER_SURGERY = re.compile(r"lobectomy|pneumonectomy|segmentectomy|wedge resection|mastectomy|lumpectomy"
+                             r"|prostatectomy|whipple|pancreaticoduodenectomy|esophagectomy|low anterior resection"
+                             r"|abdominoperineal resection|wide (local )?excision", re.I)
+
+
 def _for_cancer(text: str, start: int, end: int, sec: Section | None, has_cancer: bool) -> bool:
-    """A surgery is cancer treatment when its sentence names no benign indication, and, in a past-history list or
-    in a record with no cancer, when its sentence names a cancer."""
+    """A surgery is cancer treatment when its sentence names no benign indication, and, unless it is a cancer
+    operation (lobectomy, mastectomy...), in a past-history list or a record with no cancer, when its sentence
+    names a cancer (a hysterectomy for fibroids, a thyroidectomy for goiter are not)."""
     cancer_here = bool(_CANCER_CONTEXT.search(text))
     if _BENIGN.search(text) and not cancer_here:
         return False
+    if _CANCER_SURGERY.search(text, start, end):  # lobectomy, mastectomy...: cancer surgery unless benign
+        return True
     if (sec is not None and sec.kind == "past_history") or not has_cancer:
         return cancer_here
     return True
