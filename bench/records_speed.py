@@ -27,13 +27,15 @@ def texts() -> dict[str, str]:
     return out
 
 
-def timed(text: str) -> float:
+def timed(text: str) -> tuple[float, float]:
+    """(wall, CPU) seconds to extract a profile from ``text``; CPU time is what a busy shared machine does not
+    inflate."""
     from oncoguide.records.model import RecordDocument
     from oncoguide.records.text_extract import extract_text
 
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     extract_text(RecordDocument(id="speed", name="speed", kind="text", text=text))
-    return time.perf_counter() - start
+    return time.perf_counter() - start, time.process_time() - cpu
 
 
 def main() -> None:
@@ -41,10 +43,11 @@ def main() -> None:
     rows = []
     for name, unit in texts().items():
         small, big = ((unit * (n // len(unit) + 1))[:n] for n in (250_000, 1_000_000))
-        t_small, t_big = timed(small), timed(big)
-        rows.append([name, t_small, t_big, t_big / t_small, "ok" if t_big <= GOAL_S else "MISSED"])
-    report("records_speed", f"Text extraction time (goal: 1M characters <= {GOAL_S:.0f} s, linear)",
-           ["text", "250k chars (s)", "1M chars (s)", "ratio", "goal"], rows, {"goal_s": GOAL_S})
+        (w_small, c_small), (w_big, c_big) = timed(small), timed(big)
+        rows.append([name, w_small, w_big, c_small, c_big, c_big / c_small, "ok" if c_big <= GOAL_S else "MISSED"])
+    report("records_speed", f"Text extraction time (goal: 1M characters <= {GOAL_S:.0f} s CPU, linear)",
+           ["text", "250k wall (s)", "1M wall (s)", "250k CPU (s)", "1M CPU (s)", "ratio (CPU)", "goal"], rows,
+           {"goal_s": GOAL_S})
     console.print("ratio ~4 means linear time; a quadratic reader shows ~16.")
 
 
