@@ -74,7 +74,7 @@ _SURGERY = re.compile(r"\b(lobectomy|pneumonectomy|segmentectomy|wedge resection
                       r"|splenectomy|craniotomy|cystectomy|orchiectomy|nephroureterectomy|glossectomy|laryngectomy"
                       r"|cryoablation|radiofrequency ablation|(surgical |partial |complete |gross total )?resection"
                       r"(?= of (the |a |his |her )?[\w\s-]{0,30}(tumou?r|mass|cancer|carcinoma|lesion|nodule|sarcoma))"
-                      r"|excision(?= of (the |a |his |her )?[\w\s-]{0,30}(tumou?r|mass|cancer|carcinoma|lesion|nodule"
+                      r"|excision(?= of (the |a |his |her )?[\w\s-]{0,50}(tumou?r|mass|cancer|carcinoma|lesion|nodule"
                       r"|melanoma|sarcoma)))\b", re.I)
 _SURGERY_HINTS = ("ectomy", "resection", "excision", "whipple", "ablation", "craniotomy")
 _RADIATION_HINTS = ("radi", "sbrt", "srs", "imrt", "wbrt", "xrt", "proton", "gamma", "brachy", "seed", "i-131")
