@@ -193,3 +193,13 @@ def test_dates(text: str, expected: list[tuple[str, str]]) -> None:
     from oncoguide.text.dates import dates
 
     assert [(text[s:e], d.isoformat()) for s, e, d in dates(text)] == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Next-generation sequencing showed findings in EGFR and KRAS; see the report.",
+    "We discussed testing for ALK and ROS1.",
+    "If EGFR is positive, osimertinib would be used.",
+    "FAMILY HISTORY: Her sister is BRCA2 positive.",
+])
+def test_no_marker_result_is_invented(text: str) -> None:
+    assert profile_of(text).biomarkers == []
