@@ -162,6 +162,17 @@ def test_treatments(text: str, expected: list[tuple[str, str]]) -> None:
     assert sorted(got) == sorted(expected)
 
 
+@pytest.mark.parametrize(("text", "intent"), [
+    ("Adjuvant AC-T chemotherapy, 4 cycles of AC completed 2023.", "adjuvant"),
+    ("Palliative radiation to the spine completed 05/2025.", "palliative"),
+    ("Started maintenance durvalumab 03/2025.", "maintenance"),
+    ("Started osimertinib 03/2025.", None),
+])
+def test_treatment_intent(text: str, intent: str | None) -> None:
+    treatments = profile_of(text).treatments
+    assert treatments and {t.intent for t in treatments} == {intent}
+
+
 # ---- F2: linear time ------------------------------------------------------------------------------------------------
 _DENSE = ("Clinic note 03/2025. Stage IIIA adenocarcinoma of the left lung, pT2a N2 M0. EGFR exon 19 deletion "
           "detected. Started osimertinib 80 mg daily.\nFAMILY HISTORY: Mother had breast cancer.\n")

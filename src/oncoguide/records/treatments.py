@@ -80,6 +80,8 @@ _SURGERY_HINTS = ("ectomy", "resection", "excision", "whipple", "ablation", "cra
 _RADIATION_HINTS = ("radi", "sbrt", "srs", "imrt", "wbrt", "xrt", "proton", "gamma", "brachy", "seed", "i-131")
 _TRANSPLANT = re.compile(r"\b((autologous|allogeneic|allogenic|auto|allo)[\w\s-]{0,30}?transplant\w*|allotransplant\w*"
                          r"|autotransplant\w*|(stem[- ]cell|bone marrow|SCT)\s+transplant\w*)", re.I)
+_INTENT = re.compile(r"\b(neoadjuvant|adjuvant|palliative|curative|definitive|maintenance|consolidation)\b", re.I)
+_INTENT_NAME = {"definitive": "curative", "consolidation": "maintenance"}
 _RECOMMENDED = re.compile(r"\brecommend\w*|\badvised?\b", re.I)
 _BENIGN = re.compile(r"\b(risk-reducing|risk reducing|prophylactic|fibroids?|leiomyomas?|adenomas?|benign|hernia"
                      r"|gallstones?|cholecystitis|appendicitis"
@@ -209,6 +211,10 @@ def read_treatments(doc: RecordDocument, sentences: list[ctx.Clause], entities: 
             if assertion in ("family", "negated", "hypothetical", "possible"):
                 continue
             t = _treatment(doc, c, name, kind, start, end, [(s, e) for _, _, s, e in found])
+            intent = _INTENT.search(text)
+            if intent:
+                word = intent.group(0).lower()
+                t = t.model_copy(update={"intent": _INTENT_NAME.get(word, word)})
             if assertion == "declined":
                 t = t.model_copy(update={"status": "declined"})
             elif (assertion == "planned" and t.status in ("unknown", "ongoing", "planned")) or (
