@@ -405,7 +405,9 @@ def field_items(expected: dict[str, Any], profile: Profile) -> dict[str, tuple[l
         [Got(f"{g[0]} {g[2]}", g) for g in bms if _informative_detail(g[2])
          and (g[1] in ("positive", "equivocal") or g[0] in with_detail)])
 
-    txs = [(norm_treatment(t.name), t.drug_class, t.status, t.reason_stopped) for t in p.treatments]
+    # "recommended" is a planned treatment in these labels (written before the two were told apart)
+    txs = [(norm_treatment(t.name), t.drug_class, "planned" if t.status == "recommended" else t.status,
+            t.reason_stopped) for t in p.treatments]
     exp_tx = expected.get("treatments") or []
 
     def _tx_want(label: str, name: str, extra: Callable[[Any], bool]) -> Want:

@@ -11,7 +11,10 @@ from bench import (
     liveqa_report,
     llm_vs_extractive,
     load,
+    records_assertion,
     records_fhir,
+    records_mtsamples,
+    records_speed,
     records_synthetic,
     retrieval_medquad,
     safety,
@@ -31,6 +34,9 @@ def main() -> None:
     answers_eval.main()
     records_fhir.main()
     records_synthetic.main()
+    records_mtsamples.main()
+    records_assertion.main()  # medSpaCy column only with MEDSPACY_PATH set
+    records_speed.main()
     trec_topics.main()
     llm_vs_extractive.main()
     load.main([])  # 10 minutes at 10 requests/s

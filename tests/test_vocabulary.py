@@ -10,6 +10,7 @@ import pytest
 from oncoguide.answer.engine import AnswerEngine
 from oncoguide.corpus.checks import drug_words, guide_paths, guide_text
 from oncoguide.corpus.schema import (
+    VOCAB_DIR,
     Drug,
     VocabError,
     load_catalog,
@@ -45,9 +46,25 @@ def test_drugs_named_in_guides_and_vocabulary_match_both_ways() -> None:
     generics = {d.generic for d in vocab}
     missing = sorted(drug_words(text) - generics - {w for g in generics for w in g.split()})
     assert not missing, f"drugs named in guides but absent from drugs.yaml: {missing}"
-    unused = [d.generic for d in vocab
-              if not any(re.search(rf"\b{re.escape(n.lower())}\b", lower) for n in [d.generic, *d.brands])]
+    guides_file = {d.generic for d in load_list(VOCAB_DIR / "drugs.yaml", Drug)}  # drugs-lexicon.yaml is for records
+    unused = [d.generic for d in vocab if d.generic in guides_file
+              and not any(re.search(rf"\b{re.escape(n.lower())}\b", lower) for n in [d.generic, *d.brands])]
     assert not unused, f"drugs in drugs.yaml that no guide names: {unused}"
+
+
+def test_drug_lexicon_and_regimens_are_consistent() -> None:
+    """Every lexicon drug is new (not in drugs.yaml), cites a source, and every regimen names known drugs."""
+    from oncoguide import knowledge
+
+    guides_file = {d.generic for d in load_list(VOCAB_DIR / "drugs.yaml", Drug)}
+    lexicon = load_list(VOCAB_DIR / "drugs-lexicon.yaml", Drug)
+    assert lexicon and not guides_file & {d.generic for d in lexicon}
+    assert all(d.source.strip() for d in lexicon)
+    generics = {d.generic for d in load_vocabulary().drugs}
+    regimens = knowledge.load("en").get("regimens").regimens
+    assert {r.acronym for r in regimens} >= {"R-CHOP", "ABVD", "FOLFOX", "FOLFIRI", "FOLFIRINOX", "CAPOX", "AC-T",
+                                              "TCHP", "CMF", "hyper-CVAD", "VRd", "BEP"}
+    assert all(set(r.drugs) <= generics for r in regimens)
 
 
 def test_broken_vocabulary_files_fail_loudly(tmp_path: Path) -> None:

@@ -20,10 +20,55 @@ MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((n, re.compile(p, f)) f
     ("MSI", r"\bMSI(-H|-L|-high|-low)?\b|\bMSS\b|\bmicrosatellite (instability|stable|status)\b", re.I),
     ("MMR", r"\b[dp]MMR\b|\bMMR\b|\bmismatch repair\b|\bMLH1\b|\bMSH2\b|\bMSH6\b|\bPMS2\b", re.I),
     ("TMB", r"\bTMB(-H|-L)?\b|\btumou?r mutation(al)? burden\b", re.I),
-    ("BRCA1", r"\bBRCA1\b", re.I), ("BRCA2", r"\bBRCA2\b", re.I), ("PIK3CA", r"\bPIK3CA\b", re.I),
+    ("BRCA1", r"\bBRCA-?\s?1\b", re.I), ("BRCA2", r"\bBRCA-?\s?2\b", re.I), ("PIK3CA", r"\bPIK3CA\b", re.I),
     ("ESR1", r"\bESR1\b", re.I),
+    # blood cancers, brain, paediatric, head and neck
+    ("JAK2", r"\bJAK-?\s?2\b", re.I), ("BCR-ABL1", r"\bBCR[-/: ]?ABL-?1?\b|\bPhiladelphia chromosome\b", re.I),
+    ("FLT3", r"\bFLT-?3\b", re.I), ("NPM1", r"\bNPM-?1\b", re.I), ("IDH1", r"\bIDH-?1\b", re.I),
+    ("IDH2", r"\bIDH-?2\b", re.I), ("TP53", r"\bTP53\b|\bp53\b", re.I),
+    ("del(17p)", r"\bdel\s?\(17p\)|\bdel\s?17p\b|\b17p deletion\b", re.I), ("IGHV", r"\bIGHV\b", re.I),
+    ("MYCN", r"\bN-?MYC\b|\bMYCN\b", re.I), ("MYC", r"\bc-?MYC\b|\bMYC\b", re.I),
+    ("1p/19q", r"\b1p/19q\b|\b1p19q\b", re.I), ("MGMT", r"\bMGMT\b", re.I),
+    ("HPV", r"\bHPV\b|\bhuman papillomavirus\b", re.I),
+    ("p16", r"\bp16\b", re.I), ("EBV", r"\bEBV\b|\bEpstein[- ]Barr virus\b|\bEBER\b", re.I),
+    ("CD20", r"\bCD-?20\b", re.I), ("CD30", r"\bCD-?30\b", re.I),
+    # serum tumour markers (values)
+    ("PSA", r"\bPSA\b|\bP\.S\.A\.?|\bprostate[- ]specific antigen\b", re.I),
+    ("AFP", r"\bAFP\b|\balpha[- ]fetoprotein\b", re.I), ("CA-125", r"\bCA[- ]?125\b", re.I),
+    ("CA19-9", r"\bCA[- ]?19[- ]?9\b", re.I), ("CEA", r"\bCEA\b|\bcarcinoembryonic antigen\b", 0),
+    ("beta-2 microglobulin", r"\bbeta[- ]?2[- ]microglobulin\b|\b\u03b22[- ]microglobulin\b|\bB2M\b", re.I),
+    ("LDH", r"\bLDH\b|\blactate dehydrogenase\b", re.I),
 ))
+VALUE_MARKERS = {"PSA", "AFP", "CA-125", "CA19-9", "CEA", "beta-2 microglobulin", "LDH"}
+_VALUE = re.compile(r"(?<![\d/.])(\d+(?:\.\d+)?)(?![\d/])(\s*(ng/mL|ng/ml|U/mL|units?/mL|IU/L|U/L|mg/L))?", re.I)
+_ELEVATED = re.compile(r"\b(elevated|high|rising|increased|increasing|raised|abnormal)\b", re.I)
+_NORMAL = re.compile(r"\b(normal|undetectable|not detectable|within normal limits|wnl)\b", re.I)
+# Group results: one phrase states several markers ("triple-negative" = ER, PR and HER2 negative).
+GROUPS: tuple[tuple[re.Pattern[str], tuple[str, ...], str], ...] = (
+    (re.compile(r"\btriple[- ]negative\b", re.I), ("ER", "PR", "HER2"), "negative"),
+    (re.compile(r"\b(?<![KN])(all[- ])?RAS[- ](wild[- ]?type|WT|negative)\b", re.I), ("KRAS", "NRAS"), "negative"),
+    (re.compile(r"\b(HR|hormone[- ]receptor)[- ]?(negative|-)(?![\w+])", re.I), ("ER", "PR"), "negative"),
+    (re.compile(r"\bER/PR[- ]?(negative|-)(?![\w+])", re.I), ("ER", "PR"), "negative"),
+    (re.compile(r"\bER/PR[- ]?(positive|\+)", re.I), ("ER", "PR"), "positive"),
+    (re.compile(r"\btriple[- ]positive\b", re.I), ("ER", "PR", "HER2"), "positive"),
+)
 _ANY_MARKER = re.compile("|".join(f"(?i:{p.pattern})" if p.flags & re.I else f"(?:{p.pattern})" for _, p in MARKERS))
+_WORD = re.compile(r"[a-z0-9]+")
+# Words (lower case) one of which every marker mention contains; phrases for the rest ("c-MET", "p.S.A.").
+_MARKER_TOKENS = frozenset(
+    (
+        "alk", "egfr", "efgr", "egrf", "ros1", "ros", "braf", "kras", "nras", "met", "ret", "ntrk", "ntrk1", "ntrk2",
+        "ntrk3", "trk", "her2", "her", "erbb2", "neu", "pd", "l1", "l", "pdl1", "er", "pr", "pgr", "estrogen",
+        "oestrogen", "progesterone", "ki", "67", "ki67", "mib", "mib1", "msi", "mss", "microsatellite", "mmr", "dmmr",
+        "pmmr", "mismatch", "mlh1", "msh2", "msh6", "pms2", "tmb", "mutation", "mutational", "brca1", "brca2", "brca",
+        "pik3ca", "esr1", "jak2", "jak", "bcr", "abl", "abl1", "philadelphia", "flt3", "flt", "npm1", "npm", "idh1",
+        "idh2", "idh", "tp53", "p53", "del", "17p", "ighv", "mycn", "myc", "nmyc", "cmyc", "1p", "19q", "1p19q", "mgmt",
+        "hpv", "papillomavirus", "p16", "ebv", "epstein", "eber", "cd20", "cd30", "cd", "psa", "prostate", "afp",
+        "fetoprotein", "ca", "ca125", "ca19", "cea", "carcinoembryonic", "microglobulin", "b2m", "ldh", "lactate",
+        "triple", "ras", "hr", "hormone", "tmbh", "msih",
+    ),
+)
+_MARKER_PHRASES = re.compile(r"P\.S\.A|\u03b22", re.I)
 _CASE_SENSITIVE_WORDS = {"ER", "PR"}  # 'er'/'pr' in lower case are not markers; upper case in all-caps text is
 
 # Result words, earliest match in the window wins. Order only breaks ties at the same position.
@@ -35,7 +80,8 @@ _RESULTS = re.compile(
     r"|(?P<negative>\bnegative\b|\bneg\b|\b(negtive|negitive|negatve|neagtive|negaitve)\b"
     r"|not detected|\bno\b(?! other)|none detected|wild[- ]?type|\bwt\b|\babsent\b"
     r"|not amplified|non-?amplified|not rearranged|\bmss\b|microsatellite stable|\bpmmr\b|proficient|\bintact\b"
-    r"|retained|\blow\b|(?<![\d.])0(?![\d.%+])|<\s?1\s?%|\(-\)|HER2-low)"
+    r"|retained|\blow\b|(?<![\d.])0(?![\d.%+])|<\s?1\s?%|\(-\)|HER2-low|\bunmutated\b|\bunmethylated\b"
+    r"|non-?methylated|not (co-?)?deleted|\bnon-?reactive\b|\bno reactivity\b)"
     r"|(?P<equivocal>equivocal|indeterminate|borderline|\b2\+)"
     r"|(?P<positive>\bpositive\b|\bpos\b|\b(postive|positve|posative|positiv)\b|\bdetected\b|\bidentified\b"
     r"|\bpresent\b|mutated|(mutation|mutaion"
@@ -43,7 +89,8 @@ _RESULTS = re.compile(
     r"|rearranged|amplified|\bhigh\b|msi-h|\bdmmr\b|deficient|\bloss\b"
     r"|\b3\+|overexpress|(?<=\w)\+|\bV600[EK]\b|\bG12[A-Z]\b|\bL858R\b|\bT790M\b|exon\s?(19|20|14)"
     r"|(?<=\()\s?[A-Z]\d{1,4}[A-Z*]?\s?(?=\))"
-    r"|\bp\.[A-Z]\d+|pathogenic|\bskipping\b)",
+    r"|\bp\.[A-Z]\d+|pathogenic|\bskipping\b|\bmethylated\b|\b(co-?)?deleted\b|\bco-?deletion\b"
+    r"|\breactive\b)",
     re.I,
 )
 _LEADING_NEGATION = re.compile(r"\b(negative for|no evidence of|absence of|without|no)\b[\w \t-]{0,30}$", re.I)
@@ -56,7 +103,7 @@ _FISH = re.compile(r"(not\s+amplified|non-?amplified|amplified)", re.I)
 _TMB_VALUE = re.compile(r"(\d+(?:\.\d+)?)\s*(mut(ations)?\s*/\s*Mb|muts?/Mb)", re.I)
 _VARIANT = re.compile(
     r"exon\s?19\s?(deletion|del\b)|ex19del|exon\s?20\s?(insertion|ins\b)|exon\s?14\s?skipping|\bL858R\b|\bT790M\b"
-    r"|\bC797S\b|\bV600[EK]\b|\bG12[A-Z]\b|\bG13D\b|\bQ61[A-Z]\b|\bE545K\b|\bH1047R\b|\bD538G\b|\bY537S\b"
+    r"|\bC797S\b|\bV617F\b|\bR132[HC]\b|\bR140Q\b|\bD816V\b|\bITD\b|\bV600[EK]\b|\bG12[A-Z]\b|\bG13D\b|\bQ61[A-Z]\b|\bE545K\b|\bH1047R\b|\bD538G\b|\bY537S\b"
     r"|(?<=\()\s?[A-Z]\d{1,4}[A-Z*]?\s?(?=\))|\b(EML4|CD74|KIF5B|CCDC6|SLC34A2|ETV6)\b|\bc\.\d+[\w>_+-]*"
     r"|\bp\.\(?[A-Z][a-z]{2}\d+\w*\)?", re.I)
 _METHOD = re.compile(r"\b(FISH|IHC|NGS|PCR|ctDNA|liquid biopsy|sequencing|immunohistochemistry)\b", re.I)
@@ -107,7 +154,9 @@ class Reading:
 
 def _mentions(clause: str) -> list[tuple[str, int, int]]:
     found: list[tuple[str, int, int]] = []
-    if not _ANY_MARKER.search(clause):  # most clauses name no marker: one scan instead of one per marker
+    if _MARKER_TOKENS.isdisjoint(_WORD.findall(clause.lower())) and not _MARKER_PHRASES.search(clause):
+        return found  # most clauses name no marker: a word lookup instead of the long pattern
+    if not _ANY_MARKER.search(clause):  # one scan instead of one per marker
         return found
     taken: set[int] = set()
     for name, pattern in MARKERS:
@@ -137,6 +186,7 @@ _INTRINSIC = {"mss": "negative", "msi-h": "positive", "msi-high": "positive", "m
               "msi-low": "negative", "dmmr": "positive", "pmmr": "negative", "tmb-h": "positive", "tmb-l": "negative",
               "microsatellite stable": "negative"}
 _SIGN = re.compile(r"^\s*(\+|-|\u2212)(?![\w\d])|^\s*(\+|-|\u2212)(?=/)")
+_CELL = re.compile(r"^[^:|.;]{0,60}?[:|]\s*")  # the test's name up to its result cell
 _PHRASE_END = re.compile(r"[|;\n]|,\s(?=[A-Z])|\.\s|\.$|\)")
 
 
@@ -145,6 +195,22 @@ def _result(name: str, window: str) -> tuple[str | None, int]:
     sign = _SIGN.match(window)
     if sign:
         return ("positive" if "+" in sign.group(0) else "negative"), sign.end()
+    cell = _CELL.match(window)  # "ALK rearrangement by IHC: Negative": the stated result beats the test's name
+    if cell:
+        word = _RESULTS.match(window, cell.end())
+        stated = word is not None and (word.lastgroup != "positive" or re.match(
+            r"positive|pos\b|detected|present", word.group(0), re.I) is not None)
+        if word is not None and stated:
+            after = _NEGATED_AFTER.match(window[word.end():]) if word.lastgroup == "positive" else None
+            return ("negative", word.end() + after.end()) if after else (word.lastgroup, word.end())
+    if name in VALUE_MARKERS:
+        amount = _VALUE.search(window, 0, 40)
+        high, normal = _ELEVATED.search(window, 0, 40), _NORMAL.search(window, 0, 30)
+        if high:
+            return "positive", max(amount.end() if amount else 0, high.end())
+        if normal:
+            return "negative", normal.end()
+        return ("unknown", amount.end()) if amount else (None, 0)
     if name == "PD-L1":
         m = _TPS.search(window) or _PERCENT.search(window)
         if m:
@@ -190,6 +256,9 @@ def _result(name: str, window: str) -> tuple[str | None, int]:
 
 
 def _detail(name: str, window: str) -> str | None:
+    if name in VALUE_MARKERS:
+        amount = _VALUE.search(window, 0, 40)
+        return (amount.group(1) + (f" {amount.group(3)}" if amount.group(3) else "")) if amount else None
     if name == "PD-L1":
         m = _TPS.search(window)
         if m:
@@ -241,6 +310,10 @@ def _read_one(clause: str, mentions: list[tuple[str, int, int]], i: int, after: 
     if _UNLIKELY.search(before) and not hedge:
         return None
     result, used = _result(name, window)
+    lead_value = re.search(r"\b(elevated|rising|increased|raised|high)\s+(serum\s+)?$", before, re.I) \
+        if name in VALUE_MARKERS and result in (None, "unknown") else None
+    if lead_value:  # "an elevated CA 19-9"
+        result = "positive"
     loss = _LEADING_LOSS.search(before) if name == "MMR" else None
     if loss:
         result, used = "positive", 0
@@ -253,6 +326,8 @@ def _read_one(clause: str, mentions: list[tuple[str, int, int]], i: int, after: 
         used = stop if stop - used < 40 else used
         used = len(window[:used].rstrip())
     first = start - len(before) + loss.start() if loss else start
+    if lead_value:
+        first = start - len(before) + lead_value.start()
     lead = _LEADING_NEGATION.search(before)
     if lead and result in (None, "positive"):
         result, used, first = "negative", 0, start - len(before) + lead.start()
@@ -285,7 +360,7 @@ def _read_one(clause: str, mentions: list[tuple[str, int, int]], i: int, after: 
     method = _METHOD.search(window) or _METHOD.search(own)
     origin = _ORIGIN.search(wide)
     detail = _detail(name, window) if result in ("positive", "equivocal", "unknown") or name in (
-        "PD-L1", "TMB", "HER2", "ER", "PR") else None
+        "PD-L1", "TMB", "HER2", "ER", "PR", *VALUE_MARKERS) else None
     if detail is None and partner and result == "positive":
         detail = partner.group(1)
     confidence = UNCERTAIN if uncertain else TYPO if _TYPO.search(clause, first, end + used) else CONFIDENT
@@ -328,7 +403,12 @@ def read_markers(clause: str) -> list[Reading]:
             r = readings[i]
             if r is not None and first is not None and last is not None:
                 readings[i] = replace(r, start=first.start, end=max(last.end, r.end))
-    return [r for r in readings if r is not None]
+    out = [r for r in readings if r is not None]
+    for pattern, names, result in GROUPS:
+        for m in pattern.finditer(clause):
+            out += [Reading(n, result, None, None, None, m.start(), m.end()) for n in names
+                    if not any(r.name == n and r.start <= m.start() < r.end for r in out)]
+    return sorted(out, key=lambda r: r.start)
 
 
 def _method(word: str) -> str:

@@ -6,27 +6,22 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from oncoguide.records.model import RecordDocument, Value
 from oncoguide.records.spans import evidence_at
+from oncoguide.text.dates import dates
 
-_MONTHS = {m: i for i, m in enumerate(
-    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
-_MONTH_RE = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
-DATE_RE = re.compile(
-    rf"\b(?P<iso>(?P<y1>(19|20)\d\d)-(?P<m1>[01]?\d)(-(?P<d1>[0-3]?\d))?)\b"
-    rf"|\b(?P<us>(?P<m2>[01]?\d)/((?P<d2>[0-3]?\d)/)?(?P<y2>(19|20)\d\d))\b"
-    rf"|\b(?P<named>{_MONTH_RE}\s+((?P<d3>[0-3]?\d),?\s+)?(?P<y3>(19|20)\d\d))\b"
-    rf"|\b(?P<year>(?<![/.\d])(?<!\b\d-)(?<!\b[01]\d-)(?P<y4>(19|20)\d\d)(?![/\d%])(?!\.\d)(?!-[01]?\d\b)(?!-\d\d?-))\b",
-    re.I,
-)
+if TYPE_CHECKING:
+    from oncoguide.records.sections import Section
+
 FAMILY = re.compile(
     r"\b(mother|father|sister|brother|aunt|uncle|grand(mother|father|parent)|cousin|daughter|son|sibling|niece"
     r"|nephew|mom|dad|family history|fhx|fh:)\b", re.I)
 HYPOTHETICAL = re.compile(
     r"\b(if (?!not\b)|would (consider|be|offer|favor)|could (consider|be)|consider(ing|ed)? "
     r"|options? (would|include|in the)|candidate for|may be (an )?options?|eligible for|discussed|versus|vs\.?"
-    r"|rather than|in the event|recommend(ed|s)? against|not (a )?candidate|declined|defer(red)?|future"
+    r"|rather than|in the event|recommend(ed|s)? against|not (a )?candidate|defer(red)?|future"
     r"|benefit from|should (she|he|they|the patient|there)|in case of|reserved for)\b", re.I)
 ASSOCIATED = re.compile(r"\b(therap(y|ies) associated|associated therap|fda-approved in|approved therap"
                         r"|matched therap|sensitiv(e|ity) to|resistance to|clinical trials? (for|matching))", re.I)
@@ -47,27 +42,36 @@ class Clause:
 
 
 _COLUMNS = re.compile(r"\S(\t| {3,})\S")  # a table row: cells apart by a tab or a run of spaces
+_RESULT_LINE = re.compile(r"^\s*(positive|negative|not detected|detected|equivocal|pending|not amplified|amplified"
+                          r"|wild[- ]type|absent|present|intact|lost)\b", re.I)
 _NEW_ITEM = re.compile(r"^\s*([-*\u2022]|\d+[.)]\s|[A-Z][A-Za-z /()-]{0,40}:|[A-Z0-9 ,/()-]{6,}$)")
 
 
 def blocks(text: str) -> list[tuple[int, int]]:
     """Logical lines: a hard-wrapped sentence is joined back; list items, headers and table rows stay apart."""
     spans: list[tuple[int, int]] = []
+    last_line = (0, 0)  # the previous line: joining looks at it, not at the whole block (linear time)
     for m in re.finditer(r"[^\n]+", text):
         line = m.group(0)
         if not line.strip():
             continue
         if spans:
-            prev = text[spans[-1][0]:spans[-1][1]]
+            prev = text[last_line[0]:last_line[1]]
             lower = line.lstrip()[:1].islower()
             tail = prev.rstrip()[-1:]  # after a finished sentence a new line is a new one, even "pT1c ..."
             table = "|" in prev + line or bool(_COLUMNS.search(prev + "\n" + line))
             if (tail not in (".", "!", "?") and (lower or tail not in (";", ":")) and not table
                     and not _NEW_ITEM.match(line) and text[spans[-1][1]:m.start()].count("\n") == 1
-                    and (len(prev.strip()) > 30 or lower)):
+                    and (len(prev.strip()) > 30 or spans[-1][0] != last_line[0] or lower)):
                 spans[-1] = (spans[-1][0], m.end())
+                last_line = (m.start(), m.end())
+                continue
+            if tail == ":" and _RESULT_LINE.match(line) and text[spans[-1][1]:m.start()].count("\n") == 1:
+                spans[-1] = (spans[-1][0], m.end())  # "ALK rearrangement by IHC:" / "Negative"
+                last_line = (m.start(), m.end())
                 continue
         spans.append((m.start(), m.end()))
+        last_line = (m.start(), m.end())
     return spans
 
 
@@ -85,35 +89,25 @@ def clauses(text: str, semicolons: bool = True) -> list[Clause]:
             cut = m.end()
         if block[cut:].strip():
             out.append(Clause(start + cut, end, block[cut:].replace("\n", " ")))
-    return out
+    return [piece for c in out for piece in _bounded(c)]
 
 
-def parse_date(m: re.Match[str]) -> date | None:
-    """The date a DATE_RE match names (a missing day or month is the 1st), or None when it is not a date."""
-    g = m.groupdict()
-    try:
-        if g["iso"]:
-            return date(int(g["y1"]), int(g["m1"]), int(g["d1"] or 1))
-        if g["us"]:
-            return date(int(g["y2"]), int(g["m2"]), int(g["d2"] or 1))
-        if g["named"]:
-            month = _MONTHS[g["named"][:3].lower()]
-            return date(int(g["y3"]), month, int(g["d3"] or 1))
-        if g["year"]:
-            return date(int(g["y4"]), 1, 1)
-    except (ValueError, KeyError):
-        return None
-    return None
+MAX_CLAUSE = 3000  # longer "sentences" (text without stops) are cut at a space: per-clause work stays bounded
 
 
-def dates(text: str) -> list[tuple[int, int, date]]:
-    """Dates in ``text`` with their spans (year-only dates become 1 January)."""
-    out = []
-    for m in DATE_RE.finditer(text):
-        d = parse_date(m)
-        if d is not None and date(1950, 1, 1) <= d <= date(2100, 1, 1):
-            out.append((m.start(), m.end(), d))
-    return out
+def _bounded(c: Clause) -> list[Clause]:
+    if len(c.text) <= MAX_CLAUSE:
+        return [c]
+    pieces: list[Clause] = []
+    lo = 0
+    while lo < len(c.text):
+        hi = min(len(c.text), lo + MAX_CLAUSE)
+        if hi < len(c.text):
+            space = c.text.rfind(" ", lo + MAX_CLAUSE // 2, hi)
+            hi = space if space > lo else hi
+        pieces.append(Clause(c.start + lo, c.start + hi, c.text[lo:hi]))
+        lo = hi
+    return pieces
 
 
 def report_date(text: str) -> date | None:
@@ -148,3 +142,34 @@ def value_at(doc: RecordDocument, clause: Clause, start: int, end: int, value: s
     """A Value read from ``clause[start:end]``, with its evidence in ``doc``."""
     return Value(value=value, as_of=as_of, evidence=evidence_at(doc, clause.at(start), clause.at(end)),
                  confidence=confidence)
+
+
+_PATIENT_SUBJECT = re.compile(r"\b(the patient|patient's|she|he|her own|his own|germline testing|genetic testing"
+                              r"|(she|he) (was|has been) tested)\b", re.I)
+
+
+class DocContext:
+    """Sections and assertion cues of one document, computed once: ``assertion(clause, start, end)`` is the
+    assertion of a finding at clause offsets (a family-history section makes everything the family's)."""
+
+    def __init__(self, text: str) -> None:
+        from oncoguide.records.sections import SectionMap
+
+        self.sections = SectionMap(text)
+        self._cues: dict[tuple[int, int], list[Any]] = {}
+
+    def section(self, offset: int) -> Section | None:
+        return self.sections.at(offset)
+
+    def assertion(self, clause: Clause, start: int, end: int) -> str:
+        from oncoguide.records.assertion import assertion_in, cues_in
+
+        key = (clause.start, clause.end)
+        cues = self._cues.get(key)
+        if cues is None:
+            cues = self._cues[key] = cues_in(clause.text)
+        sec = self.sections.at(clause.at(start))
+        if sec is not None and sec.owner == "family" and (
+                any(c.category == "family" for c in cues) or not _PATIENT_SUBJECT.search(clause.text)):
+            return "family"  # unless the sentence is about the patient ("Germline testing was negative ...")
+        return assertion_in(clause.text, cues, start, end)

@@ -3,11 +3,14 @@ spread and performance status. Relatives' cancers, negated and uncertain finding
 
 from __future__ import annotations
 
+import bisect
 import re
 from datetime import date
+from functools import lru_cache
 
 from oncoguide.knowledge.vocab_models import load_vocabulary
 from oncoguide.records import context as ctx
+from oncoguide.records import histology
 from oncoguide.records.context import value_at as _value
 from oncoguide.records.model import Cancer, Conflict, Performance, RecordDocument, Value
 from oncoguide.understand.entities import Entity
@@ -23,6 +26,8 @@ _HISTOLOGY = (  # (normal form, pattern); order: most specific first
     ("melanoma", r"\bmel[ae]noma\b"),
     ("non-small cell carcinoma", r"\bnon-?\s?small[- ]cell (lung )?(carcinoma|cancer)\b|\bNSCLC\b"),
 )
+_HISTOLOGY_HINTS = ("carcin", "oma", "cancer", "sclc", "idc", "ilc", "dcis", "special type", "carcinoid", "thrombocyt",
+                    "fibrosis", "lymphoproliferative", "leuk", "polycyth")
 _HISTOLOGY_RE = [(n, re.compile(p, re.I)) for n, p in _HISTOLOGY]
 _QUALIFIER = re.compile(r"\b(mucinous|acinar|lepidic|papillary|solid|micropapillary|nodular|superficial spreading|"
                         r"acral lentiginous|lentigo maligna|signet ring)\b", re.I)
@@ -35,7 +40,9 @@ _SITES = (
     ("prostate", r"\bprostat\w*"),
 )
 _SITES_RE = [(n, re.compile(p, re.I)) for n, p in _SITES]
-_SPREAD_CONTEXT = re.compile(r"^\s*(and \w+ )?(mets|metasta\w*|nodules?|lesions?|masses|involvement)\b", re.I)
+# "liver metastases" is where a cancer spread; "cervix metastatic to the lung" is the primary
+_SPREAD_CONTEXT = re.compile(r"^\s*(and \w+ )?(mets|metasta\w*(?!\s+(to|from)\b)|nodules?|lesions?|masses"
+                             r"|involvement)\b", re.I)
 _SPREAD_BEFORE = re.compile(r"\b(to|into|involving)( the)?\s+(\w+ )?$|\bnew\s+$", re.I)
 _SKIN_SITE = re.compile(r"\b(back|shoulder|calf|forearm|thigh|scalp|chest|upper arm|arm|leg|trunk|face|neck|foot|"
                         r"hand|abdomen|cheek|ear|shin)\b", re.I)
@@ -48,7 +55,7 @@ _LUNG_SIDE = re.compile(r"\b(peri)?hilar\b|\bhilum\b", re.I)  # "left hilar mass
 _UNKNOWN_PRIMARY = re.compile(r"\b(unknown|occult|undetermined) primary\b|\bprimary (site )?(is )?(unknown|not "
                               r"(identified|found)|undetermined)\b", re.I)
 _GRADE = re.compile(r"\b(grade|Grade|GRADE)\s*:?\s*([1-3]|I{1,3})\b(?!\s*\+)|\bG([1-3])\b|\bGleason (score )?"
-                    r"(\d\s?\+\s?\d\s?=\s?\d+|\d+)|\bGrade Group \d", re.I)
+                    r"(\d\s?\+\s?\d(\s?=\s?\d+)?|\d+)|\bGrade Group \d", re.I)
 _ECOG = re.compile(r"\bECOG(\s*(PS|performance status))?\s*(score\s*)?(of|:|=|is)?\s*([0-4])\b", re.I)
 _KPS = re.compile(r"\b(KPS|Karnofsky)(\s*performance status)?\s*(score\s*)?(of|:|=|is)?\s*(\d{2,3})\b", re.I)
 _DIAGNOSED = re.compile(r"\b(diagnosed|dx)\b", re.I)
@@ -79,69 +86,88 @@ _HEDGED_AFTER = re.compile(r"^[^.;]{0,30}\b(cannot be (excluded|ruled out)|not e
 _UNCERTAIN = re.compile(r"\b(possible|possibly|suspicious|suspected|indeterminate|cannot be excluded|concerning for"
                         r"|equivocal|likely|probable|versus|vs\.?|differential)\b", re.I)
 
-def read_cancer(doc: RecordDocument, clauses: list[ctx.Clause], entities: list[Entity]) -> tuple[Cancer,
-                                                                                                 list[Conflict]]:
-    """Cancer type, histology, site, side, grade and date of diagnosis; two histologies that cannot both be the
-    patient's (adenocarcinoma and small cell, ductal and lobular) are a conflict."""
+_SKIP = {"family", "negated", "declined", "hypothetical", "planned"}
+_NOT_ESTABLISHED = _SKIP | {"possible"}  # a suspected cancer is not the patient's diagnosis
+
+
+def read_cancer(doc: RecordDocument, clauses: list[ctx.Clause], entities: list[Entity],
+                context: ctx.DocContext | None = None) -> tuple[Cancer, list[Conflict]]:
+    """Cancer type, histology, site, side, grade and date of diagnosis. Only the patient's asserted findings
+    count (not a relative's, negated, planned or hypothetical ones; exam lines give no site); a finding in a
+    final diagnosis weighs more than one in the history. Two histologies that cannot both be the patient's
+    (adenocarcinoma and small cell, ductal and lobular) are a conflict."""
+    context = context or ctx.DocContext(doc.text)
     out = Cancer()
-    found: list[tuple[Value, ctx.Clause]] = []
+    found: list[tuple[float, Value, ctx.Clause, str | None]] = []  # (weight, histology, clause, cancer id)
     for c in clauses:
         if ctx.ASSOCIATED.search(c.text):
             continue
+        sec = context.section(c.start)
+        weight = sec.weight if sec is not None else 0.9
+        hits: list[tuple[int, int, str, bool]] = []  # (start, end, value, normal form)
+        low = c.text.lower()
+        if not any(h in low for h in _HISTOLOGY_HINTS):
+            continue
         for name, pattern in _HISTOLOGY_RE:
             m = pattern.search(c.text)
-            if m is None or ctx.is_family(c.text, m.start()) or _NEGATED_FINDING.search(c.text[:m.start()]):
+            if m is not None:
+                qual = _QUALIFIER.search(c.text, m.end(), m.end() + 40) or _QUALIFIER.search(
+                    c.text, max(0, m.start() - 25), m.start())
+                lo, hi = (min(m.start(), qual.start()), max(m.end(), qual.end())) if qual else (m.start(), m.end())
+                hits.append((lo, hi, name + (f", {qual.group(0).lower()}" if qual else ""), True))
+                break
+        for lo, hi, phrase in histology.histologies_in(c.text):
+            if not any(a < hi and lo < b for a, b, _, _ in hits):
+                hits.append((lo, hi, phrase, False))
+        for lo, hi, value, normal in hits:
+            assertion = context.assertion(c, lo, hi)
+            if assertion in _NOT_ESTABLISHED or (_NEGATED_FINDING.search(c.text[:lo]) and assertion != "present"):
                 continue
-            qual = _QUALIFIER.search(c.text, m.end(), m.end() + 40) or _QUALIFIER.search(
-                c.text, max(0, m.start() - 25), m.start())
-            value = name + (f", {qual.group(0).lower()}" if qual else "")
-            typo = ("carcinoma" in name and "carcinoma" not in m.group(0).lower() and "SCLC" not in m.group(0)) \
-                or "melenoma" in m.group(0).lower()
-            hedged = _UNCERTAIN.search(c.text, max(0, m.start() - 40), m.start()) or _HEDGED_AFTER.match(
-                c.text[m.end():])
-            lo, hi = (min(m.start(), qual.start()), max(m.end(), qual.end())) if qual else (m.start(), m.end())
-            found.append((_value(doc, c, lo, hi, value, 0.5 if hedged else 0.7 if typo else 0.9), c))
-            break
-    found.sort(key=lambda vc: (vc[0].confidence < 0.6, _rank(vc[0].value.split(", ")[0])))  # sure, then specific
-    hist_clause = found[0][1] if found else None
-    out.histology = found[0][0] if found else None
-    rivals = [v for v, _ in found[1:] if v.confidence >= 0.6 and _disagree(v.value, found[0][0].value)]
-    conflicts = [Conflict(field="cancer.histology", values=[found[0][0], *_unique(rivals)])] if rivals else []
-    site_clauses = ([hist_clause] if hist_clause else []) + [c for c in clauses if re.match(
-        r"\s*(specimen|site|source|primary|diagnosis|dx|tumou?r site)\b", c.text, re.I)] + clauses
-    for c in site_clauses:
-        if ctx.is_family(c.text, len(c.text)):
-            continue
-        hits = sorted((m.start(), name, m) for name, pattern in _SITES_RE for m in pattern.finditer(c.text)
-                      if not _SPREAD_CONTEXT.search(c.text[m.end():m.end() + 20])
-                      and not _SPREAD_BEFORE.search(c.text[max(0, m.start() - 30):m.start()]))
-        if hits:
-            _, name, m = hits[0]
-            out.primary_site = _value(doc, c, m.start(), m.end(), name, 0.85)
-            break
-    if out.primary_site and out.primary_site.value in ("lung", "breast"):
-        site_re = dict(_SITES_RE)[out.primary_site.value]
-        anchor = re.compile(site_re.pattern + ("|" + _LUNG_SIDE.pattern if out.primary_site.value == "lung" else ""),
-                            re.I)
-        out.laterality = next((v for c in site_clauses if (v := _side(doc, c, anchor)) is not None), None)
+            m_text = c.text[lo:hi]
+            typo = normal and (("carcinoma" in value and "carcinoma" not in m_text.lower() and "SCLC" not in m_text)
+                               or "melenoma" in m_text.lower())
+            hedged = assertion == "possible" or _UNCERTAIN.search(c.text, max(0, lo - 40), lo) or \
+                _HEDGED_AFTER.match(c.text[hi:])
+            cid = _vocab_cancer(value)
+            if not normal and cid is not None and _vocab_names().get(re.sub(r"[\s-]+", " ", value)) == cid \
+                    and not re.search(r"\b(cancer|tumou?r)\b", _vocab_name(cid)):
+                value = _vocab_name(cid)  # "essential thrombocytosis" -> essential thrombocythemia
+            w = round(weight * (0.8 if assertion == "historical" else 1.0), 1)
+            found.append((w, _value(doc, c, lo, hi, value, 0.5 if hedged else 0.7 if typo else 0.9), c, cid))
+    found.sort(key=lambda x: (x[1].confidence < 0.6, -x[0], _rank(x[1].value.split(", ")[0]), x[3] is None,
+                              -len(x[1].value.split())))  # sure, weighty, then specific
+    hist_clause = found[0][2] if found else None
+    hist_id = found[0][3] if found else None
+    out.histology = found[0][1] if found else None
+    rivals = [v for _, v, _, _ in found[1:] if v.confidence >= 0.6 and _disagree(v.value, found[0][1].value)]
+    conflicts = [Conflict(field="cancer.histology", values=[found[0][1], *_unique(rivals)])] if rivals else []
+    site, site_clause = _primary_site(doc, clauses, context, hist_clause)
+    out.primary_site = site
+    if site is not None and site_clause is not None and site.value in ("lung", "breast"):
+        site_re = dict(_SITES_RE)[site.value]
+        anchor = re.compile(site_re.pattern + ("|" + _LUNG_SIDE.pattern if site.value == "lung" else ""), re.I)
+        out.laterality = next((v for c in [site_clause, *clauses] if (v := _side(doc, c, anchor)) is not None),
+                              None)
+    elif site is not None and site_clause is not None:
+        out.laterality = _side(doc, site_clause, re.compile(re.escape(site.evidence.quote), re.I))
     if out.histology and out.histology.value.startswith("melanoma") and hist_clause is not None:
-        for c in [hist_clause, *site_clauses]:
+        for c in [hist_clause, *clauses]:
             m = _SKIN_SITE.search(c.text)
-            if m and not ctx.is_family(c.text, m.start()):
+            if m and not ctx.is_family(c.text, m.start()) and context.assertion(c, m.start(), m.end()) not in _SKIP:
                 out.primary_site = _value(doc, c, m.start(), m.end(), m.group(0).lower(), 0.8)
                 out.laterality = _side(doc, c, _SKIN_SITE)
                 break
     if any(_unknown_primary(c.text) for c in clauses):  # "melanoma of unknown primary": no site or side is stated
         out.primary_site = out.laterality = None
-    out.cancer_id = _cancer_id(out, doc.text, entities)
+    out.cancer_id = _cancer_id(out, hist_id, doc, clauses, context, entities)
     for c in clauses:
         g = _GRADE.search(c.text)
-        if g and not ctx.is_family(c.text, g.start()):
+        if g and not ctx.is_family(c.text, g.start()) and context.assertion(c, g.start(), g.end()) not in _SKIP:
             out.grade = _value(doc, c, g.start(), g.end(), g.group(0), 0.85)
             break
     for c in clauses:
         d = _DIAGNOSED.search(c.text)
-        if d and not ctx.is_family(c.text, d.start()):
+        if d and not ctx.is_family(c.text, d.start()) and context.assertion(c, d.start(), d.end()) != "family":
             stated = ctx.dates(c.text[d.end():d.end() + 40])
             if stated:
                 s, e, when = stated[0]
@@ -150,6 +176,67 @@ def read_cancer(doc: RecordDocument, clauses: list[ctx.Clause], entities: list[E
     if out.histology and out.histology.value.startswith("non-small") and out.primary_site is None:
         out.primary_site = Value(value="lung", evidence=out.histology.evidence, confidence=0.8)
     return out, conflicts
+
+
+_SITE_LABEL = re.compile(r"\s*(specimen|site|source|primary|diagnosis|dx|tumou?r site|procedure)\b", re.I)
+
+
+def _primary_site(doc: RecordDocument, clauses: list[ctx.Clause], context: ctx.DocContext,
+                  hist_clause: ctx.Clause | None) -> tuple[Value | None, ctx.Clause | None]:
+    """The organ of the cancer, best first: a site word in the histology's own clause (not where it spread to),
+    one written next to a cancer word ("carcinoma of the left breast"), one on a specimen or diagnosis line, else
+    the first site word of the patient's record. Exam and review-of-systems lines ("LUNGS: clear") and
+    relatives' findings never give a site."""
+    best: tuple[float, Value, ctx.Clause] | None = None
+    for c in clauses:
+        sec = context.section(c.start)
+        if sec is not None and not sec.site:
+            continue
+        sites = histology.sites_in(c.text)
+        if not sites:
+            continue
+        near = {s.start for s in histology.sites_next_to_cancer(c.text, sites)}
+        level = 3.0 if c is hist_clause else 1.0 if _SITE_LABEL.match(c.text) else 0.0
+        for s in sites:
+            if histology.spread_before(c.text, s.start) or _SPREAD_CONTEXT.search(c.text[s.end:s.end + 20]) \
+                    or _SPREAD_BEFORE.search(c.text[max(0, s.start - 30):s.start]):
+                continue
+            if context.assertion(c, s.start, s.end) in _SKIP:
+                continue
+            score = max(level, 2.0 if s.start in near else 0.0) + (sec.weight if sec is not None else 0.9) / 2
+            if best is None or score > best[0]:
+                body = _SKIN_SITE.search(c.text, s.end, s.end + 40) if s.value == "skin" else None
+                value = _value(doc, c, body.start(), body.end(), body.group(0).lower(), 0.85) if body else \
+                    _value(doc, c, s.start, s.end, s.value, 0.85)
+                best = (score, value, c)
+            break
+    if best is None or (hist_clause is None and best[0] < 2.0):
+        return None, None  # a site word with no cancer named at it is not a primary site
+    return best[1], best[2]
+
+
+@lru_cache(maxsize=1)
+def _vocab_names() -> dict[str, str]:
+    names: dict[str, str] = {}
+    for c in load_vocabulary().cancers:
+        for n in (c.name, *c.synonyms):
+            names.setdefault(re.sub(r"[\s-]+", " ", n.lower()), c.id)
+    return names
+
+
+def _vocab_name(cancer_id: str) -> str:
+    return next(c.name for c in load_vocabulary().cancers if c.id == cancer_id)
+
+
+def _vocab_cancer(histology_value: str) -> str | None:
+    """The vocabulary cancer a histology phrase names ("mantle cell lymphoma" -> mantle-cell-lymphoma)."""
+    words = re.sub(r"[\s-]+", " ", histology_value.split(", ")[0].lower())
+    names = _vocab_names()
+    while words:
+        if words in names:
+            return names[words]
+        words = words.partition(" ")[2]  # "uterine papillary serous carcinoma" -> "papillary serous carcinoma"
+    return None
 
 
 _EXCLUSIVE = ({"small cell carcinoma", "squamous cell carcinoma", "adenocarcinoma", "large cell carcinoma", "melanoma"},
@@ -194,27 +281,64 @@ def _rank(name: str) -> int:
     return order.index(name) if name in order else len(order)
 
 
-def _cancer_id(cancer: Cancer, text: str, entities: list[Entity]) -> str | None:
+def _cancer_id(cancer: Cancer, hist_id: str | None, doc: RecordDocument, clauses: list[ctx.Clause],
+               context: ctx.DocContext, entities: list[Entity]) -> str | None:
+    """The most specific vocabulary cancer the histology and site support; a histology that names its own cancer
+    (a lymphoma, a glioma, a sarcoma) beats the organ it sits in."""
     hist = cancer.histology.value if cancer.histology else ""
     site = cancer.primary_site.value if cancer.primary_site else ""
     if hist.startswith("small cell"):
         return "sclc"
     if hist.startswith("melanoma"):
         return "melanoma"
+    roots = _roots()
+    if hist_id and (not site or roots.get(hist_id) not in _ORGAN_ROOTS or roots.get(hist_id) == _site_root(site)):
+        return hist_id
     if site == "lung" or hist.startswith("non-small"):
         return {"adenocarcinoma": "lung-adenocarcinoma", "squamous cell carcinoma": "lung-squamous",
                 "large cell carcinoma": "lung-large-cell"}.get(hist.split(", ")[0], "nsclc" if hist else "lung")
     if site == "breast" or "ductal" in hist or "lobular" in hist:
         return {"invasive ductal carcinoma": "breast-ductal", "invasive lobular carcinoma": "breast-lobular",
                 "ductal carcinoma in situ": "dcis"}.get(hist.split(", ")[0], "breast")
-    if site in ("colon", "rectum"):
-        return "colorectal"
-    if site == "prostate":
-        return "prostate"
-    named = [e.id for e in entities if e.kind == "cancer"
-             and not ctx.is_family(text[max(0, e.start - 80):e.start], e.start - max(0, e.start - 80))]
+    if site and _site_root(site):
+        return _site_root(site)
+    if hist_id:
+        return hist_id
+    named = []
+    starts = [c.start for c in clauses]
+    for e in entities:
+        if e.kind != "cancer":
+            continue
+        i = bisect.bisect_right(starts, e.start) - 1
+        c = clauses[i] if i >= 0 and clauses[i].start <= e.start < clauses[i].end else None
+        sec = context.section(e.start)
+        if c is None or (sec is not None and not sec.site):
+            continue
+        if context.assertion(c, e.start - c.start, e.end - c.start) in _SKIP | {"possible"}:
+            continue
+        named.append(e.id)
     depth = {c.id: (1 if c.parent else 0) for c in load_vocabulary().cancers}
     return max(named, key=lambda i: depth.get(i, 0)) if named else None
+
+
+_ORGAN_ROOTS = {"lung", "breast", "colorectal", "prostate", "bladder", "kidney", "uterine", "cervical", "thyroid",
+                "liver", "stomach", "esophageal", "head-and-neck", "skin", "anal", "biliary", "gallbladder",
+                "ovarian", "pancreatic", "testicular"}
+
+
+@lru_cache(maxsize=1)
+def _roots() -> dict[str, str]:
+    cancers = {c.id: c for c in load_vocabulary().cancers}
+    out = {}
+    for cid, c in cancers.items():
+        while c.parent and c.parent in cancers:
+            c = cancers[c.parent]
+        out[cid] = c.id
+    return out
+
+
+def _site_root(site: str) -> str | None:
+    return histology.site_cancer(site)
 
 
 def read_performance(doc: RecordDocument, clauses: list[ctx.Clause],
@@ -247,6 +371,9 @@ def read_metastases(doc: RecordDocument, clauses: list[ctx.Clause]) -> list[Valu
     "M1b (lung and soft tissue)"); negated, hedged, relatives' and regional-node findings are left out."""
     out: dict[str, Value] = {}
     for c in clauses:
+        low = c.text.lower()
+        if not any(k in low for k in ("meta", "mets", "spread", "recurren", "malignant", "m1")):
+            continue
         hits = list(_METASTASES.finditer(c.text))
         if _MET_CONTEXT.search(c.text):
             hits += list(_MET_LESIONS.finditer(c.text))

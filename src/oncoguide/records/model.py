@@ -15,7 +15,8 @@ RecordKind = Literal["pdf", "text", "fhir", "hl7v2"]
 Result = Literal["positive", "negative", "equivocal", "pending", "not_tested", "unknown"]
 TreatmentClass = Literal["targeted", "immunotherapy", "chemotherapy", "radiation", "surgery", "hormonal",
                          "antibody-drug conjugate", "other"]
-TreatmentStatus = Literal["ongoing", "completed", "stopped", "planned", "unknown"]
+TreatmentIntent = Literal["curative", "palliative", "adjuvant", "neoadjuvant", "maintenance"]
+TreatmentStatus = Literal["ongoing", "completed", "stopped", "planned", "recommended", "declined", "unknown"]
 
 
 class RecordError(ValueError):
@@ -117,6 +118,7 @@ class Treatment(BaseModel):
     line: int | None = None
     status: TreatmentStatus = "unknown"
     reason_stopped: Literal["progression", "toxicity", "completed", "other"] | None = None
+    intent: TreatmentIntent | None = Field(default=None, description="As stated: adjuvant, palliative...")
     code: str | None = None
     evidence: Evidence
     confidence: float = Field(ge=0.0, le=1.0)

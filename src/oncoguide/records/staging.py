@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from datetime import date
 
@@ -80,8 +81,10 @@ def read_stages(doc: RecordDocument, clauses: list[ctx.Clause], today: date | No
         else:
             history.append(s)
     unique: list[Stage] = []
+    seen: set[tuple[str, ...]] = set()
     for s in history:
-        if all(_key(s) != _key(u) for u in unique):
+        if _key(s) not in seen:
+            seen.add(_key(s))
             unique.append(s)
     return current, unique, conflicts
 
@@ -91,8 +94,9 @@ def _item_date(text: str, spans: list[tuple[int, int]], c: ctx.Clause, historica
     paragraph ("- 09/2022: ... excision 10/2022 ... Final stage pT3a pN0, stage IIA")."""
     if ctx.CURRENT.search(c.text) and not historical:
         return []
-    start = next((s for s, e in spans if s <= c.start < e), c.start)
-    found = ctx.dates(text[start:c.start])
+    i = bisect.bisect_right(spans, (c.start, len(text) + 1)) - 1
+    start = spans[i][0] if i >= 0 and spans[i][0] <= c.start < spans[i][1] else c.start
+    found = ctx.dates(text[max(start, c.start - _LOOK_BACK):c.start])
     return [found[-1][2]] if found else []
 
 
@@ -111,6 +115,7 @@ def _join_mentions(found: list[tuple[tuple[bool, date, int], Stage]]) -> list[tu
 
 
 _AXES = ("t", "n", "m", "group")
+_LOOK_BACK = 600  # characters before an undated staging searched for its item's date (keeps long records linear)
 
 
 def _compatible(a: Stage, b: Stage, dated: bool = True) -> bool:

@@ -12,20 +12,22 @@ from __future__ import annotations
 from oncoguide.records import context as ctx
 from oncoguide.records.biomarkers import read_markers
 from oncoguide.records.diagnosis import read_cancer, read_metastases, read_performance
+from oncoguide.records.lexicon import find as find_names
 from oncoguide.records.model import Biomarker, Conflict, Profile, RecordDocument, Value
 from oncoguide.records.spans import evidence_at
 from oncoguide.records.staging import read_stages
 from oncoguide.records.treatments import read_treatments
-from oncoguide.understand.entities import extract
 
 
-def _biomarkers(doc: RecordDocument, clauses: list[ctx.Clause]) -> tuple[list[Biomarker], list[Conflict]]:
+def _biomarkers(doc: RecordDocument, clauses: list[ctx.Clause],
+                context: ctx.DocContext) -> tuple[list[Biomarker], list[Conflict]]:
     """Marker readings of the patient (not relatives', not hypothetical), one per (marker, result): a pending or
     not-tested reading gives way to a result, and different results for one marker are kept and flagged."""
     found: list[Biomarker] = []
     for c in clauses:
         for r in read_markers(c.text):
-            if ctx.is_family(c.text, r.start) or ctx.is_hypothetical(c.text, r.start):
+            if ctx.is_family(c.text, r.start) or ctx.is_hypothetical(c.text, r.start) \
+                    or context.assertion(c, r.start, r.end) in ("family", "hypothetical"):
                 continue
             when = ctx.dates(c.text)
             found.append(Biomarker(
@@ -65,11 +67,14 @@ def extract_text(doc: RecordDocument) -> Profile:
     sentences = ctx.clauses(doc.text, semicolons=False)
     today = ctx.report_date(doc.text)
     stage, history, stage_conflicts = read_stages(doc, clauses, today)
-    markers, conflicts = _biomarkers(doc, clauses)
-    entities = extract(doc.text)
-    cancer, cancer_conflicts = read_cancer(doc, clauses, entities)
+    context = ctx.DocContext(doc.text)
+    markers, conflicts = _biomarkers(doc, clauses, context)
+    entities = find_names(doc.text)
+    cancer, cancer_conflicts = read_cancer(doc, clauses, entities, context)
     performance, performance_conflicts = read_performance(doc, clauses, today)
     return Profile(cancer=cancer, stage=stage, stage_history=history, metastases=read_metastases(doc, clauses),
-                   biomarkers=markers, treatments=read_treatments(doc, sentences, entities), performance=performance,
+                   biomarkers=markers, treatments=read_treatments(doc, sentences, entities, context,
+                                                                 has_cancer=cancer.cancer_id is not None),
+                   performance=performance,
                    conflicts=cancer_conflicts + stage_conflicts + conflicts + performance_conflicts,
                    documents=[doc.id])

@@ -3,40 +3,121 @@
 
 from __future__ import annotations
 
+import bisect
 import re
+from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
+from oncoguide import knowledge
 from oncoguide.knowledge.vocab_models import load_vocabulary
 from oncoguide.records import context as ctx
 from oncoguide.records.model import RecordDocument, Treatment
+from oncoguide.records.sections import Section
 from oncoguide.records.spans import evidence_at
 from oncoguide.understand.entities import Entity
 
-_REGIMENS = {
-    "folfirinox": ["fluorouracil", "leucovorin", "irinotecan", "oxaliplatin"],
-    "folfoxiri": ["fluorouracil", "leucovorin", "oxaliplatin", "irinotecan"],
-    "folfox": ["fluorouracil", "leucovorin", "oxaliplatin"], "mfolfox6": ["fluorouracil", "leucovorin", "oxaliplatin"],
-    "folfiri": ["fluorouracil", "leucovorin", "irinotecan"], "capox": ["capecitabine", "oxaliplatin"],
-    "xelox": ["capecitabine", "oxaliplatin"], "tchp": ["docetaxel", "carboplatin", "trastuzumab", "pertuzumab"],
-    "ac": ["doxorubicin", "cyclophosphamide"], "tc": ["docetaxel", "cyclophosphamide"],
-    "t-dm1": ["ado-trastuzumab emtansine"], "t-dxd": ["trastuzumab deruxtecan"],
-    "t-vec": ["talimogene laherparepvec"], "5-fu": ["fluorouracil"],
-    # clinicians' short names
-    "pembro": ["pembrolizumab"], "nivo": ["nivolumab"], "atezo": ["atezolizumab"],
-    "durva": ["durvalumab"], "nivo/ipi": ["nivolumab", "ipilimumab"], "carbo/pem": ["carboplatin", "pemetrexed"],
-}
-_REGIMEN_RE = re.compile(r"(?<![\w-])(" + "|".join(re.escape(k) for k in sorted(_REGIMENS, key=len, reverse=True))
-                         + r")(?![\w-])", re.I)
+_DRUG_CONTEXT = re.compile(r"\b(chemo\w*|regimens?|cycles?|courses?|treated|treatment|therapy|received|receiving"
+                           r"|infusion|given|doses?|mg|started|completed|salvage|induction|consolidation|maintenance"
+                           r"|conditioning|transplant|followed by|plus|adjuvant|neoadjuvant|C\d+D\d+)\b", re.I)
+
+
+@dataclass(frozen=True)
+class _Regimens:
+    pattern: re.Pattern[str]
+    by_name: dict[str, tuple[list[str], bool]]  # lower-case acronym or alias -> (drugs, ambiguous)
+    firsts: frozenset[str]  # the first word of every name, lower case
+
+
+@lru_cache(maxsize=1)
+def _regimens() -> _Regimens:
+    by_name: dict[str, tuple[list[str], bool]] = {}
+    for r in knowledge.load("en").get("regimens").regimens:
+        for name in (r.acronym, *r.aliases):
+            by_name.setdefault(name.lower(), (r.drugs, r.ambiguous))
+    names = sorted(by_name, key=len, reverse=True)
+    alternation = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in names)
+    firsts = frozenset(w[0] for n in names if (w := re.findall(r"[a-z0-9]+", n)))
+    return _Regimens(re.compile(rf"(?<![\w-])({alternation})(?![\w-])", re.I), by_name, firsts)
+
+
+def _within(entities: list[Entity], starts: list[int], c: ctx.Clause) -> list[Entity]:
+    """The entities (sorted by start) that start inside clause ``c`` (binary search: linear over a record)."""
+    return entities[bisect.bisect_left(starts, c.start):bisect.bisect_left(starts, c.end)]
+
+
+def regimens_in(text: str, drug_spans: list[tuple[int, int]]) -> list[tuple[str, int, int]]:
+    """(generic, start, end) for each regimen acronym in a sentence: an ambiguous one (AC, TC, ICE) only as written
+    in capitals and with a drug context in the sentence; none inside a drug's own name ("Pepcid AC")."""
+    out: list[tuple[str, int, int]] = []
+    table = _regimens()
+    if table.firsts.isdisjoint(re.findall(r"[a-z0-9]+", text.lower())):
+        return out  # no regimen's first word in the sentence
+    for m in table.pattern.finditer(text):
+        drugs, ambiguous = table.by_name[re.sub(r"\s+", " ", m.group(0).lower())]
+        if any(a < m.end() and m.start() < b for a, b in drug_spans):
+            continue
+        if ambiguous and ((m.group(0) != m.group(0).upper() and m.group(0).lower() not in ("ddac", "vrd"))
+                          or not _DRUG_CONTEXT.search(text)):
+            continue
+        out += [(g, m.start(), m.end()) for g in drugs]
+    return out
+
+
 _SURGERY = re.compile(r"\b(lobectomy|pneumonectomy|segmentectomy|wedge resection|(partial |total |modified radical |"
                       r"simple |bilateral )?mastectomy|lumpectomy|(right |left |extended )?hemicolectomy|colectomy"
                       r"|low anterior resection|abdominoperineal resection|(radical )?prostatectomy"
                       r"|wide (local )?excision|whipple|pancreaticoduodenectomy"
-                      r"|(total |partial )?gastrectomy|esophagectomy|nephrectomy|hysterectomy)\b", re.I)
+                      r"|(total |partial )?gastrectomy|esophagectomy|nephrectomy|hysterectomy"
+                      r"|(bilateral )?salpingo-?\s?oophorectomy|oophorectomy"
+                      r"|(total |subtotal |near-total )?thyroidectomy"
+                      r"|splenectomy|craniotomy|cystectomy|orchiectomy|nephroureterectomy|glossectomy|laryngectomy"
+                      r"|cryoablation|radiofrequency ablation|(surgical |partial |complete |gross total )?resection"
+                      r"(?= of (the |a |his |her )?[\w\s-]{0,30}(tumou?r|mass|cancer|carcinoma|lesion|nodule|sarcoma))"
+                      r"|excision(?= of (the |a |his |her )?[\w\s-]{0,50}(tumou?r|mass|cancer|carcinoma|lesion|nodule"
+                      r"|melanoma|sarcoma)))\b", re.I)
+_SURGERY_HINTS = ("ectomy", "resection", "excision", "whipple", "ablation", "craniotomy")
+_RADIATION_HINTS = ("radi", "sbrt", "srs", "imrt", "wbrt", "xrt", "proton", "gamma", "brachy", "seed", "i-131")
+_TRANSPLANT = re.compile(r"\b((autologous|allogeneic|allogenic|auto|allo)[\w\s-]{0,30}?transplant\w*|allotransplant\w*"
+                         r"|autotransplant\w*|(stem[- ]cell|bone marrow|SCT)\s+transplant\w*)", re.I)
+_INTENT = re.compile(r"\b(neoadjuvant|adjuvant|palliative|curative|definitive|maintenance|consolidation)\b", re.I)
+_INTENT_NAME = {"definitive": "curative", "consolidation": "maintenance"}
+_RECOMMENDED = re.compile(r"\brecommend\w*|\badvised?\b", re.I)
+_BENIGN = re.compile(r"\b(risk-reducing|risk reducing|prophylactic|fibroids?|leiomyomas?|adenomas?|benign|hernia"
+                     r"|gallstones?|cholecystitis|appendicitis"
+                     r"|endometriosis|prolapse|menorrhagia|bleeding|goiter|cysts?|polyps?|infection|abscess|trauma"
+                     r"|fracture|stones?|obstruction)\b", re.I)
+_CANCER_CONTEXT = re.compile(r"\b(cancer|carcinoma|adenocarcinoma|malignan\w*|tumou?r|neoplasm|lymphoma|sarcoma"
+                             r"|melanoma|metasta\w*|oncolog\w*|\w+blastoma|\w*glioma)\b", re.I)
+
+
+_CANCER_SURGERY = re.compile(r"lobectomy|pneumonectomy|segmentectomy|wedge resection|mastectomy|lumpectomy"
+                             r"|prostatectomy|whipple|pancreaticoduodenectomy|esophagectomy|low anterior resection"
+                             r"|abdominoperineal resection|wide (local )?excision", re.I)
+
+
+def _for_cancer(text: str, start: int, end: int, sec: Section | None, has_cancer: bool) -> bool:
+    """A surgery is cancer treatment when its sentence names no benign indication, and, unless it is a cancer
+    operation (lobectomy, mastectomy...), in a past-history list or a record with no cancer, when its sentence
+    names a cancer (a hysterectomy for fibroids, a thyroidectomy for goiter are not)."""
+    cancer_here = bool(_CANCER_CONTEXT.search(text))
+    if _BENIGN.search(text) and not cancer_here:
+        return False
+    if _CANCER_SURGERY.search(text, start, end):  # lobectomy, mastectomy...: cancer surgery unless benign
+        return True
+    if (sec is not None and sec.kind == "past_history") or not has_cancer:
+        return cancer_here
+    return True
+
+
 _SURGERY_NAME = {"wide excision": "wide local excision", "whipple": "pancreaticoduodenectomy"}
 _RADIATION = re.compile(
-    r"(?<!post-)(?<!post )\b(radiation(?!( and medical)? oncolog)|radiotherapy|SBRT|SRS|stereotactic radiosurgery"
+    r"(?<!post-)(?<!post )\b(radiation(?!( and medical)? oncolog"
+    r"| (department|exposure|safety|therap(ist|y department)))"
+    r"|radiotherapy|SBRT|SRS|stereotactic radiosurgery"
     r"|stereotactic radiation|IMRT|whole[- ]brain radiation|WBRT|chemoradiation|chemoradiotherapy|XRT|proton therapy"
-    r"|irradiation|gamma knife)\b(?!(-induced| induced)? (fibrosis|pneumonitis|changes|necrosis|recall|dermatitis"
+    r"|irradiation|gamma knife|brachytherapy|seed implant\w*|radioactive iodine|I-131 ablation)\b"
+    r"(?!(-induced| induced)? (fibrosis|pneumonitis|changes|necrosis|recall|dermatitis"
     r"|proctitis|esophagitis|oncolog))", re.I)
 _RAD_SITE = re.compile(r"\b(brain|chest|breast|pelvis|pelvic|prostate|spine|lung|bone|hip|rectum|rectal|cranial"
                        r"|thoracic|thorax|chest wall|whole[- ]brain|brain metastas[ie]s)\b", re.I)
@@ -65,36 +146,50 @@ _ENDED = re.compile(r"stopped|until|completed|through|ended|discontinued|finishe
 _RANGE = re.compile(r"\s*(-|to|through|until|–)\s*$", re.I)
 
 
-def read_treatments(doc: RecordDocument, sentences: list[ctx.Clause], entities: list[Entity]) -> list[Treatment]:
-    """Treatments given, ongoing or planned (not options, relatives' or a lab's associated therapies), one per
-    (name, start), each with the status and dates its own part of the sentence states."""
+def read_treatments(doc: RecordDocument, sentences: list[ctx.Clause], entities: list[Entity],
+                    context: ctx.DocContext | None = None, has_cancer: bool = True) -> list[Treatment]:
+    """Treatments given, ongoing, planned, recommended or declined (not options, negated ones, relatives' or a
+    lab's associated therapies), one per (name, start), each with the status and dates its own part of the
+    sentence states. A plan section gives planned treatment; allergies none; surgery counts only when its
+    indication is a cancer (not fibroids, an adenoma, a hernia)."""
+    context = context or ctx.DocContext(doc.text)
     vocab = {d.generic: d for d in load_vocabulary().drugs}
-    drugs = [e for e in entities if e.kind == "drug" and e.id in vocab and vocab[e.id].kind != "other"
+    all_drugs = [e for e in entities if e.kind == "drug"]
+    drugs = [e for e in all_drugs if e.id in vocab and vocab[e.id].kind != "other"
              and "imaging" not in vocab[e.id].drug_class.lower()]
-    spelled = {_key(n) for d in vocab.values() for n in (d.generic, *d.brands)} | {_key(k) for k in _REGIMENS}
+    drug_starts, all_starts = [e.start for e in drugs], [e.start for e in all_drugs]
+    spelled = {_key(n) for d in vocab.values() for n in (d.generic, *d.brands)} | {_key(k) for k in
+                                                                                 _regimens().by_name}
     out: list[Treatment] = []
     previous: list[int] = []  # indexes in ``out`` of the previous sentence's treatments
     for c in sentences:
         text = c.text
-        if ctx.is_family(text, len(text)) or ctx.ASSOCIATED.search(text):
+        sec = context.section(c.start)
+        if ctx.is_family(text, len(text)) or ctx.ASSOCIATED.search(text) or (
+                sec is not None and (sec.treatment == "none" or sec.owner == "family")):
             previous = []
             continue
         found: list[tuple[str, str, int, int]] = []  # (name, kind, start, end) in the sentence
-        names = [(e.id, e.start - c.start, e.end - c.start) for e in drugs if c.start <= e.start < c.end]
-        for m in _REGIMEN_RE.finditer(text):
-            if m.group(0).lower() in ("ac", "tc") and not m.group(0).isupper():
-                continue
-            names += [(g, m.start(), m.end()) for g in _REGIMENS[m.group(0).lower()]]
+        names = [(e.id, e.start - c.start, e.end - c.start) for e in _within(drugs, drug_starts, c)]
+        spans = [(e.start - c.start, e.end - c.start) for e in _within(all_drugs, all_starts, c)]
+        names += regimens_in(text, spans)
         for name, start, end in names:
             if not _hypothetical(text, start):
                 found.append((name, vocab[name].kind if name in vocab else "chemotherapy", start, end))
-        for m in _SURGERY.finditer(text):
-            if not (_NOT_SURGERY.search(text[max(0, m.start() - 30):m.end() + 10]) or _hypothetical(text, m.start())):
+        low = text.lower()
+        for m in (_SURGERY.finditer(text) if any(k in low for k in _SURGERY_HINTS) else ()):
+            if not (_NOT_SURGERY.search(text[max(0, m.start() - 30):m.end() + 10]) or _hypothetical(text, m.start())
+                    or not _for_cancer(text, m.start(), m.end(), sec, has_cancer)):
                 proc = re.sub(r"^(right|left|extended) ", "", m.group(0).lower())
-                proc = _SURGERY_NAME.get(proc, proc)
+                proc = re.sub(r"\s+", " ", _SURGERY_NAME.get(proc, proc))
                 found.append((f"surgery: {proc}", "surgery", m.start(), m.end()))
+        for m in (_TRANSPLANT.finditer(text) if "transplant" in low else ()):
+            kind_of = "allogeneic" if re.search(r"allo", m.group(0), re.I) else "autologous" if re.search(
+                r"auto", m.group(0), re.I) else "stem cell"
+            found.append((f"transplant: {kind_of}", "other", m.start(), m.end()))
         rays: dict[str, tuple[int, int]] = {}  # one radiation per site and sentence ("chemoradiation ... thoracic
-        for m in _RADIATION.finditer(text):  # radiation 60 Gy" is one course)
+        for m in (_RADIATION.finditer(text) if any(k in low for k in _RADIATION_HINTS) else ()):  # radiation 60
+            # Gy" is one course)
             if _hypothetical(text, m.start()):
                 continue
             site = _RAD_SITE.search(text, max(0, m.start() - 30), m.end() + 40)
@@ -112,10 +207,22 @@ def read_treatments(doc: RecordDocument, sentences: list[ctx.Clause], entities: 
             continue
         previous = []
         for name, kind, start, end in found:
+            assertion = context.assertion(c, start, end)
+            if assertion in ("family", "negated", "hypothetical", "possible"):
+                continue
             t = _treatment(doc, c, name, kind, start, end, [(s, e) for _, _, s, e in found])
+            intent = _INTENT.search(text)
+            if intent:
+                word = intent.group(0).lower()
+                t = t.model_copy(update={"intent": _INTENT_NAME.get(word, word)})
+            if assertion == "declined":
+                t = t.model_copy(update={"status": "declined"})
+            elif (assertion == "planned" and t.status in ("unknown", "ongoing", "planned")) or (
+                    sec is not None and sec.treatment == "planned" and t.status in ("unknown", "planned")):
+                t = t.model_copy(update={"status": "recommended" if _RECOMMENDED.search(text) else "planned"})
             if kind not in ("surgery", "radiation") and _key(t.evidence.quote) not in spelled:
                 t = t.model_copy(update={"confidence": 0.6})  # a near-miss spelling ("osimertinb")
-            if kind == "surgery" and t.status in ("unknown", "ongoing"):
+            if kind in ("surgery", "other") and t.status in ("unknown", "ongoing"):
                 t = t.model_copy(update={"status": "completed"})
             previous.append(len(out))
             out.append(t)
@@ -242,20 +349,27 @@ def _carry(t: Treatment, text: str) -> Treatment:
 
 def _dedupe(treatments: list[Treatment]) -> list[Treatment]:
     """One entry per (name, start); a definite status beats 'unknown', and a later mention with no start date
-    that says the treatment stopped or was completed ("Pembro discontinued 07/2025") updates the earlier one."""
-    out: list[Treatment] = []
+    that says the treatment stopped or was completed ("Pembro discontinued 07/2025") updates the earlier one.
+    Entries are indexed by name, so a long record costs time in proportion to its distinct treatments."""
+    out: list[Treatment | None] = []
+    by_name: dict[str, list[int]] = {}
     for t in treatments:
+        mine = by_name.setdefault(t.name, [])
         if t.start is None and t.status in ("stopped", "completed"):
-            earlier = next((o for o in reversed(out) if o.name == t.name and o.status in ("ongoing", "unknown")
-                            and o.start is not None), None)
+            earlier = next((i for i in reversed(mine) if (o := out[i]) is not None
+                            and o.status in ("ongoing", "unknown") and o.start is not None), None)
             if earlier is not None:
-                out[out.index(earlier)] = t.model_copy(update={"start": earlier.start})
+                out[earlier] = t.model_copy(update={"start": out[earlier].start})  # type: ignore[union-attr]
                 continue
-        same = next((o for o in out if o.name == t.name and (o.start == t.start or o.start is None
-                                                              or t.start is None)
+        if t.status in ("planned", "recommended") and any(
+                (o := out[i]) is not None and o.status == "ongoing" for i in mine):
+            continue  # "Plan: continue Opdualag every 4 weeks" is the ongoing treatment, not a new one
+        same = next((i for i in mine if (o := out[i]) is not None
+                     and (o.start == t.start or o.start is None or t.start is None)
                      and (o.status == t.status or "unknown" in (o.status, t.status))), None)
         if same is None:
+            mine.append(len(out))
             out.append(t)
-        elif same.status == "unknown" and t.status != "unknown":
-            out[out.index(same)] = t.model_copy(update={"start": t.start or same.start})
-    return out
+        elif out[same].status == "unknown" and t.status != "unknown":  # type: ignore[union-attr]
+            out[same] = t.model_copy(update={"start": t.start or out[same].start})  # type: ignore[union-attr]
+    return [t for t in out if t is not None]

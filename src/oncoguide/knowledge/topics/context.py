@@ -1,0 +1,55 @@
+"""Assertion cues (``en/context.yaml``), ConText style: negated, possible, hypothetical, planned, historical,
+family and declined, each with a direction and a scope in words."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Literal
+
+from pydantic import Field, field_validator
+
+from oncoguide.knowledge.schema import ExampleCase, Examples, Strict, cases
+
+FILE = "context.yaml"
+Category = Literal["negated", "possible", "hypothetical", "planned", "historical", "family", "declined"]
+Direction = Literal["forward", "backward", "bidirectional", "terminate", "pseudo"]
+
+
+class Cue(Strict):
+    literal: str
+    pattern: str | None = Field(default=None, description="A regex used instead of the literal.")
+    category: Category
+    direction: Direction
+    max_scope: int | None = Field(default=None, ge=1, description="Words between cue and finding; None: sentence.")
+    examples: Examples | None = None
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, v: str | None) -> str | None:
+        if v is not None:
+            re.compile(v)
+        return v
+
+
+class Model(Strict):
+    cues: list[Cue]
+
+
+def _target(text: str) -> tuple[str, int, int]:
+    start = text.index("[")
+    end = text.index("]") - 1
+    return text.replace("[", "").replace("]", ""), start, end
+
+
+def examples(model: Model) -> Iterable[ExampleCase]:
+    from oncoguide.records.assertion import assertion_of
+
+    out: list[ExampleCase] = []
+    for cue in model.cues:
+        def check(text: str, category: str = cue.category, direction: str = cue.direction) -> bool:
+            plain, start, end = _target(text)
+            got = assertion_of(plain, start, end)
+            return got == category if direction not in ("pseudo", "terminate") else got != "present"
+        out += cases(f"context.{cue.literal}", cue.examples, check)
+    return out

@@ -1,0 +1,216 @@
+"""Sections, assertions and the real-note readers built on them: one table per recogniser (text, expected value,
+expected quote), the traps of real notes (family history, negated stains, differentials, declined and
+hypothetical treatments, exam lines, benign surgery), and extraction time linear in the input size (F2)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from oncoguide.records.assertion import assertion_of
+from oncoguide.records.biomarkers import read_markers
+from oncoguide.records.lexicon import find
+from oncoguide.records.model import Profile, RecordDocument
+from oncoguide.records.sections import find_sections
+from oncoguide.records.text_extract import extract_text
+
+
+def profile_of(text: str) -> Profile:
+    doc = RecordDocument(id="d", name="note.txt", kind="text", text=text)
+    return extract_text(doc)
+
+
+def _target(text: str) -> tuple[str, int, int]:
+    start, end = text.index("["), text.index("]") - 1
+    return text.replace("[", "").replace("]", ""), start, end
+
+
+# ---- sections: (text, kinds in order) -----------------------------------------------------------------------------
+@pytest.mark.parametrize(("text", "kinds"), [
+    ("HISTORY OF PRESENT ILLNESS: A woman.\nFAMILY HISTORY: Mother had breast cancer.\nPLAN: Surgery.",
+     ["history_present_illness", "family_history", "plan"]),
+    ("PHYSICAL EXAMINATION:\nHEENT: Normal.\nLUNGS: Clear.\nIMPRESSION: Lymphoma.", ["physical_exam", "assessment"]),
+    ("Family History:\nNone.\nSocial history: no tobacco.", ["family_history", "social_history"]),
+    ("FINAL DIAGNOSIS\nInvasive ductal carcinoma.", ["pathology"]),
+    ("The family history is negative. The plan is surgery.", []),
+])
+def test_sections(text: str, kinds: list[str]) -> None:
+    assert [s.kind for s in find_sections(text)] == kinds
+
+
+# ---- assertions: (sentence with [finding], assertion) -------------------------------------------------------------
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Her mother had [breast cancer].", "family"),
+    ("There is no reactivity with the [melanoma] marker.", "negated"),
+    ("This does not look like [squamous cell carcinoma].", "negated"),
+    ("We would likely use [R-CHOP] for this.", "hypothetical"),
+    ("[Capecitabine] with smaller benefit.", "hypothetical"),
+    ("She declined [radiation].", "declined"),
+    ("Plan is to start [Temodar].", "planned"),
+    ("Suspected [mesothelioma].", "possible"),
+    ("History of [basal cell carcinoma] of the nose.", "historical"),
+    ("Pathology shows [follicular lymphoma].", "present"),
+    ("No fever but [lymphoma] confirmed on biopsy.", "present"),
+    ("No change in the size of the [mass].", "present"),
+])
+def test_assertion(text: str, expected: str) -> None:
+    plain, start, end = _target(text)
+    assert assertion_of(plain, start, end) == expected
+
+
+# ---- names: (text, [(kind, id)], quote of the first) --------------------------------------------------------------
+@pytest.mark.parametrize(("text", "expected", "quote"), [
+    ("Diagnosed with mantle cell lymphoma in 2001.", [("cancer", "mantle-cell-lymphoma")], "mantle cell lymphoma"),
+    ("On Hydrea 500 mg daily.", [("drug", "hydroxyurea")], "Hydrea"),
+    ("Glioblastoma multiforme, status post Temodar.", [("cancer", "glioblastoma"), ("drug", "temozolomide")],
+     "Glioblastoma multiforme"),
+    ("Relapsed AML on gilteritinib", [("cancer", "aml"), ("drug", "gilteritinib")], "AML"),
+    ("ALL LYMPH NODES ARE NEGATIVE", [], None),
+    ("all of them", [], None),
+    ("Started osimertinb.", [("drug", "osimertinib")], "osimertinb"),
+])
+def test_names(text: str, expected: list[tuple[str, str]], quote: str | None) -> None:
+    found = find(text)
+    assert [(e.kind, e.id) for e in found] == expected
+    assert (found[0].text if found else None) == quote
+
+
+# ---- markers: (text, [(name, result, detail)], quote of the first) ------------------------------------------------
+@pytest.mark.parametrize(("text", "expected", "quote"), [
+    ("ALK rearrangement by immunohistochemistry: negative", [("ALK", "negative", None)],
+     "ALK rearrangement by immunohistochemistry: negative"),
+    ("The tumor is triple-negative.", [("ER", "negative", None), ("PR", "negative", None),
+                                       ("HER2", "negative", None)], "triple-negative"),
+    ("RAS wild-type.", [("KRAS", "negative", None), ("NRAS", "negative", None)], "RAS wild-type"),
+    ("He was positive for the JAK-2 mutation.", [("JAK2", "positive", None)], "JAK-2 mutation"),
+    ("P.S.A. 14.6", [("PSA", "unknown", "14.6")], "P.S.A. 14.6"),
+    ("BRCA-2 pathogenic variant detected", [("BRCA2", "positive", None)], "BRCA-2 pathogenic variant detected"),
+    ("N-Myc not amplified.", [("MYCN", "negative", None)], "N-Myc not amplified"),
+    ("MGMT promoter unmethylated.", [("MGMT", "negative", None)], "MGMT promoter unmethylated"),
+    ("She has an elevated CA 19-9.", [("CA19-9", "positive", None)], "elevated CA 19-9"),
+    ("p53: negative.", [("TP53", "negative", None)], "p53: negative"),
+])
+def test_markers(text: str, expected: list[tuple[str, str, str | None]], quote: str) -> None:
+    found = read_markers(text)
+    assert [(r.name, r.result, r.detail) for r in found] == expected
+    assert text[found[0].start:found[0].end] == quote
+
+
+def test_marker_result_on_the_next_line() -> None:
+    p = profile_of("ALK rearrangement by immunohistochemistry:\nNegative\n")
+    assert [(b.name, b.result) for b in p.biomarkers] == [("ALK", "negative")]
+
+
+# ---- cancer: (note, cancer id, histology, site, histology quote) --------------------------------------------------
+@pytest.mark.parametrize(("text", "cancer_id", "histology", "site"), [
+    ("IMPRESSION: Newly diagnosed T-cell lymphoma.", "t-cell-lymphoma", "T-cell lymphoma", None),
+    ("Excisional biopsy of a left breast mass: diffuse large B-cell lymphoma.", "dlbcl",
+     "diffuse large B-cell lymphoma", "breast"),  # a lymphoma in the breast, not breast cancer
+    ("PHYSICAL EXAMINATION:\nLUNGS: Clear.\nIMPRESSION: Leiomyosarcoma of the left arm.", "leiomyosarcoma",
+     "leiomyosarcoma", None),
+    ("FAMILY HISTORY: Mother with lung cancer.\nIMPRESSION: Thyroid mass, papillary carcinoma on FNA.", "thyroid",
+     "papillary carcinoma", "thyroid"),
+    ("Right upper eyelid squamous cell carcinoma.", "skin", "squamous cell carcinoma", "skin"),
+    ("Prostate gland showing moderately differentiated adenocarcinoma, Gleason 3 + 4.", "prostate",
+     "adenocarcinoma", "prostate"),
+    ("Essential thrombocytosis, JAK2 positive.", "essential-thrombocythemia", "essential thrombocythemia", None),
+])
+def test_cancer(text: str, cancer_id: str, histology: str, site: str | None) -> None:
+    c = profile_of(text).cancer
+    assert c.cancer_id == cancer_id
+    assert c.histology is not None and c.histology.value == histology
+    assert (c.primary_site.value if c.primary_site else None) == site
+
+
+@pytest.mark.parametrize("text", [
+    "FAMILY HISTORY: Her sister had breast cancer and two maternal aunts had lung cancer.",
+    "Immunostains: the cells show no reactivity with the melanoma marker.",
+    "Right pleural effusion, suspected malignant mesothelioma.",
+    "PHYSICAL EXAMINATION:\nLUNGS: Clear to auscultation.\nBREASTS: No masses.",
+    "Referred for colon cancer screening. There is no history of colon cancer in the family.",
+    "Leukocytosis, doubt presence of myeloproliferative disorder.",
+])
+def test_not_the_patients_cancer(text: str) -> None:
+    c = profile_of(text).cancer
+    assert (c.cancer_id, c.histology, c.primary_site) == (None, None, None)
+
+
+def test_gleason_pattern_kept_whole() -> None:
+    grade = profile_of("Adenocarcinoma of the prostate, Gleason 3+4.").cancer.grade
+    assert grade is not None and grade.value == "Gleason 3+4"
+
+
+# ---- treatments: (note, [(name, status)]) -------------------------------------------------------------------------
+@pytest.mark.parametrize(("text", "expected"), [
+    ("She received 6 cycles of R-CHOP.", [("rituximab", "completed"), ("cyclophosphamide", "completed"),
+                                          ("doxorubicin", "completed"), ("vincristine", "completed"),
+                                          ("prednisone", "completed")]),
+    ("We would likely use R-CHOP if this is confirmed.", []),
+    ("She declined radiation therapy.", [("radiation", "declined")]),
+    ("PLAN:\nStart Temodar next week.", [("temozolomide", "planned")]),
+    ("For the left breast cancer we recommend lumpectomy.", [("surgery: lumpectomy", "recommended")]),
+    ("Hysterectomy in 2001 for fibroids.", []),
+    ("Takes Pepcid AC for heartburn.", []),
+    ("Status post autologous stem cell transplant with BEAM regimen.",
+     [("carmustine", "completed"), ("etoposide", "completed"), ("cytarabine", "completed"), ("melphalan", "completed"),
+      ("transplant: autologous", "completed")]),
+    ("Durvalumab stopped 08/2025. Plan: Durvalumab will not be restarted.", [("durvalumab", "stopped")]),
+])
+def test_treatments(text: str, expected: list[tuple[str, str]]) -> None:
+    got = [(t.name, t.status) for t in profile_of(text).treatments]
+    assert sorted(got) == sorted(expected)
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("Adjuvant AC-T chemotherapy, 4 cycles of AC completed 2023.", "adjuvant"),
+    ("Palliative radiation to the spine completed 05/2025.", "palliative"),
+    ("Started maintenance durvalumab 03/2025.", "maintenance"),
+    ("Started osimertinib 03/2025.", None),
+])
+def test_treatment_intent(text: str, intent: str | None) -> None:
+    treatments = profile_of(text).treatments
+    assert treatments and {t.intent for t in treatments} == {intent}
+
+
+# ---- F2: linear time ------------------------------------------------------------------------------------------------
+_DENSE = ("Clinic note 03/2025. Stage IIIA adenocarcinoma of the left lung, pT2a N2 M0. EGFR exon 19 deletion "
+          "detected. Started osimertinib 80 mg daily.\nFAMILY HISTORY: Mother had breast cancer.\n")
+
+
+def _seconds(n: int, unit: str) -> float:
+    text = (unit * (n // len(unit) + 1))[:n]
+    start = time.perf_counter()
+    profile_of(text)
+    return time.perf_counter() - start
+
+
+@pytest.mark.parametrize("unit", [_DENSE, _DENSE.replace("\n", " ")], ids=["lines", "one-line"])
+def test_extraction_time_is_linear(unit: str) -> None:
+    profile_of("Warm-up. Stage IIA.")
+    small, big = _seconds(25_000, unit), _seconds(200_000, unit)
+    assert big < 60  # generous: shared machines; the bench (bench/records_speed.py) measures 1M characters
+    assert big / max(small, 1e-3) < 8 * 3  # 8x the text: linear ~8x, quadratic ~64x
+
+
+# ---- dates (oncoguide.text.dates): (text, [(quote, iso date)]) ----------------------------------------------------
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Started 03/2025.", [("03/2025", "2025-03-01")]),
+    ("Biopsy on 2024-11-05 and March 4, 2024.", [("2024-11-05", "2024-11-05"), ("March 4, 2024", "2024-03-04")]),
+    ("Diagnosed in 2019; 14/2020 is no date.", [("2019", "2019-01-01")]),
+    ("PSA 4.0 ng/mL, 1,240,000 platelets.", []),
+])
+def test_dates(text: str, expected: list[tuple[str, str]]) -> None:
+    from oncoguide.text.dates import dates
+
+    assert [(text[s:e], d.isoformat()) for s, e, d in dates(text)] == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Next-generation sequencing showed findings in EGFR and KRAS; see the report.",
+    "We discussed testing for ALK and ROS1.",
+    "If EGFR is positive, osimertinib would be used.",
+    "FAMILY HISTORY: Her sister is BRCA2 positive.",
+])
+def test_no_marker_result_is_invented(text: str) -> None:
+    assert profile_of(text).biomarkers == []
