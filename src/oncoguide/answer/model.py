@@ -7,7 +7,8 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 EvidenceStatus = Literal["supported", "partial", "insufficient"]
-SafetyKind = Literal["emergency", "crisis", "dosing", "stop_treatment", "myth", "out_of_scope"]
+SafetyKind = Literal["emergency", "urgent_call", "crisis", "dosing", "stop_treatment", "interactions", "myth",
+                     "out_of_scope"]
 
 
 class Sentence(BaseModel):
@@ -49,6 +50,7 @@ class Related(BaseModel):
 class Safety(BaseModel):
     kind: SafetyKind
     message: str
+    actions: list[str] = Field(default_factory=list, description="What to do now, in order.")
 
 
 class Verification(BaseModel):

@@ -13,7 +13,7 @@ from oncoguide.knowledge.topics.safety import PRIORITY, Model, Rule
 
 _FLAGS = re.I | re.S
 _CLAUSE = re.compile(r"[.;!?\n]|,|\bbut\b|\bpero\b|\bhowever\b|\bsino\b", re.I)
-_TERM = re.compile(r"\{(\w+)\}")
+_TERM = re.compile(r"\{([a-z_]\w*)\}")
 _NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
     "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "a dozen": 12, "dozen": 12, "several": 4,
@@ -126,7 +126,7 @@ class Rules:
     # -- rules -------------------------------------------------------------------------------------------
     def _fires(self, c: _Compiled, text: str, profile: Iterable[str] = ()) -> bool:
         rule = c.rule
-        if rule.current and not self.current(text):
+        if rule.current and self.is_general(text):
             return False
         if any(p.search(text) for p in c.unless):
             return False

