@@ -14,7 +14,7 @@ import numpy as np
 from bench.safety_bank import split
 from oncoguide.answer.stages.triage_bank import Bank, open_bank
 from oncoguide.answer.stages.triage_rules import compiled
-from oncoguide.answer.stages.triage_semantic import kind_scores
+from oncoguide.answer.stages.triage_semantic import kind_scores, lead
 from oncoguide.knowledge.topics.safety import URGENT
 
 KINDS = ("crisis", "emergency", "urgent_call", "myth", "stop_treatment", "interactions", "dosing")
@@ -22,7 +22,7 @@ KINDS = ("crisis", "emergency", "urgent_call", "myth", "stop_treatment", "intera
 CAP = {"crisis": 0.04, "emergency": 0.04, "urgent_call": 0.06, "myth": 0.03, "stop_treatment": 0.03,
        "interactions": 0.03, "dosing": 0.03}
 SIMILARITIES = np.round(np.arange(0.80, 0.975, 0.005), 3)
-MARGINS = np.round(np.arange(-0.04, 0.061, 0.01), 3)
+MARGINS = np.round(np.arange(-0.03, 0.051, 0.005), 3)
 
 
 def _urgent_group(kind: str) -> set[str]:
@@ -42,10 +42,11 @@ def calibrate(dev: Bank) -> dict[str, tuple[float, float, float, float]]:
         own = kinds == kind
         neg = kinds == "none"
         by_rules = np.array([bool(f & _urgent_group(kind)) if kind in URGENT else kind in f for f in fired])
+        ahead = lead(scores, kind)
         best: tuple[float, float, float, float, float] | None = None
         for s in SIMILARITIES:
             for m in MARGINS:
-                sem = (scores[kind] >= s) & (scores[kind] - scores["none"] >= m)
+                sem = (scores[kind] >= s) & (ahead >= m)
                 if kind in URGENT and kind != "crisis":
                     sem &= ~general
                 hit = by_rules | sem

@@ -12,7 +12,8 @@ from dataclasses import replace
 from oncoguide.answer import compose, personal
 from oncoguide.answer.model import Answer, AnswerSection, Citation, Reference, Safety, Sentence, Source, Verification
 from oncoguide.answer.related import RelatedQuestions
-from oncoguide.answer.safety import MESSAGES, triage
+from oncoguide.answer.safety import MESSAGES
+from oncoguide.answer.stages import triage as triage_stage
 from oncoguide.answer.terms import Glossary
 from oncoguide.answer.verify import check
 from oncoguide.config import Settings
@@ -101,11 +102,6 @@ def _carried_entities(question: str, context: Sequence[str]) -> str:
     return ""
 
 
-# Urgent questions are answered from the guide sections written for them.
-_SAFETY_HINTS = {
-    "crisis": " if you are in crisis or thinking about hurting yourself, get help right now",
-    "emergency": " red flags: call your care team now or get emergency care",
-}
 _MEASURE = re.compile(r"^\d+(\.\d+)?[a-z]{0,3}$")  # 39c, 100f, 2024, 5mm: amounts, not topics
 # Words that say what kind of question it is, not what it is about: they do not count as evidence.
 _GENERIC = set(tokenize([
@@ -170,7 +166,7 @@ class AnswerEngine:
 
     # ---------------------------------------------------------------------------------------------------
     def _compose(self, question: str, carried: str = "", profile: Profile | None = None) -> Answer:
-        safety = triage(question)
+        safety = triage_stage.for_question(question, profile, self.index)  # issue 14: rules + safety bank
         intent = question_intent(question)
         if profile and intent in ("treatment", "other") and personal.progressed_on(profile):
             intent = "resistance"  # "what are my options now?" after a drug stopped working
@@ -178,7 +174,7 @@ class AnswerEngine:
         meant = personal.situation(profile, intent) if profile else ""
         said = " ".join(x for x in (search_text(question), carried, meant) if x)
         query = " ".join(x for x in (said, steer) if x)
-        query += _SAFETY_HINTS.get(safety.kind if safety else "", "")
+        query += triage_stage.search_hint(safety)  # urgent questions: the guide sections written for them
         entities = extract(query)
         family = self._cancer_family(entities)
         boost = {d: _CANCER_BONUS for d in self.documents if family and not self._off_topic(d, family)
@@ -359,7 +355,8 @@ class AnswerEngine:
         return sum(v for t, v in idf.items() if t in present) / sum(idf.values())
 
     def _insufficient(self, question: str, intent: str, safety: Safety | None, hits: list[Hit]) -> Answer:
-        summary = [Sentence(text=INSUFFICIENT, fixed=True)]
+        # a safety message is never answered with "not covered" (issue 14)
+        summary = [Sentence(text=triage_stage.instead_of_not_covered(safety) or INSUFFICIENT, fixed=True)]
         asked = [Sentence(text=q, fixed=True) for q in GENERIC_QUESTIONS]
         return self._finish(question, intent, safety, summary, [], asked, [], "insufficient")
 

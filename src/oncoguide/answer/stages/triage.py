@@ -72,13 +72,23 @@ def triage(question: str, profile: Profile | None = None, lang: str = "en",
         rules = compiled(lang)
     except KeyError:
         rules, lang = compiled("en"), "en"
-    kinds = [r.kind for r in rules.fired(question, profile_classes(profile))]
-    kinds += semantic_kinds(question, lang, vector, pool)
-    kinds = [k for k in kinds if k in rules.model.messages]
-    if not kinds:
-        return None
-    kind = min(kinds, key=PRIORITY.index)
-    return message(kind, lang)
+    by_rules = [r.kind for r in rules.fired(question, profile_classes(profile))]
+    by_bank = semantic_kinds(question, lang, vector, pool)
+    kind = combine(by_rules, by_bank)
+    return message(kind, lang) if kind is not None else None
+
+
+def combine(by_rules: list[str], by_bank: list[str]) -> str | None:
+    """One kind from both layers. Either layer raises the flag; when a rule names an urgent kind, its kind is
+    kept (rules say precisely which: fever -> call the team, chest pain -> 911), else the bank's urgent kind wins
+    over a rule's milder one; otherwise a rule's kind, then the bank's."""
+    top_rule = min(by_rules, key=PRIORITY.index, default=None)
+    top_bank = min(by_bank, key=PRIORITY.index, default=None)
+    if top_rule in URGENT:
+        return top_rule
+    if top_bank in URGENT:
+        return top_bank
+    return top_rule or top_bank
 
 
 def message(kind: str, lang: str = "en") -> Safety:

@@ -1,8 +1,8 @@
 """Nearest-neighbour scores of messages against the safety bank, and the kinds they raise.
 
 For each kind, a message's score is its highest cosine similarity to a bank message of that kind; the kind is
-raised when that score reaches the kind's calibrated ``similarity`` and beats the best ordinary (``none``) bank
-message by ``margin`` (thresholds in ``safety.yaml``, calibrated on the dev split by ``bench/safety_calibrate.py``).
+raised when that score reaches the kind's calibrated ``similarity`` and beats the best bank message of any other
+group (ordinary messages, or the other kinds; the urgent kinds count as one group) by ``margin`` (thresholds in ``safety.yaml``, calibrated on the dev split by ``bench/safety_calibrate.py``).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from oncoguide.answer.stages.triage_bank import Bank
-from oncoguide.knowledge.topics.safety import PRIORITY, Threshold
+from oncoguide.knowledge.topics.safety import PRIORITY, URGENT, Threshold
 
 
 def kind_scores(bank: Bank, queries: np.ndarray, families: list[str] | None = None) -> dict[str, np.ndarray]:
@@ -28,6 +28,13 @@ def kind_scores(bank: Bank, queries: np.ndarray, families: list[str] | None = No
     return out
 
 
+def lead(scores: dict[str, np.ndarray], kind: str) -> np.ndarray:
+    """How far each query's best match of ``kind`` beats its best match outside the kind's group."""
+    group = URGENT if kind in URGENT else {kind}
+    rivals = [v for k, v in scores.items() if k not in group]
+    return scores[kind] - np.max(np.vstack(rivals), axis=0)
+
+
 def raised(scores: dict[str, np.ndarray], thresholds: dict[str, Threshold]) -> list[list[str]]:
     """For each query, the kinds the semantic layer raises, most urgent first."""
     n = len(scores["none"])
@@ -36,7 +43,7 @@ def raised(scores: dict[str, np.ndarray], thresholds: dict[str, Threshold]) -> l
         t = thresholds.get(kind)
         if t is None:
             continue
-        hit = (scores[kind] >= t.similarity) & (scores[kind] - scores["none"] >= t.margin)
+        hit = (scores[kind] >= t.similarity) & (lead(scores, kind) >= t.margin)
         for i in np.flatnonzero(hit):
             out[i].append(kind)
     return out
