@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 import yaml
 
+from oncoguide.answer.engine import AnswerEngine
 from oncoguide.answer.stages.triage import instead_of_not_covered, profile_classes, semantic_kinds, triage
 from oncoguide.answer.stages.triage_bank import EMBEDDER, bank, bank_dir, embed, read_entries, text_key
 from oncoguide.answer.stages.triage_rules import compiled
@@ -161,3 +162,15 @@ def test_bank_is_large_enough_per_urgent_kind() -> None:
     assert shipped is not None and len(shipped.entries) >= 1500
     counts = {k: int((shipped.kinds == k).sum()) for k in URGENT}
     assert min(counts.values()) >= 150, counts
+
+
+def test_the_answer_leads_with_the_safety_block_and_never_says_not_covered(engine: AnswerEngine) -> None:
+    from oncoguide.answer.engine import INSUFFICIENT
+
+    answer = engine.ask("my wife has 38.6 and she had chemo on monday, can it wait until morning?")
+    payload = json.loads(answer.model_dump_json())
+    assert next(iter(payload)) == "safety"  # the urgent message leads the JSON
+    assert payload["safety"]["kind"] == "urgent_call" and payload["safety"]["actions"]
+    crisis = engine.ask("everyone would be better off without me, i am just a burden")
+    assert crisis.safety is not None and crisis.safety.kind == "crisis" and "988" in crisis.safety.message
+    assert all(s.text != INSUFFICIENT for s in crisis.summary)
