@@ -11,7 +11,7 @@ import json
 import statistics
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -19,8 +19,9 @@ import yaml
 
 from bench.common import EVAL_DATA, RESULTS, report
 from bench.safety_bank import split
-from oncoguide.answer.stages.triage import semantic_kinds, triage
+from oncoguide.answer.stages.triage import triage
 from oncoguide.answer.stages.triage_bank import EMBEDDER, Bank, Entry, embed, open_bank
+from oncoguide.answer.stages.triage_rules import compiled
 from oncoguide.corpus.schema import load_catalog
 from oncoguide.knowledge.topics.safety import URGENT
 from oncoguide.search.embed import get_embedder
@@ -119,32 +120,32 @@ def ordinary_sets() -> dict[str, list[str]]:
     return sets
 
 
-def latency(texts: Sequence[str]) -> dict[str, float]:
-    """Milliseconds triage adds per question: with the engine's question vector (p50, p95), and embedding too."""
-    vecs = vectors(texts)
-    with_vector = []
-    for text, vec in zip(texts, vecs, strict=True):
-        start = time.perf_counter()
-        triage(text, vector=vec)
-        with_vector.append((time.perf_counter() - start) * 1000)
-    rules_only = []
-    for text in texts:
-        start = time.perf_counter()
-        semantic_kinds  # noqa: B018 - the rule layer alone, for the record
-        from oncoguide.answer.stages.triage_rules import compiled
+def _timed(fn: Callable[[], object]) -> tuple[float, float]:
+    """(wall, CPU) milliseconds of one call: on a shared machine the CPU time is the cost, the wall time the wait."""
+    wall, cpu = time.perf_counter(), time.thread_time()
+    fn()
+    return (time.perf_counter() - wall) * 1000, (time.thread_time() - cpu) * 1000
 
-        compiled("en").fired(text)
-        rules_only.append((time.perf_counter() - start) * 1000)
+
+def latency(texts: Sequence[str]) -> dict[str, float]:
+    """Milliseconds triage adds per question, given the question vector the engine's dense search computes
+    anyway (wall and CPU, p50 and p95); the rule layer alone; and what embedding would cost if not reused."""
+    vecs = vectors(texts)
+    rules = compiled("en")
+    full = [_timed(lambda t=text, v=vec: triage(t, vector=v)) for text, vec in zip(texts, vecs, strict=True)]
+    only_rules = [_timed(lambda t=text: rules.fired(t)) for text in texts]
     embedder = get_embedder(EMBEDDER)
     assert embedder is not None
-    embed_ms = []
-    for text in texts[:30]:
-        start = time.perf_counter()
-        embedder.queries([text])
-        embed_ms.append((time.perf_counter() - start) * 1000)
-    with_vector.sort()
-    return {"p50_ms": statistics.median(with_vector), "p95_ms": with_vector[int(0.95 * (len(with_vector) - 1))],
-            "rules_p50_ms": statistics.median(rules_only), "embedding_p50_ms_if_not_reused": statistics.median(embed_ms)}
+    embedding = [_timed(lambda t=text: embedder.queries([t])) for text in texts[:30]]
+
+    def pct(values: list[float], q: float) -> float:
+        return sorted(values)[int(q * (len(values) - 1))]
+
+    wall, cpu = [w for w, _ in full], [c for _, c in full]
+    return {"p50_wall_ms": statistics.median(wall), "p95_wall_ms": pct(wall, 0.95),
+            "p50_cpu_ms": statistics.median(cpu), "p95_cpu_ms": pct(cpu, 0.95),
+            "rules_p50_cpu_ms": statistics.median(c for _, c in only_rules),
+            "embedding_p50_cpu_ms_if_not_reused": statistics.median(c for _, c in embedding)}
 
 
 def _rows(name: str, s: dict[str, dict[str, float]]) -> list[list[object]]:
@@ -180,8 +181,8 @@ def main() -> None:
         any_flag = sum(p != "none" for p in pred)
         orows.append([name, len(texts), len(urgent), len(urgent) / len(texts), any_flag / len(texts)])
         flagged[name] = [{"text": t, "kind": p} for t, p in zip(texts, pred, strict=True) if p != "none"]
-    total = sum(r[1] for r in orows)  # type: ignore[misc]
-    urgent_total = sum(r[2] for r in orows)  # type: ignore[misc]
+    total = sum(r[1] for r in orows)
+    urgent_total = sum(r[2] for r in orows)
     orows.append(["all", total, urgent_total, urgent_total / total, float("nan")])
     report("safety_ordinary", "False urgent flags on ordinary questions",
            ["set", "questions", "urgent", "false urgent rate", "any flag rate"], orows, {"flagged": flagged})

@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - the families below are data: one template per line reads best
 """Writes this worktree's seed contribution to the safety bank: patient messages composed from the published
 triage sources (UKONS 24-hour triage tool, CDC/OncoLink fever advice, NCI PDQ oncologic emergencies, CTCAE v5,
 ASCO irAE guideline, 988 Lifeline warning signs, C-SSRS screening items, drug labels), in many voices.

@@ -8,6 +8,7 @@ mean?") is not triaged by the semantic layer; someone describing a symptom now i
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -35,7 +36,7 @@ def profile_classes(profile: Profile | None) -> tuple[str, ...]:
 
 
 def _bank_for(lang: str, rules: Rules) -> Bank | None:
-    langs = rules.model.semantic_bank or [lang]
+    langs: list[str] = list(rules.model.semantic_bank) or [lang]
     banks = [b for b in (bank(x) for x in langs) if b is not None and len(b.entries)]
     if not banks:
         return None
@@ -78,7 +79,7 @@ def triage(question: str, profile: Profile | None = None, lang: str = "en",
     return message(kind, lang) if kind is not None else None
 
 
-def combine(by_rules: list[str], by_bank: list[str]) -> str | None:
+def combine(by_rules: Sequence[str], by_bank: Sequence[str]) -> str | None:
     """One kind from both layers. Either layer raises the flag; when a rule names an urgent kind, its kind is
     kept (rules say precisely which: fever -> call the team, chest pain -> 911), else the bank's urgent kind wins
     over a rule's milder one; otherwise a rule's kind, then the bank's."""
@@ -118,7 +119,7 @@ def search_hint(safety: Safety | None, lang: str = "en") -> str:
     """Words added to the search so the guide sections written for this kind come first."""
     if safety is None:
         return ""
-    m = compiled("en").model.messages.get(safety.kind)  # type: ignore[call-overload]
+    m = compiled("en").model.messages.get(safety.kind)
     return m.search_hint if m is not None else ""
 
 
@@ -127,7 +128,7 @@ def instead_of_not_covered(safety: Safety | None, lang: str = "en") -> str | Non
     if safety is None:
         return None
     model = compiled(lang).model if safety.kind in compiled(lang).model.messages else compiled("en").model
-    m = model.messages.get(safety.kind)  # type: ignore[call-overload]
+    m = model.messages.get(safety.kind)
     return (m.instead_of_not_covered or None) if m is not None else None
 
 

@@ -12,7 +12,7 @@ import hashlib
 import json
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -98,14 +98,12 @@ class Bank:
     entries: list[Entry]
     vectors: np.ndarray
     embedder: str
+    kinds: np.ndarray = field(init=False, repr=False)
+    families: np.ndarray = field(init=False, repr=False)
 
-    @property
-    def kinds(self) -> np.ndarray:
-        return np.array([e.kind for e in self.entries])
-
-    @property
-    def families(self) -> np.ndarray:
-        return np.array([e.family for e in self.entries])
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kinds", np.array([e.kind for e in self.entries]))
+        object.__setattr__(self, "families", np.array([e.family for e in self.entries]))
 
     def subset(self, keep: np.ndarray) -> Bank:
         return Bank([e for e, k in zip(self.entries, keep, strict=True) if k], self.vectors[keep], self.embedder)

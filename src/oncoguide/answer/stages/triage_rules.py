@@ -13,6 +13,9 @@ from oncoguide.knowledge.topics.safety import PRIORITY, Model, Rule
 
 _FLAGS = re.I | re.S
 _CLAUSE = re.compile(r"[.;!?\n]|,|\bbut\b|\bpero\b|\bhowever\b|\bsino\b", re.I)
+# "if not", "not sure": words with "not" that negate nothing after them
+_NOT_NEGATION = re.compile(r"\b(if not|not sure|not only|not just|or not|si no|no s[eé])\b", re.I)
+_SENTENCES = re.compile(r"(?<=[.!?])\s+(?=\S)")
 _TERM = re.compile(r"\{([a-z_]\w*)\}")
 _NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
@@ -27,7 +30,7 @@ _TEMP = re.compile(
 _TEMP_WORD = re.compile(r"temp|fever|thermometer|febr|fiebre|calentura|term[oó]metro|chills|hot", re.I)
 _STOOL_CONTEXT = re.compile(
     r"diarr?h?|diahr|diarea|stool|poo|bowel|\bbms?\b|loose|watery|runs|toilet|bathroom|\bloo\b|deposici|evacuaci"
-    r"|heces|ba[nñ]o|caca|suelt", re.I)
+    r"|heces|ba[nñ]o|caca|suelt|\btumm?y?\b|mucus|going", re.I)
 _STOOLS = re.compile(
     _COUNT + r"\s*(x|times?|veces|loose|watery|stools?|bowel movements?|bms?|trips|episodes|deposiciones|evacuaciones"
     r"|runs to|poops?)\b", re.I)
@@ -75,8 +78,8 @@ class Rules:
         """The words just before ``start``, in the same clause, negate it ("no fever", "I don't have a cough")."""
         if self._negation is None:
             return False
-        clause = _CLAUSE.split(text[:start])[-1]
-        words = clause.split()[-5:]
+        clause = _NOT_NEGATION.sub(" ", _CLAUSE.split(text[:start])[-1])
+        words = clause.split()[-4:]
         return bool(self._negation.search(" ".join(words)))
 
     def matches(self, pattern: re.Pattern[str], text: str) -> bool:
@@ -88,8 +91,11 @@ class Rules:
         return self._current is None or self._current.search(text) is not None
 
     def is_general(self, text: str) -> bool:
-        """Asked as a general question with no sign of a situation now ("What does neutropenia mean?")."""
-        return self.general is not None and self.general.search(text) is not None and not self.current(text)
+        """One question asked in general, with no sign of a situation now ("What does neutropenia mean?"); a
+        second sentence ("It's more than before") tells a story, so the message is not general."""
+        if self.general is None or self.general.search(text) is None or self.current(text):
+            return False
+        return len([s for s in _SENTENCES.split(text.strip()) if s.strip()]) == 1
 
     def fever(self, text: str) -> bool:
         """A temperature reading at or above the fever line (100.4 F / 38.0 C), not negated."""
