@@ -19,7 +19,7 @@ from oncoguide.knowledge.topics.safety import URGENT
 
 KINDS = ("crisis", "emergency", "urgent_call", "myth", "stop_treatment", "interactions", "dosing")
 # Highest share of the dev split's ordinary messages a kind may flag (they are hard: symptom words, worries).
-CAP = {"crisis": 0.04, "emergency": 0.04, "urgent_call": 0.06, "myth": 0.03, "stop_treatment": 0.03,
+CAP = {"crisis": 0.06, "emergency": 0.04, "urgent_call": 0.06, "myth": 0.03, "stop_treatment": 0.03,
        "interactions": 0.03, "dosing": 0.03}
 SIMILARITIES = np.round(np.arange(0.80, 0.975, 0.005), 3)
 MARGINS = np.round(np.arange(-0.03, 0.051, 0.005), 3)
@@ -45,7 +45,7 @@ def calibrate(dev: Bank) -> dict[str, tuple[float, float, float, float]]:
         ahead = lead(scores, kind)
         best: tuple[float, float, float, float, float] | None = None
         for s in SIMILARITIES:
-            for m in MARGINS:
+            for m in MARGINS if kind in URGENT else MARGINS[MARGINS >= 0]:  # milder kinds: only when nearest
                 sem = (scores[kind] >= s) & (ahead >= m)
                 if kind in URGENT and kind != "crisis":
                     sem &= ~general

@@ -14,7 +14,8 @@ from oncoguide.knowledge.topics.safety import PRIORITY, Model, Rule
 _FLAGS = re.I | re.S
 _CLAUSE = re.compile(r"[.;!?\n]|,|\bbut\b|\bpero\b|\bhowever\b|\bsino\b", re.I)
 # "if not", "not sure": words with "not" that negate nothing after them
-_NOT_NEGATION = re.compile(r"\b(if not|not sure|not only|not just|or not|si no|no s[eé])\b", re.I)
+_NOT_NEGATION = re.compile(r"\b(if not|not sure|not only|not just|or not|no idea|no clue|(do|does|did)(n'?t| not) know|not certain|si no|no s[eé])\b",
+                           re.I)
 _SENTENCES = re.compile(r"(?<=[.!?])\s+(?=\S)")
 _TERM = re.compile(r"\{([a-z_]\w*)\}")
 _NUMBER_WORDS = {
@@ -79,7 +80,7 @@ class Rules:
         if self._negation is None:
             return False
         clause = _NOT_NEGATION.sub(" ", _CLAUSE.split(text[:start])[-1])
-        words = clause.split()[-4:]
+        words = clause.split()[-6:]
         return bool(self._negation.search(" ".join(words)))
 
     def matches(self, pattern: re.Pattern[str], text: str) -> bool:
@@ -137,9 +138,10 @@ class Rules:
         if any(p.search(text) for p in c.unless):
             return False
         seen = f"{text} . {' '.join(profile)}" if rule.profile and rule.profile in profile else text
-        if not all(self.matches(p, seen) for p in c.all):
+        found = self.matches if rule.negation else (lambda p, s: p.search(s) is not None)
+        if not all(found(p, seen) for p in c.all):
             return False
-        if c.any and not any(self.matches(p, seen) for p in c.any):
+        if c.any and not any(found(p, seen) for p in c.any):
             return False
         if rule.reading == "temperature" and not self.fever(text):
             return False

@@ -63,6 +63,7 @@ class Rule(Strict):
     any: list[str] = Field(default_factory=list, description="At least one of these must match too.")
     unless: list[str] = Field(default_factory=list, description="Any match vetoes the rule.")
     current: bool = Field(default=True, description="Only when someone describes a situation now.")
+    negation: bool = Field(default=True, description="A negated match ('no fever') does not count.")
     reading: Literal["temperature", "stools"] | None = None
     min_days: int | None = None
     profile: Literal["immunotherapy", "targeted", "chemotherapy", "radiation", "surgery"] | None = None
