@@ -9,6 +9,7 @@ mean?") is not triaged by the semantic layer; someone describing a symptom now i
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -36,7 +37,12 @@ def profile_classes(profile: Profile | None) -> tuple[str, ...]:
 
 
 def _bank_for(lang: str, rules: Rules) -> Bank | None:
-    langs: list[str] = list(rules.model.semantic_bank) or [lang]
+    return _joined(tuple(rules.model.semantic_bank) or (lang,))
+
+
+@lru_cache(maxsize=4)
+def _joined(langs: tuple[str, ...]) -> Bank | None:
+    """The banks of these languages as one (cached: built once per process)."""
     banks = [b for b in (bank(x) for x in langs) if b is not None and len(b.entries)]
     if not banks:
         return None

@@ -14,8 +14,9 @@ from oncoguide.knowledge.topics.safety import PRIORITY, Model, Rule
 _FLAGS = re.I | re.S
 _CLAUSE = re.compile(r"[.;!?\n]|,|\bbut\b|\bpero\b|\bhowever\b|\bsino\b", re.I)
 # "if not", "not sure": words with "not" that negate nothing after them
-_NOT_NEGATION = re.compile(r"\b(if not|not sure|not only|not just|or not|no idea|no clue|(do|does|did)(n'?t| not) know|not certain|si no|no s[eé])\b",
-                           re.I)
+_NOT_NEGATION = re.compile(
+    r"\b(if not|not sure|not only|not just|or not|no idea|no clue|(do|does|did)(n'?t| not) know|not certain|si no"
+    r"|no s[eé])\b", re.I)
 _SENTENCES = re.compile(r"(?<=[.!?])\s+(?=\S)")
 _TERM = re.compile(r"\{([a-z_]\w*)\}")
 _NUMBER_WORDS = {
