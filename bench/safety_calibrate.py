@@ -21,6 +21,7 @@ KINDS = ("crisis", "emergency", "urgent_call", "myth", "stop_treatment", "intera
 # Highest share of the dev split's ordinary messages a kind may flag (they are hard: symptom words, worries).
 CAP = {"crisis": 0.06, "emergency": 0.04, "urgent_call": 0.06, "myth": 0.03, "stop_treatment": 0.03,
        "interactions": 0.03, "dosing": 0.03}
+MILDER_CAP = 0.08  # an urgent kind may take at most this share of dosing/stopping/interaction/myth messages
 SIMILARITIES = np.round(np.arange(0.80, 0.975, 0.005), 3)
 MARGINS = np.round(np.arange(-0.03, 0.051, 0.005), 3)
 
@@ -29,8 +30,10 @@ def _urgent_group(kind: str) -> set[str]:
     return set(URGENT) if kind in URGENT else {kind}
 
 
-def calibrate(dev: Bank) -> dict[str, tuple[float, float, float, float]]:
-    """kind -> (similarity, margin, dev recall, dev false-flag rate on ordinary messages)."""
+def calibrate(dev: Bank) -> dict[str, tuple[float, float, float, float, float]]:
+    """kind -> (similarity, margin, dev recall of the semantic layer alone, dev recall with the rules, share of
+    ordinary dev messages flagged). The layer is tuned on its own recall, not on what the rules leave over: the
+    rules were written with the dev split in view, so leftovers would tune it to nothing."""
     rules = compiled("en")
     kinds = dev.kinds
     general = np.array([rules.is_general(e.text) for e in dev.entries])
@@ -38,27 +41,28 @@ def calibrate(dev: Bank) -> dict[str, tuple[float, float, float, float]]:
     scores = kind_scores(dev, dev.vectors, list(dev.families))
     out = {}
     for kind in KINDS:
-        pos = np.isin(kinds, list(_urgent_group(kind))) if kind in URGENT else kinds == kind
+        group = _urgent_group(kind)
         own = kinds == kind
         neg = kinds == "none"
-        by_rules = np.array([bool(f & _urgent_group(kind)) if kind in URGENT else kind in f for f in fired])
+        milder = ~np.isin(kinds, [*URGENT, "none"]) if kind in URGENT else np.zeros(len(kinds), bool)
+        by_rules = np.array([bool(f & group) for f in fired])
         ahead = lead(scores, kind)
-        best: tuple[float, float, float, float, float] | None = None
+        best: tuple[tuple[float, float], tuple[float, float, float, float, float]] | None = None
         for s in SIMILARITIES:
             for m in MARGINS if kind in URGENT else MARGINS[MARGINS >= 0]:  # milder kinds: only when nearest
                 sem = (scores[kind] >= s) & (ahead >= m)
                 if kind in URGENT and kind != "crisis":
                     sem &= ~general
-                hit = by_rules | sem
-                recall = float(hit[own].mean()) if own.any() else 1.0
                 flags = float(sem[neg].mean()) if neg.any() else 0.0
-                if flags > CAP[kind]:
+                if flags > CAP[kind] or (milder.any() and float(sem[milder].mean()) > MILDER_CAP):
                     continue
-                key = (recall, -flags, -float((sem & ~pos).mean()))
-                if best is None or key > (best[2], -best[3], best[4]):
-                    best = (float(s), float(m), recall, flags, -float((sem & ~pos).mean()))
+                alone = float(sem[own].mean()) if own.any() else 1.0
+                key = (alone, -flags)
+                if best is None or key > best[0]:
+                    both = float((sem | by_rules)[own].mean()) if own.any() else 1.0
+                    best = (key, (float(s), float(m), alone, both, flags))
         if best is not None:
-            out[kind] = best[:4]
+            out[kind] = best[1]
     return out
 
 
@@ -66,8 +70,9 @@ def main() -> None:
     dev, _ = split(open_bank("en"))
     found = calibrate(dev)
     print("semantic:")
-    for kind, (s, m, r, f) in found.items():
-        print(f"  {kind}: {{similarity: {s}, margin: {m}}}  # dev recall {r:.3f}, ordinary flagged {f:.3f}")
+    for kind, (s, m, alone, both, f) in found.items():
+        print(f"  {kind}: {{similarity: {s}, margin: {m}}}  # dev recall {alone:.3f} alone, {both:.3f} with rules;"
+              f" ordinary flagged {f:.3f}")
 
 
 if __name__ == "__main__":
