@@ -31,7 +31,7 @@ CASES = DATA / "safety_cases.yaml"
 BLIND = DATA / "safety_blind.yaml"
 KINDS = ("emergency", "urgent_call", "crisis", "myth", "stop_treatment", "interactions", "dosing")
 _SHARED = Path("/work/shared/eval-data")
-_CACHE = RESULTS / "cache" / "safety_vectors.npz"
+_CACHE = Path(__file__).resolve().parents[1] / "var" / "bench" / "safety_vectors.npz"  # not committed
 
 
 def _eval_file(*parts: str) -> Path | None:
