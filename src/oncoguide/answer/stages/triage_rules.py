@@ -74,6 +74,7 @@ class Rules:
         self._negation = re.compile(r"\b(" + "|".join(re.escape(c) for c in cues) + r")\b", re.I) if cues else None
         self._current = re.compile(_flat(model.current, terms), re.I) if model.current else None
         self.general = re.compile(_flat(model.general, terms), re.I) if model.general else None
+        self._context = re.compile(_flat(model.context, terms), re.I) if model.context else None
 
     # -- what the text says ------------------------------------------------------------------------------
     def negated(self, text: str, start: int) -> bool:
@@ -97,7 +98,11 @@ class Rules:
         second sentence ("It's more than before") tells a story, so the message is not general."""
         if self.general is None or self.general.search(text) is None or self.current(text):
             return False
-        return len([s for s in _SENTENCES.split(text.strip()) if s.strip()]) == 1
+        return len([s for s in _SENTENCES.split(text.strip()) if any(c.isalpha() for c in s)]) == 1
+
+    def in_context(self, text: str) -> bool:
+        """The message names cancer or a cancer treatment (always true when the language sets no pattern)."""
+        return self._context is None or self._context.search(text) is not None
 
     def fever(self, text: str) -> bool:
         """A temperature reading at or above the fever line (100.4 F / 38.0 C), not negated."""

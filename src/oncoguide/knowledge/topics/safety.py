@@ -79,6 +79,8 @@ class Model(Strict):
     negation: list[str] = Field(default_factory=list, description="Words that negate what follows them.")
     current: str = Field(default="", description="Pattern of words that show a situation now (people, times).")
     general: str = Field(default="", description="Pattern of a question about a symptom in general.")
+    context: str = Field(default="", description="Cancer or its treatment named: the bank may raise an emergency or "
+                                                 "urgent call only then (or with a treatment on the profile).")
     rules: list[Rule]
     semantic: dict[Kind, Threshold] = Field(default_factory=dict, description="Calibrated on the bank's dev split.")
     semantic_bank: list[Literal["en", "es"]] = Field(default_factory=list, description="Banks searched (default: own).")
