@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from bench.common import EVAL_DATA, RESULTS, report
+from bench.common import EVAL_DATA, report
 from bench.safety_bank import split
 from oncoguide.answer.stages.triage import triage
 from oncoguide.answer.stages.triage_bank import EMBEDDER, Bank, Entry, embed, open_bank
