@@ -72,8 +72,8 @@ def semantic_kinds(question: str, lang: str = "en", vector: np.ndarray | None = 
     kinds = raised(scores, rules.model.semantic)[0]
     if rules.is_general(question):  # "What does neutropenia mean?": information, not a situation
         kinds = [k for k in kinds if k not in URGENT or (k == "crisis" and scores[k][0] >= _GENERAL_CRISIS)]
-    if not treated and not rules.in_context(question):  # a sore throat with no cancer in sight: rules only
-        kinds = [k for k in kinds if k not in URGENT or k == "crisis"]
+    if (not treated and not rules.in_context(question)) or rules.denies(question):  # rules only: no cancer in
+        kinds = [k for k in kinds if k not in URGENT or k == "crisis"]  # sight, or a symptom said to be absent
     return kinds
 
 

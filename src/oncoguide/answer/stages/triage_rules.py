@@ -17,6 +17,10 @@ _CLAUSE = re.compile(r"[.;!?\n]|,|\bbut\b|\bpero\b|\bhowever\b|\bsino\b", re.I)
 _NOT_NEGATION = re.compile(
     r"\b(if not|not sure|not only|not just|or not|no idea|no clue|(do|does|did)(n'?t| not) know|not certain|si no"
     r"|no s[eé])\b", re.I)
+_DENIED = re.compile(
+    r"\b(no|not|without|never had|denies|don'?t have|doesn'?t have|haven'?t had|hasn'?t had|no sign of|sin|no tengo)"
+    r"\b(\W+\w+){0,2}?\W+(fevers?|chills|temperature|temp|chest|breath\w*|bleeding|blood|diarrh\w*|vomit\w*|pain"
+    r"|cough\w*|rash|swelling|confusion|fiebre|dolor|sangre)\b", re.I)
 _SENTENCES = re.compile(r"(?<=[.!?])\s+(?=\S)")
 _TERM = re.compile(r"\{([a-z_]\w*)\}")
 _NUMBER_WORDS = {
@@ -99,6 +103,11 @@ class Rules:
         if self.general is None or self.general.search(text) is None or self.current(text):
             return False
         return len([s for s in _SENTENCES.split(text.strip()) if any(c.isalpha() for c in s)]) == 1
+
+    def denies(self, text: str) -> bool:
+        """The message says a symptom is absent ("I don't have chest pain"): embeddings miss a "no", so then the
+        bank raises no emergency or urgent call by itself (the rules, which read negation, still can)."""
+        return _DENIED.search(text) is not None
 
     def in_context(self, text: str) -> bool:
         """The message names cancer or a cancer treatment (always true when the language sets no pattern)."""
