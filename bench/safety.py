@@ -1,49 +1,199 @@
-"""Safety triage on a labelled set (bench/data/safety_cases.yaml): precision and recall per kind."""
+"""Safety triage benchmark: per-kind recall and precision on the bank's dev and test splits (split by concept
+family; test messages are triaged against the dev bank only), on the old labelled set, on the blind set when
+``bench/data/safety_blind.yaml`` is present, false urgent flags on ordinary questions (MedQuAD, LiveQA, the
+question catalog, K-QA; skipped when absent) and the latency triage adds. Results: bench/results/safety*.json.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import statistics
+import time
 from collections import Counter
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import numpy as np
 import yaml
 
-from bench.common import report
-from oncoguide.answer.safety import triage
+from bench.common import EVAL_DATA, report
+from bench.safety_bank import split
+from oncoguide.answer.stages.triage import triage
+from oncoguide.answer.stages.triage_bank import EMBEDDER, Bank, Entry, embed, open_bank
+from oncoguide.answer.stages.triage_rules import compiled
+from oncoguide.corpus.schema import load_catalog
+from oncoguide.knowledge.topics.safety import URGENT
+from oncoguide.search.embed import get_embedder
 
-CASES = Path(__file__).parent / "data" / "safety_cases.yaml"
-KINDS = ("emergency", "crisis", "dosing", "stop_treatment")
+DATA = Path(__file__).parent / "data"
+CASES = DATA / "safety_cases.yaml"
+BLIND = DATA / "safety_blind.yaml"
+KINDS = ("emergency", "urgent_call", "crisis", "myth", "stop_treatment", "interactions", "dosing")
+_SHARED = Path("/work/shared/eval-data")
+_CACHE = Path(__file__).resolve().parents[1] / "var" / "bench" / "safety_vectors.npz"  # not committed
 
 
-def score() -> tuple[dict[str, dict[str, float]], list[tuple[str, str, str]]]:
-    cases = yaml.safe_load(CASES.read_text())
-    tp: Counter[str] = Counter()
-    fp: Counter[str] = Counter()
-    fn: Counter[str] = Counter()
-    errors = []
-    for case in cases:
-        got = triage(case["text"])
-        predicted = got.kind if got else "none"
-        if predicted == case["kind"]:
-            tp[predicted] += 1
-        else:
-            fp[predicted] += 1
-            fn[case["kind"]] += 1
-            errors.append((case["text"], case["kind"], predicted))
-    out = {}
-    for k in (*KINDS, "none"):
-        p = tp[k] / (tp[k] + fp[k]) if tp[k] + fp[k] else 1.0
-        r = tp[k] / (tp[k] + fn[k]) if tp[k] + fn[k] else 1.0
-        out[k] = {"precision": p, "recall": r, "cases": tp[k] + fn[k]}
-    return out, errors
+def _eval_file(*parts: str) -> Path | None:
+    for root in (EVAL_DATA, _SHARED):
+        if root.joinpath(*parts).exists():
+            return root.joinpath(*parts)
+    return None
+
+
+def vectors(texts: Sequence[str]) -> np.ndarray:
+    """Query vectors of texts, cached between runs (keyed by text hash and embedder)."""
+    embedder = get_embedder(EMBEDDER)
+    assert embedder is not None
+    keys = [hashlib.sha256(f"{embedder.name}\n{t}".encode()).hexdigest()[:20] for t in texts]
+    cache: dict[str, np.ndarray] = dict(np.load(_CACHE)) if _CACHE.exists() else {}
+    shipped = open_bank("en")  # bank messages: their shipped vectors (the same embedding, stored as float16)
+    for entry, vec in zip(shipped.entries, shipped.vectors, strict=True):
+        cache.setdefault(hashlib.sha256(f"{embedder.name}\n{entry.text}".encode()).hexdigest()[:20], vec)
+    todo = [i for i, k in enumerate(keys) if k not in cache]
+    if todo:
+        for i, v in zip(todo, embed(embedder, [texts[i] for i in todo]), strict=True):
+            cache[keys[i]] = v
+        _CACHE.parent.mkdir(parents=True, exist_ok=True)
+        np.savez(_CACHE, **cache)
+    return np.vstack([cache[k] for k in keys]) if keys else np.zeros((0, embedder.dim), np.float32)
+
+
+def predict(texts: Sequence[str], pool: Bank | None = None, lang: str = "en") -> list[str]:
+    """The kind triage gives each text ('none' when it flags nothing), searching ``pool`` (default: shipped)."""
+    vecs = vectors(texts)
+    out = []
+    for text, vec in zip(texts, vecs, strict=True):
+        got = triage(text, lang=lang, vector=vec, pool=pool)
+        out.append(got.kind if got else "none")
+    return out
+
+
+def scores(truth: Sequence[str], pred: Sequence[str]) -> dict[str, dict[str, float]]:
+    """Per-kind precision and recall, plus 'urgent' (emergency, urgent call and crisis taken as one)."""
+    out: dict[str, dict[str, float]] = {}
+    groups = {k: {k} for k in KINDS} | {"urgent": set(URGENT)}
+    for name, members in groups.items():
+        t = np.array([x in members for x in truth])
+        p = np.array([x in members for x in pred])
+        tp = int((t & p).sum())
+        out[name] = {"cases": int(t.sum()), "flagged": int(p.sum()),
+                     "recall": tp / t.sum() if t.sum() else float("nan"),
+                     "precision": tp / p.sum() if p.sum() else float("nan")}
+    return out
+
+
+def _labelled(entries: Sequence[Entry], pool: Bank | None) -> tuple[dict[str, dict[str, float]], list[dict[str, str]]]:
+    texts = [e.text for e in entries]
+    pred = predict(texts, pool)
+    truth = [e.kind if e.kind in KINDS else "none" for e in entries]
+    misses = [{"text": e.text, "expected": t, "got": p, "family": e.family}
+              for e, t, p in zip(entries, truth, pred, strict=True)
+              if t != p and not (t in URGENT and p in URGENT)]
+    return scores(truth, pred), misses
+
+
+def _dev_leave_family_out(dev: Bank) -> tuple[dict[str, dict[str, float]], list[dict[str, str]]]:
+    """Dev messages triaged against the dev bank without their own family."""
+    preds, truth, misses = [], [], []
+    vecs = vectors([e.text for e in dev.entries])
+    for family in sorted(set(dev.families)):
+        rest = dev.subset(dev.families != family)
+        for e, v in zip(dev.entries, vecs, strict=True):
+            if e.family != family:
+                continue
+            got = triage(e.text, vector=v, pool=rest)
+            p, t = (got.kind if got else "none"), (e.kind if e.kind in KINDS else "none")
+            preds.append(p)
+            truth.append(t)
+            if t != p and not (t in URGENT and p in URGENT):
+                misses.append({"text": e.text, "expected": t, "got": p, "family": e.family})
+    return scores(truth, preds), misses
+
+
+def ordinary_sets() -> dict[str, list[str]]:
+    """Ordinary questions no triage should flag as urgent (those whose data is present)."""
+    sets: dict[str, list[str]] = {"catalog": [q.question for q in load_catalog()]}
+    if (path := _eval_file("medquad-cancergov", "cancergov_qa.jsonl")) is not None:
+        sets["medquad"] = [json.loads(line)["question"] for line in path.read_text().splitlines() if line.strip()]
+    if (path := _eval_file("liveqa-med-cancer", "liveqa_cancer_questions.json")) is not None:
+        sets["liveqa"] = [" ".join(str(x["message"]).split()) for x in json.loads(path.read_text())]
+    if (path := _eval_file("kqa", "questions.jsonl")) is not None:
+        sets["kqa"] = [json.loads(line)["Question"] for line in path.read_text().splitlines() if line.strip()]
+    return sets
+
+
+def _timed(fn: Callable[[], object]) -> tuple[float, float]:
+    """(wall, CPU) milliseconds of one call: on a shared machine the CPU time is the cost, the wall time the wait."""
+    wall, cpu = time.perf_counter(), time.thread_time()
+    fn()
+    return (time.perf_counter() - wall) * 1000, (time.thread_time() - cpu) * 1000
+
+
+def latency(texts: Sequence[str]) -> dict[str, float]:
+    """Milliseconds triage adds per question, given the question vector the engine's dense search computes
+    anyway (wall and CPU, p50 and p95); the rule layer alone; and what embedding would cost if not reused."""
+    vecs = vectors(texts)
+    rules = compiled("en")
+    full = [_timed(lambda t=text, v=vec: triage(t, vector=v)) for text, vec in zip(texts, vecs, strict=True)]
+    only_rules = [_timed(lambda t=text: rules.fired(t)) for text in texts]
+    embedder = get_embedder(EMBEDDER)
+    assert embedder is not None
+    embedding = [_timed(lambda t=text: embedder.queries([t])) for text in texts[:30]]
+
+    def pct(values: list[float], q: float) -> float:
+        return sorted(values)[int(q * (len(values) - 1))]
+
+    wall, cpu = [w for w, _ in full], [c for _, c in full]
+    return {"p50_wall_ms": statistics.median(wall), "p95_wall_ms": pct(wall, 0.95),
+            "p50_cpu_ms": statistics.median(cpu), "p95_cpu_ms": pct(cpu, 0.95),
+            "rules_p50_cpu_ms": statistics.median(c for _, c in only_rules),
+            "embedding_p50_cpu_ms_if_not_reused": statistics.median(c for _, c in embedding)}
+
+
+def _rows(name: str, s: dict[str, dict[str, float]]) -> list[list[object]]:
+    return [[name, k, v["cases"], v["flagged"], v["precision"], v["recall"]] for k, v in s.items()]
 
 
 def main() -> None:
-    scores, errors = score()
-    rows = [[k, v["cases"], v["precision"], v["recall"]] for k, v in scores.items()]
-    report("safety", "Safety triage on the labelled set", ["kind", "cases", "precision", "recall"], rows,
-           {"errors": [{"text": t, "expected": e, "got": g} for t, e, g in errors]})
-    for t, e, g in errors:
-        print(f"  expected {e:15} got {g:15} {t}")
+    bank = open_bank("en")
+    dev, test = split(bank)
+    results: dict[str, object] = {"bank": dict(Counter(e.kind for e in bank.entries)),
+                                  "dev_messages": len(dev.entries), "test_messages": len(test.entries)}
+    dev_scores, dev_misses = _dev_leave_family_out(dev)
+    test_scores, test_misses = _labelled(test.entries, dev)
+    cases = [Entry(c["text"], c["kind"], "cases", "", "en") for c in yaml.safe_load(CASES.read_text())]
+    case_scores, case_misses = _labelled(cases, None)
+    rows = _rows("dev", dev_scores) + _rows("test", test_scores) + _rows("cases", case_scores)
+    results |= {"dev": dev_scores, "test": test_scores, "cases": case_scores,
+                "misses": {"dev": dev_misses, "test": test_misses, "cases": case_misses}}
+    if BLIND.exists():
+        blind = [Entry(str(x["text"]), str(x["kind"]), str(x.get("family") or ""), "", str(x.get("lang") or "en"))
+                 for x in yaml.safe_load(BLIND.read_text())]
+        blind_scores, blind_misses = _labelled(blind, None)
+        rows += _rows("blind", blind_scores)
+        results |= {"blind": blind_scores, "blind_misses": blind_misses}
+    report("safety", "Safety triage: bank dev/test (split by family), labelled set, blind set",
+           ["set", "kind", "cases", "flagged", "precision", "recall"], rows, results)
+
+    ordinary = ordinary_sets()
+    orows, flagged = [], {}
+    for name, texts in ordinary.items():
+        pred = predict(texts)
+        urgent = [t for t, p in zip(texts, pred, strict=True) if p in URGENT]
+        any_flag = sum(p != "none" for p in pred)
+        orows.append([name, len(texts), len(urgent), len(urgent) / len(texts), any_flag / len(texts)])
+        flagged[name] = [{"text": t, "kind": p} for t, p in zip(texts, pred, strict=True) if p != "none"]
+    total = sum(r[1] for r in orows)
+    urgent_total = sum(r[2] for r in orows)
+    orows.append(["all", total, urgent_total, urgent_total / total, float("nan")])
+    report("safety_ordinary", "False urgent flags on ordinary questions",
+           ["set", "questions", "urgent", "false urgent rate", "any flag rate"], orows, {"flagged": flagged})
+
+    sample = [e.text for e in bank.entries[::7]][:200] + ordinary.get("medquad", [])[:100]
+    lat = latency(sample)
+    report("safety_latency", "Triage latency (ms per question)", ["measure", "ms"],
+           [[k, v] for k, v in lat.items()], {})
 
 
 if __name__ == "__main__":

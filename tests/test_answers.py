@@ -76,8 +76,8 @@ def test_answers_are_deterministic(engine: AnswerEngine) -> None:
 
 def test_emergency_gets_the_urgent_message_first(engine: AnswerEngine) -> None:
     answer = engine.ask("I have a fever of 39C during chemo, what should I do?")
-    assert answer.safety is not None and answer.safety.kind == "emergency"
-    assert "911" in answer.safety.message
+    assert answer.safety is not None and answer.safety.kind == "urgent_call"  # call the care team now (issue 14)
+    assert "24-hour" in answer.safety.message and "911" in answer.safety.message
     assert engine.ask("What does ALK positive mean?").safety is None
 
 

@@ -22,6 +22,8 @@ def answer_text(answer: Answer, width: int = 100) -> str:
 
     if answer.safety:
         para(f"IMPORTANT: {answer.safety.message}")
+        for action in answer.safety.actions:
+            para(action, "  - ")
         out.append("")
     out.append(answer.title.upper())
     out.append("")

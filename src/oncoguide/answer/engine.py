@@ -2,7 +2,7 @@
 
 ``ask`` normalises the question, carries entities into follow-ups and caches answers; ``_compose`` runs the
 stages of ``answer/stages/`` in order over the typed state of ``answer/state.py``. Safety triage
-(``answer/safety.py``) is called here, in ``_compose``, and nowhere else.
+(``answer/stages/triage.py``) is called here, in ``_compose``, and nowhere else.
 """
 
 from __future__ import annotations
@@ -13,14 +13,13 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 
 from oncoguide.answer.related import RelatedQuestions
-from oncoguide.answer.safety import MESSAGES, triage
-from oncoguide.answer.stages import cite, compose, gate, personalise, retrieve, select, verify, write
+from oncoguide.answer.stages import cite, compose, gate, personalise, retrieve, select, triage, verify, write
 from oncoguide.answer.state import Resources
 from oncoguide.answer.terms import Glossary
 from oncoguide.answer.writer import Writer, writer_for
 from oncoguide.config import Settings
 from oncoguide.corpus.schema import load_catalog
-from oncoguide.domain.answer import Answer, Safety, Sentence, Verification
+from oncoguide.domain.answer import Answer, Sentence, Verification
 from oncoguide.knowledge.schema import required, topic
 from oncoguide.knowledge.topics import answer_rules, answer_text, myths
 from oncoguide.knowledge.vocab_models import load_vocabulary
@@ -99,13 +98,14 @@ class AnswerEngine:
 
     def _compose(self, question: str, carried: str = "", profile: Profile | None = None) -> Answer:
         res = self.resources
-        ask = retrieve.understand(res, question, carried, profile, safety=triage(question))
+        safety = triage.for_question(question, profile, self.index, res.lang)  # rules + the labelled bank
+        ask = retrieve.understand(res, question, carried, profile, safety=safety)
         evidence = retrieve.retrieve(res, ask)
         if evidence.correction is not None:
-            ask.safety = Safety(kind="myth", message=MESSAGES["myth"])
+            ask.safety = triage.message("myth", res.lang)
         if not gate.answerable(res, evidence):
             if gate.out_of_scope(res, ask, evidence):
-                ask.safety = Safety(kind="out_of_scope", message=MESSAGES["out_of_scope"])
+                ask.safety = triage.message("out_of_scope", res.lang)
             return cite.declined(res, question, ask.intent, ask.safety)
         strong = select.strong_hits(res, ask, evidence)
         candidates, chosen = select.sentences(res, evidence, strong)

@@ -48,6 +48,7 @@ class Related(BaseModel):
 class Safety(BaseModel):
     kind: SafetyKind
     message: str
+    actions: list[str] = Field(default_factory=list, description="What to do now, in order.")
 
 
 class Verification(BaseModel):
@@ -80,6 +81,7 @@ class Citation(BaseModel):
 
 
 class Answer(BaseModel):
+    safety: Safety | None = Field(default=None, description="Set for urgent or sensitive questions: leads the answer.")
     question: str
     title: str
     intent: str
@@ -88,7 +90,6 @@ class Answer(BaseModel):
     questions_to_ask: list[Sentence]
     important_context: list[Sentence]
     notice: str
-    safety: Safety | None = None
     sources: list[Source]
     related: list[Related] = Field(default_factory=list)
     profile_used: dict[str, object] | None = None

@@ -12,4 +12,5 @@ Intent = Literal["definition", "symptoms", "testing", "staging", "treatment", "s
 INTENTS: tuple[str, ...] = get_args(Intent)
 
 EvidenceStatus = Literal["supported", "partial", "insufficient"]
-SafetyKind = Literal["emergency", "crisis", "dosing", "stop_treatment", "myth", "out_of_scope"]
+SafetyKind = Literal["emergency", "urgent_call", "crisis", "dosing", "stop_treatment", "interactions", "myth",
+                     "out_of_scope"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from oncoguide.answer.stages import triage
 from oncoguide.answer.stages.verify import verified
 from oncoguide.answer.state import Resources
 from oncoguide.domain.answer import (
@@ -42,7 +43,9 @@ def finish(res: Resources, question: str, intent: str, safety: Safety | None, su
 
 def declined(res: Resources, question: str, intent: str, safety: Safety | None) -> Answer:
     """The answer when the guides do not cover the question: say so, and suggest questions for the care team."""
-    summary = [Sentence(text=res.text.insufficient, fixed=True)]
+    # a safety message is never answered with "not covered"
+    said = triage.instead_of_not_covered(safety, res.lang) or res.text.insufficient
+    summary = [Sentence(text=said, fixed=True)]
     asked = [Sentence(text=q, fixed=True) for q in res.text.generic_questions]
     return finish(res, question, intent, safety, summary, [], asked, [], "insufficient")
 

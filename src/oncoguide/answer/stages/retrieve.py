@@ -7,7 +7,7 @@ from dataclasses import replace
 from functools import lru_cache
 
 from oncoguide.answer import personal
-from oncoguide.answer.stages import gate, myths
+from oncoguide.answer.stages import gate, myths, triage
 from oncoguide.answer.state import Ask, Evidence, Resources
 from oncoguide.domain.answer import Safety
 from oncoguide.knowledge.vocab_models import load_vocabulary
@@ -33,7 +33,7 @@ def understand(res: Resources, question: str, carried: str, profile: Profile | N
     meant = personal.situation(profile, intent) if profile else ""
     said = " ".join(x for x in (search_text(question, res.lang), carried, meant) if x)
     query = " ".join(x for x in (said, steer) if x)
-    query += res.rules.safety_search_hints.get(safety.kind, "") if safety else ""
+    query += triage.search_hint(safety, res.lang)  # urgent questions: the sections written for them
     entities = extract(query)
     return Ask(question=question, intent=intent, safety=safety, said=said, query=query, steered=bool(steer),
                entities=entities, family=cancer_family(entities), profile=profile, carried=carried)

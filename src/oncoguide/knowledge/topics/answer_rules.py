@@ -6,7 +6,6 @@ import re
 
 from pydantic import Field, field_validator
 
-from oncoguide.domain.types import SafetyKind
 from oncoguide.knowledge.schema import CueRule, ExampleCase, Examples, Strict, cases
 
 FILE = "answer_rules.yaml"
@@ -40,8 +39,6 @@ class Model(Strict):
     call_team: CueRule = Field(description="A sentence about when to call the care team.")
     helps: CueRule = Field(description="A sentence about what helps with a side effect.")
     not_evidence: list[str] = Field(description="Question words that do not count as evidence.")
-    safety_search_hints: dict[SafetyKind, str] = Field(default_factory=dict,
-                                                       description="Search words added to an urgent question.")
     general_terms: dict[str, list[str]] = Field(default_factory=dict,
                                                 description="Words to know that are not in the vocabulary.")
     definition: DefinitionRule

@@ -8,7 +8,7 @@ over every guide sentence.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from pydantic import Field
 
@@ -68,7 +68,8 @@ class Checker:
 
     def __init__(self, model: Model, vocab: Vocabulary) -> None:
         self.model = model
-        cancer_terms = [t for c in vocab.cancers for t in (c.name, *c.synonyms)] + list(model.drug_use.extra_cancer_words)
+        cancer_terms = [t for c in vocab.cancers for t in (c.name, *c.synonyms)]
+        cancer_terms += list(model.drug_use.extra_cancer_words)
         abbrevs = [a for c in vocab.cancers for a in c.abbreviations]
         self._cancer = re.compile(
             rf"(?<![\w-])(?:{_alternation(cancer_terms)})s?(?![\w])", re.I
@@ -160,10 +161,14 @@ def examples(model: Model) -> Iterable[ExampleCase]:
     check = checker(model)
     for rule in model.openers:  # a match breaks this very rule; a no-match breaks no opener rule at all
         ex = rule.examples or Examples()
-        yield from cases(f"standalone.{rule.id}", Examples(match=ex.match),
-                         lambda s, r=rule.id: check.opener(s) == r)
+        yield from cases(f"standalone.{rule.id}", Examples(match=ex.match), _equals(check.opener, rule.id))
         yield from cases(f"standalone.{rule.id}", Examples(no_match=ex.no_match),
                          lambda s: check.opener(s) is not None)
     for inner in model.inside:
-        yield from cases(f"standalone.{inner.id}", inner.examples, lambda s, r=inner.id: check.inside(s) == r)
+        yield from cases(f"standalone.{inner.id}", inner.examples, _equals(check.inside, inner.id))
     yield from cases("standalone.drug_use", model.drug_use.examples, check.drug_use_without_cancer)
+
+
+def _equals(find: Callable[[str], str | None], rule_id: str) -> Callable[[str], bool]:
+    """A check that ``find`` names exactly ``rule_id`` for a sentence."""
+    return lambda sentence: find(sentence) == rule_id

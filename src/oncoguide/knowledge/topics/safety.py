@@ -1,0 +1,100 @@
+"""Safety triage knowledge (``en/safety.yaml``, ``es/safety.yaml``): messages, number lines, terms and rules.
+
+Each rule's examples run as cases (tests/test_knowledge.py): a ``match`` example must make that rule fire, a
+``no_match`` example must not.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Literal
+
+from pydantic import Field
+
+from oncoguide.knowledge.schema import ExampleCase, Examples, Strict, cases
+
+FILE = "safety.yaml"
+
+Kind = Literal["emergency", "urgent_call", "crisis", "myth", "stop_treatment", "interactions", "dosing",
+               "out_of_scope"]
+# Most urgent first: when several rules or layers fire, the first kind in this order wins.
+PRIORITY: tuple[str, ...] = ("crisis", "emergency", "urgent_call", "myth", "stop_treatment", "interactions",
+                             "dosing", "out_of_scope")
+URGENT: frozenset[str] = frozenset({"crisis", "emergency", "urgent_call"})
+
+
+class Source(Strict):
+    id: str
+    title: str
+    publisher: str
+    year: int | None = None
+    url: str | None = None
+
+
+class Message(Strict):
+    """What the person is told first, the steps to take, and what replaces "not covered" for this kind."""
+
+    message: str
+    actions: list[str] = Field(default_factory=list)
+    instead_of_not_covered: str = ""
+    search_hint: str = ""
+
+
+class Numbers(Strict):
+    """Lines numbers are read against."""
+
+    fever_f: float
+    fever_c: float
+    stools_per_day: int
+
+
+class Threshold(Strict):
+    """When the semantic layer raises a kind: best similarity to that kind, and its lead over ordinary messages."""
+
+    similarity: float = Field(ge=0.0, le=1.0)
+    margin: float = Field(ge=-1.0, le=1.0)
+
+
+class Rule(Strict):
+    id: str
+    kind: Kind
+    sources: list[str] = Field(min_length=1)
+    all: list[str] = Field(default_factory=list, description="Every pattern must match, outside a negation.")
+    any: list[str] = Field(default_factory=list, description="At least one of these must match too.")
+    unless: list[str] = Field(default_factory=list, description="Any match vetoes the rule.")
+    current: bool = Field(default=True, description="Only when someone describes a situation now.")
+    negation: bool = Field(default=True, description="A negated match ('no fever') does not count.")
+    reading: Literal["temperature", "stools"] | None = None
+    min_days: int | None = None
+    profile: Literal["immunotherapy", "targeted", "chemotherapy", "radiation", "surgery"] | None = None
+    examples: Examples | None = None
+
+
+class Model(Strict):
+    lang: Literal["en", "es"]
+    sources: list[Source]
+    messages: dict[Kind, Message]
+    numbers: Numbers
+    terms: dict[str, str] = Field(default_factory=dict)
+    negation: list[str] = Field(default_factory=list, description="Words that negate what follows them.")
+    current: str = Field(default="", description="Pattern of words that show a situation now (people, times).")
+    general: str = Field(default="", description="Pattern of a question about a symptom in general.")
+    context: str = Field(default="", description="Cancer or its treatment named: the bank may raise an emergency or "
+                                                 "urgent call only then (or with a treatment on the profile).")
+    rules: list[Rule]
+    semantic: dict[Kind, Threshold] = Field(default_factory=dict, description="Calibrated on the bank's dev split.")
+    semantic_bank: list[Literal["en", "es"]] = Field(default_factory=list, description="Banks searched (default: own).")
+
+
+def _fires(lang: str, rule_id: str, text: str) -> bool:
+    from oncoguide.answer.stages.triage_rules import compiled
+
+    return compiled(lang).fires(rule_id, text)
+
+
+def examples(model: Model) -> list[ExampleCase]:
+    """Every rule's examples as cases."""
+    out: list[ExampleCase] = []
+    for rule in model.rules:
+        out += cases(f"safety.{rule.id}", rule.examples, partial(_fires, model.lang, rule.id))
+    return out
