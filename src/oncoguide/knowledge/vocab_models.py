@@ -74,6 +74,8 @@ def load_list(path: Path, model: type[M]) -> list[M]:
         raise VocabError(f"{path}: cannot read ({exc.strerror})") from exc
     except yaml.YAMLError as exc:
         raise VocabError(f"{path}: not valid YAML ({exc})") from exc
+    if raw is None:  # a file of comments only (all its entries folded into another file)
+        return []
     if not isinstance(raw, list):
         raise VocabError(f"{path}: expected a YAML list of {model.__name__} entries")
     items = []
