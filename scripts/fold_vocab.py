@@ -21,7 +21,7 @@ MERGED = ("brands", "targets", "cancers", "synonyms", "abbreviations", "aliases"
 def blocks(text: str, key: str) -> list[tuple[int, int, str]]:
     """(start, end, id) of each top-level list entry."""
     starts = [(m.start(), m.group(1).strip().strip("'\"")) for m in re.finditer(rf"^- {key}: (.+)$", text, re.M)]
-    ends = [s for s, _ in starts[1:]] + [len(text)]
+    ends = [s for s, _ in starts[1:]] + [len(text)] if starts else []
     return [(s, e, ident) for (s, ident), e in zip(starts, ends, strict=True)]
 
 
