@@ -165,12 +165,11 @@ def test_bank_is_large_enough_per_urgent_kind() -> None:
 
 
 def test_the_answer_leads_with_the_safety_block_and_never_says_not_covered(engine: AnswerEngine) -> None:
-    from oncoguide.answer.engine import INSUFFICIENT
-
+    insufficient = engine.resources.text.insufficient
     answer = engine.ask("my wife has 38.6 and she had chemo on monday, can it wait until morning?")
     payload = json.loads(answer.model_dump_json())
     assert next(iter(payload)) == "safety"  # the urgent message leads the JSON
     assert payload["safety"]["kind"] == "urgent_call" and payload["safety"]["actions"]
     crisis = engine.ask("everyone would be better off without me, i am just a burden")
     assert crisis.safety is not None and crisis.safety.kind == "crisis" and "988" in crisis.safety.message
-    assert all(s.text != INSUFFICIENT for s in crisis.summary)
+    assert all(s.text != insufficient for s in crisis.summary)
