@@ -34,11 +34,9 @@ def fold(kind: str) -> int:
     extra: dict[str, list[dict]] = {}
     drop: dict[Path, set[str]] = {}
     for p in files:
-        for _, _, ident in blocks(texts[p], key):
+        for start, end, ident in blocks(texts[p], key):
             if ident in first:
-                entry = yaml.safe_load(texts[p][[b for b in blocks(texts[p], key) if b[2] == ident][0][0]:
-                                                 [b for b in blocks(texts[p], key) if b[2] == ident][0][1]])[0]
-                extra.setdefault(ident, []).append(entry)
+                extra.setdefault(ident, []).append(yaml.safe_load(texts[p][start:end])[0])
                 drop.setdefault(p, set()).add(ident)
             else:
                 first[ident] = p
