@@ -10,13 +10,13 @@ import pytest
 from oncoguide.answer.engine import AnswerEngine
 from oncoguide.corpus.checks import drug_words, guide_paths, guide_text
 from oncoguide.corpus.schema import (
-    VOCAB_DIR,
     Drug,
     VocabError,
     load_catalog,
     load_list,
     load_vocabulary,
 )
+from oncoguide.knowledge.vocab_models import VOCAB_DIR
 
 
 def test_vocabulary_loads_and_ids_are_unique() -> None:
