@@ -77,69 +77,89 @@ def _contains(text: str, run: str, word_start: bool) -> bool:
 
 
 _Runs = tuple[tuple[str, bool], ...]
+_Item = tuple[str, _Runs]  # (marker name, required runs of one of its patterns)
 _ALNUM = re.compile(r"[A-Za-z0-9]+")
+
+
+def _holds(text: str, runs: _Runs) -> bool:
+    return all(_contains(text, r, w) for r, w in runs)
 
 
 @dataclass(frozen=True)
 class _Index:
     """Patterns (as their required runs) keyed by the letters and digits that start one of their word-start runs,
-    and those without one; ``found`` tests a clause (lower-cased for case-insensitive patterns) with word lookups."""
+    and those without one; ``names`` tests a clause (lower-cased for case-insensitive patterns)."""
 
-    keyed: dict[str, list[_Runs]]
+    keyed: dict[str, list[_Item]]
     lengths: tuple[int, ...]
-    inside: tuple[_Runs, ...]
+    inside: tuple[_Item, ...]
+    keys: re.Pattern[str]  # the words that start with a key (one regex scan)
 
-    def found(self, text: str) -> bool:
-        for word in _ALNUM.findall(text):
+    def names(self, text: str, out: set[str]) -> None:
+        for m in self.keys.finditer(text):
+            word = m.group(0)
             for n in self.lengths:
                 if n > len(word):
                     break
-                for runs in self.keyed.get(word[:n], ()):
-                    if all(_contains(text, r, w) for r, w in runs):
-                        return True
-        return any(all(_contains(text, r, w) for r, w in runs) for runs in self.inside)
+                out.update(name for name, runs in self.keyed.get(word[:n], ()) if name not in out
+                           and _holds(text, runs))
+        out.update(name for name, runs in self.inside if name not in out and runs[0][0] in text
+                   and _holds(text, runs))
 
 
-def _index(items: list[_Runs]) -> _Index:
-    keyed: dict[str, list[_Runs]] = {}
-    inside: list[_Runs] = []
-    for runs in items:
+def _index(items: list[_Item]) -> _Index:
+    keyed: dict[str, list[_Item]] = {}
+    inside: list[_Item] = []
+    for name, runs in items:
+        runs = tuple(sorted(runs, key=lambda run: -len(run[0])))  # the longest run rejects a clause first
         starts = [m.group(0) for r, w in runs if w and (m := _ALNUM.match(r))]
-        if starts:
-            keyed.setdefault(max(starts, key=len), []).append(runs)
-        else:
-            inside.append(runs)
-    return _Index(keyed, tuple(sorted({len(k) for k in keyed})), tuple(inside))
+        key = max(starts, key=len) if starts else ""
+        if len(key) >= 3 or (key and len(runs[0][0]) < 3):
+            keyed.setdefault(key, []).append((name, runs))
+        else:  # no word-start key, or a short one ("N-MYC"): a substring test of the longest run is faster
+            inside.append((name, runs))
+    keys = "|".join(re.escape(k) for k in sorted(keyed, key=lambda k: (-len(k), k))) or "(?!)"
+    lengths = tuple(sorted({len(k) for k in keyed}))
+    return _Index(keyed, lengths, tuple(inside), re.compile(rf"\b(?:{keys})[A-Za-z0-9]*"))
 
 
 @dataclass(frozen=True)
 class _Prefilter:
-    """Most clauses name no marker: literal tests of each pattern's required runs are much faster than the long
-    pattern. ``lower`` is tested on the lower-cased clause, ``exact`` (case-sensitive markers) on the clause."""
+    """Most clauses name no marker: literal tests of each pattern's required runs are much faster than running
+    every pattern. ``lower`` is tested on the lower-cased clause, ``exact`` (case-sensitive markers) on the clause;
+    ``rest`` are patterns without a literal run."""
 
     lower: _Index
     exact: _Index
-    rest: tuple[re.Pattern[str], ...]
+    rest: tuple[tuple[str, re.Pattern[str]], ...]
+
+    def candidates(self, clause: str) -> set[str]:
+        """Names of the markers whose patterns may match ``clause`` (a superset of those that do)."""
+        out: set[str] = set()
+        self.lower.names(clause.lower(), out)
+        self.exact.names(clause, out)
+        out.update(name for name, p in self.rest if name not in out and p.search(clause))
+        return out
 
     def may_match(self, clause: str) -> bool:
-        return self.lower.found(clause.lower()) or self.exact.found(clause) \
-            or any(p.search(clause) for p in self.rest)
+        return bool(self.candidates(clause))
 
 
 def _prefilter() -> _Prefilter:
-    lower: list[_Runs] = []
-    exact: list[_Runs] = []
-    rest: list[re.Pattern[str]] = []
+    lower: list[_Item] = []
+    exact: list[_Item] = []
+    rest: list[tuple[str, re.Pattern[str]]] = []
     for b in load_vocabulary().biomarkers:
+        name = b.report_name or b.gene
         for item in b.report_patterns:
             wrapped = item.startswith("(?i:") and item.endswith(")")
             runs = _runs(item[4:-1] if wrapped else item)
             if runs is None:
-                rest.append(re.compile(item, 0 if b.case_sensitive else re.I))
+                rest.append((name, re.compile(item, 0 if b.case_sensitive else re.I)))
             elif b.case_sensitive and not wrapped:
-                exact.append(runs)
+                exact.append((name, runs))
             else:
-                lower.append(tuple((r.lower(), w) for r, w in runs))
+                lower.append((name, tuple((r.lower(), w) for r, w in runs)))
     return _Prefilter(_index(lower), _index(exact), tuple(rest))
 
 
@@ -227,10 +247,13 @@ class Reading:
 
 def _mentions(clause: str) -> list[tuple[str, int, int]]:
     found: list[tuple[str, int, int]] = []
-    if not _PREFILTER.may_match(clause):  # most clauses name no marker
+    candidates = _PREFILTER.candidates(clause)
+    if not candidates:  # most clauses name no marker
         return found
     taken: set[int] = set()
     for name, pattern in MARKERS:
+        if name not in candidates:
+            continue
         for m in pattern.finditer(clause):
             if any(i in taken for i in range(m.start(), m.end())):
                 continue
