@@ -34,10 +34,21 @@ class Biomarker(_Strict):
     gene: str = Field(description="Gene or protein symbol as reports write it (ALK, ERBB2, PD-L1).")
     name: str
     aliases: list[str] = Field(default_factory=list, description="ALK+, EML4-ALK, TPS...")
-    kind: Literal["mutation", "fusion", "amplification", "expression", "signature", "germline", "protein"]
+    kind: Literal["mutation", "fusion", "amplification", "expression", "signature", "germline", "protein",
+                  "cytogenetic", "methylation", "virus", "response"] = Field(description="cytogenetic: a "
+                  "chromosome change (del(17p), 1p/19q); methylation: MGMT; virus: HPV, EBV; response: MRD.")
     variants: list[str] = Field(default_factory=list, description="Named variants (exon 19 deletion, G12C).")
     results: list[str] = Field(default_factory=list, description="Result words a report uses.")
     cancers: list[Slug] = Field(default_factory=list)
+    report_name: str | None = Field(default=None, description="Name record readings and patient profiles use "
+                                    "(HER2, PD-L1, CA19-9); defaults to ``gene``.")
+    report_patterns: list[str] = Field(default_factory=list, description="Regexes for the spellings reports use "
+                                       "(P.S.A., JAK-2, N-Myc, BCR/ABL); the records engine reads only entries "
+                                       "that have them. Matched case-insensitively unless ``case_sensitive``.")
+    case_sensitive: bool = Field(default=False, description="Report patterns match case-sensitively: symbols "
+                                 "that are English words (MET, RET, ER, PR, KIT); wrap long forms in (?i:...).")
+    value: bool = Field(default=False, description="A serum marker reported as a measured level (PSA, AFP, LDH): "
+                        "the records engine reads its amount and elevated/normal words.")
 
 
 class Drug(_Strict):

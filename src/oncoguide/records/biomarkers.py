@@ -9,68 +9,161 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-# (canonical name, pattern). Symbols that are also English words (MET, RET, ER, PR) are matched case-sensitively.
-MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((n, re.compile(p, f)) for n, p, f in (
-    ("ALK", r"\bALK\b", re.I), ("EGFR", r"\bEGFR\b|\bEFGR\b|\bEGRF\b", re.I), ("ROS1", r"\bROS-?1\b", re.I),
-    ("BRAF", r"\bBRAF\b", re.I), ("KRAS", r"\bKRAS\b", re.I), ("NRAS", r"\bNRAS\b", re.I),
-    ("MET", r"\b(c-)?MET\b", 0), ("RET", r"\bRET\b", 0), ("NTRK", r"\bNTRK[1-3]?(/[1-3])*\b|\bpan-TRK\b", re.I),
-    ("HER2", r"\bHER[- ]?2(/neu)?\b|\bERBB2\b", re.I), ("PD-L1", r"\bPD[- ]?L-?1\b", re.I),
-    ("ER", r"\bER\b|\b(o?estrogen) receptors?\b", re.I), ("PR", r"\bPR\b|\bPgR\b|\bprogesterone receptors?\b", re.I),
-    ("Ki-67", r"\bKi-?67\b|\bMIB-?1\b", re.I),
-    ("MSI", r"\bMSI(-H|-L|-high|-low)?\b|\bMSS\b|\bmicrosatellite (instability|stable|status)\b", re.I),
-    ("MMR", r"\b[dp]MMR\b|\bMMR\b|\bmismatch repair\b|\bMLH1\b|\bMSH2\b|\bMSH6\b|\bPMS2\b", re.I),
-    ("TMB", r"\bTMB(-H|-L)?\b|\btumou?r mutation(al)? burden\b", re.I),
-    ("BRCA1", r"\bBRCA-?\s?1\b", re.I), ("BRCA2", r"\bBRCA-?\s?2\b", re.I), ("PIK3CA", r"\bPIK3CA\b", re.I),
-    ("ESR1", r"\bESR1\b", re.I),
-    # blood cancers, brain, paediatric, head and neck
-    ("JAK2", r"\bJAK-?\s?2\b", re.I), ("BCR-ABL1", r"\bBCR[-/: ]?ABL-?1?\b|\bPhiladelphia chromosome\b", re.I),
-    ("FLT3", r"\bFLT-?3\b", re.I), ("NPM1", r"\bNPM-?1\b", re.I), ("IDH1", r"\bIDH-?1\b", re.I),
-    ("IDH2", r"\bIDH-?2\b", re.I), ("TP53", r"\bTP53\b|\bp53\b", re.I),
-    ("del(17p)", r"\bdel\s?\(17p\)|\bdel\s?17p\b|\b17p deletion\b", re.I), ("IGHV", r"\bIGHV\b", re.I),
-    ("MYCN", r"\bN-?MYC\b|\bMYCN\b", re.I), ("MYC", r"\bc-?MYC\b|\bMYC\b", re.I),
-    ("1p/19q", r"\b1p/19q\b|\b1p19q\b", re.I), ("MGMT", r"\bMGMT\b", re.I),
-    ("HPV", r"\bHPV\b|\bhuman papillomavirus\b", re.I),
-    ("p16", r"\bp16\b", re.I), ("EBV", r"\bEBV\b|\bEpstein[- ]Barr virus\b|\bEBER\b", re.I),
-    ("CD20", r"\bCD-?20\b", re.I), ("CD30", r"\bCD-?30\b", re.I),
-    # serum tumour markers (values)
-    ("PSA", r"\bPSA\b|\bP\.S\.A\.?|\bprostate[- ]specific antigen\b", re.I),
-    ("AFP", r"\bAFP\b|\balpha[- ]fetoprotein\b", re.I), ("CA-125", r"\bCA[- ]?125\b", re.I),
-    ("CA19-9", r"\bCA[- ]?19[- ]?9\b", re.I), ("CEA", r"\bCEA\b|\bcarcinoembryonic antigen\b", 0),
-    ("beta-2 microglobulin", r"\bbeta[- ]?2[- ]microglobulin\b|\b\u03b22[- ]microglobulin\b|\bB2M\b", re.I),
-    ("LDH", r"\bLDH\b|\blactate dehydrogenase\b", re.I),
-))
-VALUE_MARKERS = {"PSA", "AFP", "CA-125", "CA19-9", "CEA", "beta-2 microglobulin", "LDH"}
+from oncoguide.knowledge.topics import biomarker_groups
+from oncoguide.knowledge.vocab_models import load_vocabulary
+
+
+def _recognisers() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """(report name, pattern) of every vocabulary biomarker with report patterns, in vocabulary order."""
+    return tuple((b.report_name or b.gene, re.compile("|".join(b.report_patterns), 0 if b.case_sensitive else re.I))
+                 for b in load_vocabulary().biomarkers if b.report_patterns)
+
+
+# (canonical name, pattern), built from the vocabulary (knowledge/vocab/biomarkers*.yaml: report_patterns)
+MARKERS = _recognisers()
+VALUE_MARKERS = frozenset(b.report_name or b.gene for b in load_vocabulary().biomarkers if b.value)
 _VALUE = re.compile(r"(?<![\d/.])(\d+(?:\.\d+)?)(?![\d/])(\s*(ng/mL|ng/ml|U/mL|units?/mL|IU/L|U/L|mg/L))?", re.I)
 _ELEVATED = re.compile(r"\b(elevated|high|rising|increased|increasing|raised|abnormal)\b", re.I)
 _NORMAL = re.compile(r"\b(normal|undetectable|not detectable|within normal limits|wnl)\b", re.I)
-# Group results: one phrase states several markers ("triple-negative" = ER, PR and HER2 negative).
-GROUPS: tuple[tuple[re.Pattern[str], tuple[str, ...], str], ...] = (
-    (re.compile(r"\btriple[- ]negative\b", re.I), ("ER", "PR", "HER2"), "negative"),
-    (re.compile(r"\b(?<![KN])(all[- ])?RAS[- ](wild[- ]?type|WT|negative)\b", re.I), ("KRAS", "NRAS"), "negative"),
-    (re.compile(r"\b(HR|hormone[- ]receptor)[- ]?(negative|-)(?![\w+])", re.I), ("ER", "PR"), "negative"),
-    (re.compile(r"\bER/PR[- ]?(negative|-)(?![\w+])", re.I), ("ER", "PR"), "negative"),
-    (re.compile(r"\bER/PR[- ]?(positive|\+)", re.I), ("ER", "PR"), "positive"),
-    (re.compile(r"\btriple[- ]positive\b", re.I), ("ER", "PR", "HER2"), "positive"),
-)
-_ANY_MARKER = re.compile("|".join(f"(?i:{p.pattern})" if p.flags & re.I else f"(?:{p.pattern})" for _, p in MARKERS))
-_WORD = re.compile(r"[a-z0-9]+")
-# Words (lower case) one of which every marker mention contains; phrases for the rest ("c-MET", "p.S.A.").
-_MARKER_TOKENS = frozenset(
-    (
-        "alk", "egfr", "efgr", "egrf", "ros1", "ros", "braf", "kras", "nras", "met", "ret", "ntrk", "ntrk1", "ntrk2",
-        "ntrk3", "trk", "her2", "her", "erbb2", "neu", "pd", "l1", "l", "pdl1", "er", "pr", "pgr", "estrogen",
-        "oestrogen", "progesterone", "ki", "67", "ki67", "mib", "mib1", "msi", "mss", "microsatellite", "mmr", "dmmr",
-        "pmmr", "mismatch", "mlh1", "msh2", "msh6", "pms2", "tmb", "mutation", "mutational", "brca1", "brca2", "brca",
-        "pik3ca", "esr1", "jak2", "jak", "bcr", "abl", "abl1", "philadelphia", "flt3", "flt", "npm1", "npm", "idh1",
-        "idh2", "idh", "tp53", "p53", "del", "17p", "ighv", "mycn", "myc", "nmyc", "cmyc", "1p", "19q", "1p19q", "mgmt",
-        "hpv", "papillomavirus", "p16", "ebv", "epstein", "eber", "cd20", "cd30", "cd", "psa", "prostate", "afp",
-        "fetoprotein", "ca", "ca125", "ca19", "cea", "carcinoembryonic", "microglobulin", "b2m", "ldh", "lactate",
-        "triple", "ras", "hr", "hormone", "tmbh", "msih",
-    ),
-)
-_MARKER_PHRASES = re.compile(r"P\.S\.A|\u03b22", re.I)
-_CASE_SENSITIVE_WORDS = {"ER", "PR"}  # 'er'/'pr' in lower case are not markers; upper case in all-caps text is
+# Group results ("triple-negative" = ER, PR and HER2 negative): knowledge/vocab/biomarker-groups.yaml
+_NAMES = {b.id: b.report_name or b.gene for b in load_vocabulary().biomarkers}
+GROUPS: tuple[tuple[re.Pattern[str], tuple[str, ...], str], ...] = tuple(
+    (re.compile(g.pattern, re.I), tuple(_NAMES[m] for m in g.markers), g.result)
+    for g in biomarker_groups.load_shared().groups)
+_LITERAL = re.compile(r"\\[^A-Za-z0-9]|[A-Za-z0-9 /:,'-]")
 
+
+def _runs(item: str) -> tuple[tuple[str, bool], ...] | None:
+    """The literal runs every match of one report pattern contains, each with whether it starts a word (it comes
+    right after ``\b``); None when the pattern has a top-level alternative or no literal."""
+    runs: list[tuple[str, bool]] = []
+    run, start, depth, after_b, i = "", False, 0, False, 0
+
+    def close(trim: bool = False) -> None:
+        nonlocal run
+        text = run[:-1] if trim else run
+        if text.strip():
+            runs.append((text, start and text[0].isalnum()))
+        run = ""
+
+    while i < len(item):
+        m = _LITERAL.match(item, i)
+        if m and depth == 0:
+            if not run:
+                start = after_b
+            run += m.group(0)[-1]
+            after_b, i = False, m.end()
+            continue
+        ch = item[i]
+        close(trim=ch in "?*{")
+        if ch == "\\":
+            after_b, i = item[i + 1] == "b", i + (6 if item[i + 1] == "u" else 2)
+            continue
+        if ch == "[":
+            i = item.index("]", i + 1)
+        elif ch == "|" and depth == 0:
+            return None
+        depth += (ch == "(") - (ch == ")")
+        after_b, i = False, i + 1
+    close()
+    return tuple(runs) or None
+
+
+def _contains(text: str, run: str, word_start: bool) -> bool:
+    i = text.find(run)
+    while i > 0 and word_start and text[i - 1].isalnum():
+        i = text.find(run, i + 1)
+    return i >= 0
+
+
+_Runs = tuple[tuple[str, bool], ...]
+_Item = tuple[str, _Runs]  # (marker name, required runs of one of its patterns)
+_ALNUM = re.compile(r"[A-Za-z0-9]+")
+
+
+def _holds(text: str, runs: _Runs) -> bool:
+    return all(_contains(text, r, w) for r, w in runs)
+
+
+@dataclass(frozen=True)
+class _Index:
+    """Patterns (as their required runs) keyed by the letters and digits that start one of their word-start runs,
+    and those without one; ``names`` tests a clause (lower-cased for case-insensitive patterns)."""
+
+    keyed: dict[str, list[_Item]]
+    lengths: tuple[int, ...]
+    inside: tuple[_Item, ...]
+    keys: re.Pattern[str]  # the words that start with a key (one regex scan)
+
+    def names(self, text: str, out: set[str]) -> None:
+        for m in self.keys.finditer(text):
+            word = m.group(0)
+            for n in self.lengths:
+                if n > len(word):
+                    break
+                out.update(name for name, runs in self.keyed.get(word[:n], ()) if name not in out
+                           and _holds(text, runs))
+        out.update(name for name, runs in self.inside if name not in out and runs[0][0] in text
+                   and _holds(text, runs))
+
+
+def _index(items: list[_Item]) -> _Index:
+    keyed: dict[str, list[_Item]] = {}
+    inside: list[_Item] = []
+    for name, runs in items:
+        runs = tuple(sorted(runs, key=lambda run: -len(run[0])))  # the longest run rejects a clause first
+        starts = [m.group(0) for r, w in runs if w and (m := _ALNUM.match(r))]
+        key = max(starts, key=len) if starts else ""
+        if len(key) >= 3 or (key and len(runs[0][0]) < 3):
+            keyed.setdefault(key, []).append((name, runs))
+        else:  # no word-start key, or a short one ("N-MYC"): a substring test of the longest run is faster
+            inside.append((name, runs))
+    keys = "|".join(re.escape(k) for k in sorted(keyed, key=lambda k: (-len(k), k))) or "(?!)"
+    lengths = tuple(sorted({len(k) for k in keyed}))
+    return _Index(keyed, lengths, tuple(inside), re.compile(rf"\b(?:{keys})[A-Za-z0-9]*"))
+
+
+@dataclass(frozen=True)
+class _Prefilter:
+    """Most clauses name no marker: literal tests of each pattern's required runs are much faster than running
+    every pattern. ``lower`` is tested on the lower-cased clause, ``exact`` (case-sensitive markers) on the clause;
+    ``rest`` are patterns without a literal run."""
+
+    lower: _Index
+    exact: _Index
+    rest: tuple[tuple[str, re.Pattern[str]], ...]
+
+    def candidates(self, clause: str) -> set[str]:
+        """Names of the markers whose patterns may match ``clause`` (a superset of those that do)."""
+        out: set[str] = set()
+        self.lower.names(clause.lower(), out)
+        self.exact.names(clause, out)
+        out.update(name for name, p in self.rest if name not in out and p.search(clause))
+        return out
+
+    def may_match(self, clause: str) -> bool:
+        return bool(self.candidates(clause))
+
+
+def _prefilter() -> _Prefilter:
+    lower: list[_Item] = []
+    exact: list[_Item] = []
+    rest: list[tuple[str, re.Pattern[str]]] = []
+    for b in load_vocabulary().biomarkers:
+        name = b.report_name or b.gene
+        for item in b.report_patterns:
+            wrapped = item.startswith("(?i:") and item.endswith(")")
+            runs = _runs(item[4:-1] if wrapped else item)
+            if runs is None:
+                rest.append((name, re.compile(item, 0 if b.case_sensitive else re.I)))
+            elif b.case_sensitive and not wrapped:
+                exact.append((name, runs))
+            else:
+                lower.append((name, tuple((r.lower(), w) for r, w in runs)))
+    return _Prefilter(_index(lower), _index(exact), tuple(rest))
+
+
+_PREFILTER = _prefilter()
 # Result words, earliest match in the window wins. Order only breaks ties at the same position.
 _RESULTS = re.compile(
     r"(?P<not_tested>insufficient|\bqns\b|quantity not sufficient|not (performed|tested|assessed|evaluable|done)"
@@ -154,16 +247,14 @@ class Reading:
 
 def _mentions(clause: str) -> list[tuple[str, int, int]]:
     found: list[tuple[str, int, int]] = []
-    if _MARKER_TOKENS.isdisjoint(_WORD.findall(clause.lower())) and not _MARKER_PHRASES.search(clause):
-        return found  # most clauses name no marker: a word lookup instead of the long pattern
-    if not _ANY_MARKER.search(clause):  # one scan instead of one per marker
+    candidates = _PREFILTER.candidates(clause)
+    if not candidates:  # most clauses name no marker
         return found
     taken: set[int] = set()
     for name, pattern in MARKERS:
+        if name not in candidates:
+            continue
         for m in pattern.finditer(clause):
-            if name in _CASE_SENSITIVE_WORDS and m.group(0).isalpha() and len(m.group(0)) == 2 \
-                    and m.group(0) != m.group(0).upper():
-                continue
             if any(i in taken for i in range(m.start(), m.end())):
                 continue
             taken.update(range(m.start(), m.end()))
