@@ -89,7 +89,12 @@ def test_catalog_is_large_unique_and_points_at_real_guides() -> None:
 
 
 def test_catalog_questions_retrieve_their_guide(engine: AnswerEngine) -> None:
-    catalog = load_catalog()
+    """A fixed sample of every guide's catalog questions (the first 8 per guide: about 470 searches, each with a
+    question embedding) finds its guide in the top 5."""
+    by_guide: dict[str, list] = {}
+    for q in load_catalog():
+        by_guide.setdefault(q.guide, []).append(q)
+    catalog = [q for qs in by_guide.values() for q in qs[:8]]
     found = 0
     misses = []
     for q in catalog:

@@ -30,7 +30,8 @@ def complete(res: Resources, ask: Ask, ev: Evidence, strong: list[Hit], candidat
         sections.append(AnswerSection(heading=res.text.terms_heading, sentences=terms))
     sections = extractive.ease(summary, sections)
     docs = {h.passage.document_id for h in strong}
-    lists = res.index.search(ask.query + QUESTIONS_QUERY, k=20, intent=ask.intent, mode="lexical", doc_filter=docs)
+    # wide: many content sections end with an "Ask your care team ..." line; only question-list sections count
+    lists = res.index.search(ask.query + QUESTIONS_QUERY, k=120, intent=ask.intent, mode="lexical", doc_filter=docs)
     asked = extractive.questions_to_ask(lists, ev.tokens, lang=res.lang)
     context = extractive.important_context(candidates, {c.text for c in chosen}, lang=res.lang)
     return Draft(strong=strong, candidates=candidates, chosen=chosen, written=written, summary=summary,

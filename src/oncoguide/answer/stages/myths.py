@@ -6,11 +6,12 @@ from oncoguide.answer.state import Resources
 from oncoguide.search.index import Hit
 
 
-def correction(res: Resources, query: str, question: str) -> Hit | None:
+def correction(res: Resources, query: str, question: str, flagged: bool = False) -> Hit | None:
     """The myths-guide passage that corrects the belief the question rests on, if it rests on one: the
     question is clearly closer in meaning to a section of the myths guide than to any other guide and shares
     its words, or it states a belief as settled (the ``cue`` rule) and is close in meaning to one. Either way
     the question is about cancer (``about_cancer``); the guide's list of questions to ask is not a correction.
+    ``flagged``: the safety triage already named the question a myth, so closeness alone is enough.
     Needs vectors (off with BM25 only) and the language's myths knowledge."""
     rules = res.myths
     if (rules is None or rules.guide not in res.documents or res.index.vectors is None
@@ -26,5 +27,5 @@ def correction(res: Resources, query: str, question: str) -> Hit | None:
         nearest = res.index.search(query, k=1, mode="dense", doc_filter=others) if others else []
         if not nearest or best.dense > nearest[0].dense + rules.margin:
             return best
-    cued = best.dense >= rules.cued_similarity and rules.cue.search(question)
+    cued = best.dense >= rules.cued_similarity and (flagged or rules.cue.search(question))
     return best if cued else None

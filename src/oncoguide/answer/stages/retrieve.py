@@ -44,7 +44,9 @@ def retrieve(res: Resources, ask: Ask) -> Evidence:
     documents = res.documents
     boost = {d: CANCER_BONUS for d in documents
              if ask.family and not off_topic(res, d, ask.family) and documents[d].cancer_types}
-    correction = myths.correction(res, ask.query, ask.question) if ask.safety is None else None
+    # a belief the triage named as a myth, or one the myths guide recognises, is corrected from that guide
+    flagged = ask.safety is not None and ask.safety.kind == "myth"
+    correction = myths.correction(res, ask.query, ask.question, flagged) if ask.safety is None or flagged else None
     hits = res.index.search(ask.query, k=20, intent=ask.intent, doc_boost=boost)
     # The section that corrects the belief leads the answer (no bonus for the whole guide: its other
     # sections are about other beliefs).
