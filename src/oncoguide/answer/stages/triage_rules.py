@@ -79,6 +79,7 @@ class Rules:
         self._current = re.compile(_flat(model.current, terms), re.I) if model.current else None
         self.general = re.compile(_flat(model.general, terms), re.I) if model.general else None
         self._context = re.compile(_flat(model.context, terms), re.I) if model.context else None
+        self._symptom = re.compile(_flat(model.symptom, terms), re.I) if model.symptom else None
 
     # -- what the text says ------------------------------------------------------------------------------
     def negated(self, text: str, start: int) -> bool:
@@ -112,6 +113,11 @@ class Rules:
     def in_context(self, text: str) -> bool:
         """The message names cancer or a cancer treatment (always true when the language sets no pattern)."""
         return self._context is None or self._context.search(text) is not None
+
+    def symptom(self, text: str) -> bool:
+        """The message names a symptom or change in the body, not negated (always true when the language sets no
+        pattern): "won't drink anything", "dizzy", "mouth so sore", not "is grapefruit ok with my pills?"."""
+        return self._symptom is None or self.matches(self._symptom, text)
 
     def fever(self, text: str) -> bool:
         """A temperature reading at or above the fever line (100.4 F / 38.0 C), not negated."""

@@ -52,3 +52,8 @@ def raised(scores: dict[str, np.ndarray], thresholds: Mapping[Any, Threshold]) -
         for i in np.flatnonzero(hit):
             out[i].append(kind)
     return out
+
+
+def overrides(scores: dict[str, np.ndarray], kind: str, ruled: str, extra: float) -> bool:
+    """Whether the bank's urgent ``kind`` beats the milder kind a rule named (``ruled``) by ``extra`` (one query)."""
+    return bool(scores[kind][0] - scores[ruled][0] >= extra)

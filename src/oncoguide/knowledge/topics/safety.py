@@ -53,6 +53,9 @@ class Threshold(Strict):
 
     similarity: float = Field(ge=0.0, le=1.0)
     margin: float = Field(ge=-1.0, le=1.0)
+    over_rule: float = Field(default=0.0, ge=-1.0, le=1.0, description=(
+        "Urgent kinds: how far the best match of this kind must beat the best match of a milder kind a rule "
+        "named (dosing, stopping, interactions, myth) for the bank to override that rule."))
 
 
 class Rule(Strict):
@@ -81,6 +84,9 @@ class Model(Strict):
     general: str = Field(default="", description="Pattern of a question about a symptom in general.")
     context: str = Field(default="", description="Cancer or its treatment named: the bank may raise an emergency or "
                                                  "urgent call only then (or with a treatment on the profile).")
+    symptom: str = Field(default="", description=(
+        "A symptom or change in the body named (not negated): the bank's urgent kind then overrides a rule's milder "
+        "kind as it is; without one it needs the kind's over_rule lead."))
     rules: list[Rule]
     semantic: dict[Kind, Threshold] = Field(default_factory=dict, description="Calibrated on the bank's dev split.")
     semantic_bank: list[Literal["en", "es"]] = Field(default_factory=list, description="Banks searched (default: own).")
