@@ -36,8 +36,8 @@ def fold(kind: str) -> int:
     for p in files:
         for _, _, ident in blocks(texts[p], key):
             if ident in first:
-                entry = yaml.safe_load(texts[p][[b for b in blocks(texts[p], key) if b[2] == ident][0][0]:
-                                                 [b for b in blocks(texts[p], key) if b[2] == ident][0][1]])[0]
+                entry = yaml.safe_load(texts[p][next(b for b in blocks(texts[p], key) if b[2] == ident)[0]:
+                                                 next(b for b in blocks(texts[p], key) if b[2] == ident)[1]])[0]
                 extra.setdefault(ident, []).append(entry)
                 drop.setdefault(p, set()).add(ident)
             else:

@@ -108,7 +108,7 @@ class AnswerEngine:
                 ask.safety = triage.message("out_of_scope", res.lang)
             return cite.declined(res, question, ask.intent, ask.safety)
         strong = select.strong_hits(res, ask, evidence)
-        candidates, chosen = select.sentences(res, evidence, strong)
+        candidates, chosen = select.sentences(res, ask, evidence, strong)
         summary, sections = compose.arrange(res, ask, chosen)
         written = write.write(res, ask, strong, summary, sections)
         draft = compose.complete(res, ask, evidence, strong, candidates, chosen, written)

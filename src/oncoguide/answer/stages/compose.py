@@ -4,6 +4,7 @@ and what the choice depends on."""
 from __future__ import annotations
 
 from oncoguide.answer import compose as extractive
+from oncoguide.answer import scope
 from oncoguide.answer.state import Ask, Draft, Evidence, Resources
 from oncoguide.answer.writer import Written
 from oncoguide.domain.answer import AnswerSection, Sentence
@@ -25,11 +26,16 @@ def complete(res: Resources, ask: Ask, ev: Evidence, strong: list[Hit], candidat
              chosen: list[extractive.Candidate], written: Written) -> Draft:
     """The written body with words to know, eased to the target grade, plus questions to ask and context."""
     summary, sections = written.summary, written.sections
-    terms = res.glossary.explain([*summary, *(x for sec in sections for x in sec.sentences)])
+    said = [Sentence(text=res.text.uncovered_part.format(part=part), fixed=True) for part in ask.uncovered]
+    summary = [*summary, *said]  # a part of the question the guides do not answer is said to be so
+    def in_scope(document_id: str) -> bool:
+        return scope.allows(res.documents, document_id, ask.family)
+
+    terms = res.glossary.explain([*summary, *(x for sec in sections for x in sec.sentences)], allowed=in_scope)
     if terms:
         sections.append(AnswerSection(heading=res.text.terms_heading, sentences=terms))
     sections = extractive.ease(summary, sections)
-    docs = {h.passage.document_id for h in strong}
+    docs = {h.passage.document_id for h in strong if in_scope(h.passage.document_id)}
     lists = res.index.search(ask.query + QUESTIONS_QUERY, k=20, intent=ask.intent, mode="lexical", doc_filter=docs)
     asked = extractive.questions_to_ask(lists, ev.tokens, lang=res.lang)
     context = extractive.important_context(candidates, {c.text for c in chosen}, lang=res.lang)

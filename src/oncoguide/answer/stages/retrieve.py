@@ -6,7 +6,7 @@ import re
 from dataclasses import replace
 from functools import lru_cache
 
-from oncoguide.answer import personal
+from oncoguide.answer import asked, personal, scope
 from oncoguide.answer.stages import gate, myths, triage
 from oncoguide.answer.state import Ask, Evidence, Resources
 from oncoguide.domain.answer import Safety
@@ -36,14 +36,15 @@ def understand(res: Resources, question: str, carried: str, profile: Profile | N
     query += triage.search_hint(safety, res.lang)  # urgent questions: the sections written for them
     entities = extract(query)
     return Ask(question=question, intent=intent, safety=safety, said=said, query=query, steered=bool(steer),
-               entities=entities, family=cancer_family(entities), profile=profile, carried=carried)
+               entities=entities, family=cancer_family(entities), profile=profile, carried=carried,
+               asked=asked.analyse(question, res.lang, any(e.kind == "biomarker" for e in extract(question))))
 
 
 def retrieve(res: Resources, ask: Ask) -> Evidence:
     """The ranked passages (a correcting myths section first) and how well they cover the question's words."""
     documents = res.documents
     boost = {d: CANCER_BONUS for d in documents
-             if ask.family and not off_topic(res, d, ask.family) and documents[d].cancer_types}
+             if ask.family and not scope.is_general(documents[d]) and not off_topic(res, d, ask.family)}
     correction = myths.correction(res, ask.query, ask.question) if ask.safety is None else None
     hits = res.index.search(ask.query, k=20, intent=ask.intent, doc_boost=boost)
     # The section that corrects the belief leads the answer (no bonus for the whole guide: its other
@@ -80,19 +81,12 @@ def cancer_family(entities: list[Entity]) -> set[str]:
     if not named:
         by_id = {**{b.id: b.cancers for b in vocab.biomarkers}, **{d.generic: d.cancers for d in vocab.drugs}}
         named = {c for e in entities if e.kind in ("biomarker", "drug") for c in by_id.get(e.id, [])}
-    family = set(named)
-    for c in vocab.cancers:
-        if c.id in named and c.parent:
-            family.add(c.parent)
-        if c.parent in named:
-            family.add(c.id)
-    return family
+    return scope.widen(named)
 
 
 def off_topic(res: Resources, document_id: str, family: set[str]) -> bool:
     """A guide about other cancers than the ones asked about (general guides are never off topic)."""
-    doc = res.documents.get(document_id)
-    return bool(family and doc and doc.cancer_types and not family & set(doc.cancer_types))
+    return not scope.allows(res.documents, document_id, family)
 
 
 def names_covered_entity(res: Resources, entities: list[Entity]) -> bool:

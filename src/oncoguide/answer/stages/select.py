@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from oncoguide.answer import asked, scope
 from oncoguide.answer import compose as extractive
 from oncoguide.answer.stages.retrieve import off_topic
 from oncoguide.answer.state import Ask, Evidence, Resources
@@ -16,7 +17,10 @@ MOST_PASSAGES = 8
 
 
 def strong_hits(res: Resources, ask: Ask, ev: Evidence) -> list[Hit]:
-    """The passages close to the best one, on the cancers asked about and (with a profile) the person's stage."""
+    """The passages close to the best one, on the cancers asked about and (with a profile) the person's stage.
+    A question that names no cancer takes the scope of its best passage (``answer/scope.py``)."""
+    if not ask.family:
+        ask.family = scope.inferred(res.documents, ev.hits)
     strong = [h for h in ev.hits
               if h.score >= STRONG_SHARE * ev.top and not off_topic(res, h.passage.document_id, ask.family)]
     if ask.profile is not None and ask.profile.stage.group:
@@ -24,14 +28,19 @@ def strong_hits(res: Resources, ask: Ask, ev: Evidence) -> list[Hit]:
         strong = [h for h in strong if not other_stage(h.passage.text, group)]
     if ev.correction is not None and ev.hits[0] not in strong:
         strong.insert(0, ev.hits[0])  # the correction is general: never off topic for the cancer asked about
-    return strong[:MOST_PASSAGES] or ev.hits[:1]
+    in_scope = [h for h in ev.hits if not off_topic(res, h.passage.document_id, ask.family)]
+    return strong[:MOST_PASSAGES] or in_scope[:1] or ev.hits[:1]
 
 
-def sentences(res: Resources, ev: Evidence, strong: list[Hit]) -> tuple[list[extractive.Candidate],
-                                                                       list[extractive.Candidate]]:
-    """Every scored sentence of the strong passages, and the best of them without near-duplicates."""
-    candidates = extractive.candidates(strong, ev.tokens, ev.idf, res.lang)
-    return candidates, extractive.select(candidates, res.settings.answer.max_sentences)
+def sentences(res: Resources, ask: Ask, ev: Evidence, strong: list[Hit]) -> tuple[
+    list[extractive.Candidate], list[extractive.Candidate]
+]:
+    """Every sentence of the strong passages scored for what was asked (``answer/asked.py``), and the best of them
+    without near-duplicates, a sentence for each sub-question when the evidence has one."""
+    candidates = asked.fit(extractive.candidates(strong, ev.tokens, ev.idf, res.lang), ask.asked, res.lang)
+    chosen = extractive.select(candidates, res.settings.answer.max_sentences)
+    chosen, ask.uncovered = asked.uncovered(ask.asked, chosen, candidates, res.lang)
+    return candidates, chosen
 
 
 def other_stage(text: str, group: str) -> bool:

@@ -68,6 +68,8 @@ class Model(Strict):
     more_heading: str
     section_fallback: str
     subject_fallback: str
+    uncovered_part: str = Field(default="The guides do not answer this part of your question: \"{part}\".",
+                                description="Said for a part of a question the guides do not answer; {part}.")
     plans: dict[str, list[PlannedSection]] = Field(description="By question intent.")
     diagnosis: DiagnosisText
     personal: PersonalText
