@@ -18,7 +18,7 @@ from oncoguide.search.lexical import tokenize
 
 CARRIES_BONUS = 0.25  # a sentence carrying what was asked (once per kind, at most two kinds)
 WRONG_KIND = 0.2  # a "which immunotherapy drugs" sentence that names only drugs of another kind
-TRIVIA = 0.35  # background nobody asked for
+TRIVIA = 0.3  # background nobody asked for
 _PART_SPLIT = re.compile(
     r"\?\s+|[,;]\s*(?=(?:and\s+)?(?:is|are|can|could|does|do|will|would|should|how|what|which|when|why)\b)"
     r"|\s+and\s+(?=(?:is|are|can|could|does|do|will|would|should|how|what|which|when|why)\b)", re.I)
@@ -58,10 +58,10 @@ def drug_kinds_named(text: str) -> set[str]:
 
 def analyse(question: str, lang: str = "en", biomarker: bool = False) -> Asked:
     """The kinds of answer the question asks for, and (for a multi-part question) those of each part. What a
-    ``biomarker`` means includes the drugs that target it."""
+    ``biomarker`` means includes how common it is and the drugs that target it."""
     whole = _one(question, lang)
-    if biomarker and "definition" in whole.kinds:
-        whole = replace(whole, kinds=whole.kinds | {"drugs"})
+    if biomarker and "definition" in whole.kinds:  # what it is, how common, the drugs that target it
+        whole = replace(whole, kinds=whole.kinds | {"drugs", "number"})
     pieces = [p.strip(" ,;?") for p in _PART_SPLIT.split(question) if len(p.split()) >= 2]
     if len(pieces) < 2:
         return whole
@@ -78,6 +78,11 @@ def _one(text: str, lang: str) -> Asked:
         kinds -= {"definition"}  # "what are the drugs...": the drugs, not a definition
     trivia = rules.trivia is not None and rules.trivia.asks.search(text)
     return Asked(text=text, kinds=kinds, drug_kinds=drug_kinds, trivia=bool(trivia))
+
+
+def carries_drugs_or_number(asked: Asked, sentence: str, lang: str = "en") -> bool:
+    """The sentence holds the names or the number the question asks for (kept when the answer is eased)."""
+    return bool({"drugs", "number"} & carried(asked, sentence, lang))
 
 
 def carried(asked: Asked, sentence: str, lang: str = "en") -> set[str]:

@@ -65,6 +65,7 @@ class Evidence:
     idf: dict[str, float]
     coverage: float
     names_covered: bool  # the question names a cancer, biomarker or drug the guides are about
+    widened: float = 0.0  # coverage of the words some guide uses, over the ten best passages
 
     @property
     def top(self) -> float:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from oncoguide.answer import compose as extractive
 from oncoguide.answer import scope
+from oncoguide.answer.asked import carries_drugs_or_number
 from oncoguide.answer.state import Ask, Draft, Evidence, Resources
 from oncoguide.answer.writer import Written
 from oncoguide.domain.answer import AnswerSection, Sentence
@@ -34,7 +35,8 @@ def complete(res: Resources, ask: Ask, ev: Evidence, strong: list[Hit], candidat
     terms = res.glossary.explain([*summary, *(x for sec in sections for x in sec.sentences)], allowed=in_scope)
     if terms:
         sections.append(AnswerSection(heading=res.text.terms_heading, sentences=terms))
-    sections = extractive.ease(summary, sections)
+    sections = extractive.ease(summary, sections,
+                               keep=lambda text: carries_drugs_or_number(ask.asked, text, res.lang))
     docs = {h.passage.document_id for h in strong if in_scope(h.passage.document_id)}
     lists = res.index.search(ask.query + QUESTIONS_QUERY, k=20, intent=ask.intent, mode="lexical", doc_filter=docs)
     asked = extractive.questions_to_ask(lists, ev.tokens, lang=res.lang)

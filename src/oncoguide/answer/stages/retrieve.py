@@ -6,6 +6,8 @@ import re
 from dataclasses import replace
 from functools import lru_cache
 
+from rapidfuzz import fuzz, process
+
 from oncoguide.answer import asked, personal, scope
 from oncoguide.answer.stages import gate, myths, triage
 from oncoguide.answer.state import Ask, Evidence, Resources
@@ -20,6 +22,7 @@ from oncoguide.understand.normalize import search_text
 CANCER_BONUS = 0.15  # score bonus for the guides about the cancers asked about
 LONG_QUESTION = gate.LONG_QUESTION  # a longer question about a covered cancer may draw on several sections
 CORRECTION_LEAD = 0.5  # how far the correcting myths section is put ahead of the best hit
+SPELL_MIN, SPELL_SCORE = 4, 80  # a misspelt word: at least this long, this close (rapidfuzz ratio) to a guide word
 _MEASURE = re.compile(r"^\d+(\.\d+)?[a-z]{0,3}$")  # 39c, 100f, 2024, 5mm: amounts, not topics
 
 
@@ -53,14 +56,31 @@ def retrieve(res: Resources, ask: Ask) -> Evidence:
         lead = max([correction.score, *(h.score for h in hits)]) + CORRECTION_LEAD
         hits = [replace(correction, score=lead), *(h for h in hits if h.passage.id != correction.passage.id)]
     # coverage is judged on what was asked; the profile's words only steer the search
-    not_evidence = _not_evidence(res)
-    tokens = {t for t in tokenize([ask.said], res.lang)[0] if t not in not_evidence and not _MEASURE.match(t)}
+    tokens = _content(res, ask.said)
     idf = {t: res.index.lexical.idf(t) for t in tokens}
+    parts = [{t: res.index.lexical.idf(t) for t in _content(res, p.text)} for p in ask.asked.parts]
     covered = names_covered_entity(res, ask.entities)
     wide = len(idf) > LONG_QUESTION and covered
     coverage = gate.coverage(res, hits[: 10 if wide else 3], idf)
     return Evidence(hits=hits, correction=correction, tokens=tokens, idf=idf, coverage=coverage,
-                    names_covered=covered)
+                    names_covered=covered, widened=max(gate.widened(res, hits, x) for x in [idf, *parts]))
+
+
+def _content(res: Resources, text: str) -> set[str]:
+    """The content words of a question (stemmed, misspellings read as guide words) that count as evidence."""
+    not_evidence = _not_evidence(res)
+    spelled = (_spelled(res, t) for t in tokenize([text], res.lang)[0] if not _MEASURE.match(t))
+    return {t for t in spelled if t not in not_evidence}
+
+
+def _spelled(res: Resources, token: str) -> str:
+    """A question word no guide uses, read as the guide word it is a misspelling of ("cancr" -> "cancer")."""
+    df = res.index.lexical.df
+    if token in df or len(token) < SPELL_MIN:
+        return token
+    near = [w for w in df if w[:1] == token[:1] and abs(len(w) - len(token)) <= 2]
+    found = process.extractOne(token, near, scorer=fuzz.ratio, score_cutoff=SPELL_SCORE)
+    return str(found[0]) if found else token
 
 
 def _not_evidence(res: Resources) -> frozenset[str]:

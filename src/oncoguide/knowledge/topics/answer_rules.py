@@ -53,6 +53,8 @@ class Model(Strict):
     answer_types: dict[str, AnswerType] = Field(default_factory=dict,
                                                 description="What a question asks for and the sentences that carry it.")
     trivia: AnswerType | None = Field(default=None, description="Background left out unless asked.")
+    in_situ: CueRule | None = Field(default=None, description="A sentence about a cancer that has not invaded.")
+    histology_subtypes: CueRule | None = Field(default=None, description="Words naming one histology.")
     drug_kinds: dict[str, str] = Field(default_factory=dict,
                                        description="Vocabulary drug kind -> the question words that ask for it.")
 
@@ -69,6 +71,8 @@ def examples(model: Model) -> list[ExampleCase]:
     for name in ("health", "first_person", "follow_up", "questions_heading", "important_context", "weak_start",
                  "call_team", "helps"):
         found += getattr(model, name).cases(f"answer_rules.{name}")
+    found += [c for name in ("in_situ", "histology_subtypes") if (rule := getattr(model, name))
+              for c in rule.cases(f"answer_rules.{name}")]
     for name, kind in [*model.answer_types.items(), *([("trivia", model.trivia)] if model.trivia else [])]:
         found += kind.asks.cases(f"answer_rules.answer_types.{name}.asks")
         found += kind.carries.cases(f"answer_rules.answer_types.{name}.carries")
