@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from itertools import pairwise
 
 from oncoguide.answer.compose import Candidate
 from oncoguide.knowledge.schema import required
@@ -18,7 +19,7 @@ from oncoguide.search.lexical import tokenize
 
 CARRIES_BONUS = 0.25  # a sentence carrying what was asked (once per kind, at most two kinds)
 WRONG_KIND = 0.2  # a "which immunotherapy drugs" sentence that names only drugs of another kind
-TRIVIA = 0.3  # background nobody asked for
+TRIVIA = 0.45  # background nobody asked for
 _PART_SPLIT = re.compile(
     r"\?\s+|[,;]\s*(?=(?:and\s+)?(?:is|are|can|could|does|do|will|would|should|how|what|which|when|why)\b)"
     r"|\s+and\s+(?=(?:is|are|can|could|does|do|will|would|should|how|what|which|when|why)\b)", re.I)
@@ -40,20 +41,24 @@ def _rules(lang: str) -> answer_rules.Model:
 
 
 @lru_cache(maxsize=1)
-def _drugs() -> tuple[re.Pattern[str], dict[str, str]]:
-    """One pattern for every drug name of the vocabulary, and each name's kind."""
+def _drugs() -> dict[str, str]:
+    """Every drug name of the vocabulary (lower case, one or two words) and its kind."""
     kinds: dict[str, str] = {}
     for d in load_vocabulary().drugs:
         for name in (d.generic, *d.brands):
             kinds.setdefault(name.lower(), d.kind)
-    names = sorted(kinds, key=lambda n: (-len(n), n))
-    return re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, names)) + r")(?![\w-])", re.I), kinds
+    return kinds
+
+
+_WORD = re.compile(r"[\w-]+")
 
 
 def drug_kinds_named(text: str) -> set[str]:
     """The kinds of the vocabulary drugs a text names (empty: it names none)."""
-    pattern, kinds = _drugs()
-    return {kinds[m.group(1).lower()] for m in pattern.finditer(text)}
+    kinds = _drugs()
+    words = _WORD.findall(text.lower())
+    found = {kinds[w] for w in words if w in kinds}
+    return found | {kinds[b] for b in map(" ".join, pairwise(words)) if b in kinds}
 
 
 def analyse(question: str, lang: str = "en", biomarker: bool = False) -> Asked:
@@ -114,8 +119,12 @@ def is_trivia(asked: Asked, sentence: str, lang: str = "en") -> bool:
 def fit(cands: list[Candidate], asked: Asked, lang: str = "en") -> list[Candidate]:
     """The candidates rescored for what was asked: carrying it up, other drug kinds and trivia down."""
     out: list[Candidate] = []
+    subject = set(tokenize([asked.text], lang)[0]) - _not_evidence(lang)
     for c in cands:
-        score = c.score + CARRIES_BONUS * min(2, len(carried(asked, c.text, lang)))
+        kinds = carried(asked, c.text, lang)
+        if "definition" in kinds and not subject & set(tokenize([" ".join(c.text.split()[:6])], lang)[0]):
+            kinds.discard("definition")  # it defines something, but not what was asked about
+        score = c.score + CARRIES_BONUS * min(2, len(kinds))
         if wrong_kind(asked, c.text):
             score -= WRONG_KIND
         if is_trivia(asked, c.text, lang):
@@ -133,19 +142,20 @@ def uncovered(asked: Asked, chosen: list[Candidate], cands: list[Candidate], lan
         return chosen, []
     chosen = list(chosen)
     missing: list[str] = []
-    others = [set(tokenize([p.text], lang)[0]) for p in asked.parts]
+    others = [set(t) for t in tokenize([p.text for p in asked.parts], lang)]
+    pool = sorted({c.text: c for c in [*chosen, *cands]}.values(), key=lambda c: -c.score)
+    words = {c.text: set(t) for c, t in zip(pool, tokenize([c.text for c in pool], lang), strict=True)}
     for i, part in enumerate(asked.parts):
         own = others[i] - set().union(*(o for j, o in enumerate(others) if j != i)) - _not_evidence(lang)
         if not own and not part.kinds:
             continue
 
         def speaks(c: Candidate, part: Asked = part, own: set[str] = own) -> bool:
-            toks = set(tokenize([c.text], lang)[0])
-            return bool(own & toks) if own else bool(carried(part, c.text, lang))
+            return bool(own & words[c.text]) if own else bool(carried(part, c.text, lang))
 
         if any(speaks(c) for c in chosen):
             continue
-        best = next((c for c in sorted(cands, key=lambda c: -c.score) if speaks(c) and c not in chosen), None)
+        best = next((c for c in pool if speaks(c) and c not in chosen), None)
         if best is None:
             missing.append(part.text)
             continue

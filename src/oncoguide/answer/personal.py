@@ -104,7 +104,7 @@ def progressed_on(profile: Profile) -> list[str]:
 def search_terms(profile: Profile) -> str:
     """Words that steer retrieval to the guide sections for this person's situation."""
     terms = [marker_phrase(b).split(" (")[0] for b in key_markers(profile)]
-    terms += [stage_name(profile), cancer_name(profile)]
+    terms += [stage_name(profile), _text().invasive if invasive(profile) else "", cancer_name(profile)]
     return " ".join(t for t in terms if t)
 
 

@@ -1,8 +1,8 @@
 """Cancer scope: which guides an answer may quote. An answer about one cancer quotes only the guides about that
 cancer (with its broader and narrower types: "lung cancer" takes the NSCLC and SCLC guides, "NSCLC" does not
 take the SCLC guide) and the general guides; another cancer's guide only when the question, an earlier turn or
-the profile names that cancer. A question that names no cancer is scoped by its best passage: a general best
-passage keeps the answer to general guides, a cancer guide's to that cancer."""
+the profile names that cancer. A question that names no cancer is scoped by its strong passages: a general
+guide among them keeps the answer to general guides, else the answer keeps to the best passage's cancer."""
 
 from __future__ import annotations
 
@@ -57,12 +57,14 @@ def allows(documents: Mapping[str, DocumentRow], document_id: str, family: set[s
     return bool(family & set(doc.cancer_types))
 
 
-def inferred(documents: Mapping[str, DocumentRow], hits: Sequence[Hit]) -> set[str]:
-    """The scope of a question that names no cancer: that of its best passage."""
+def inferred(documents: Mapping[str, DocumentRow], hits: Sequence[Hit], share: float = 0.6) -> set[str]:
+    """The scope of a question that names no cancer: the general guides when one of them is among the strong
+    passages (scoring ``share`` of the best one), else the cancer of the best passage."""
     if not hits:
         return set()
-    doc = documents.get(hits[0].passage.document_id)
-    if is_general(doc):
+    strong = [h for h in hits if h.score >= share * hits[0].score]
+    if any(is_general(documents.get(h.passage.document_id)) for h in strong):
         return {GENERAL}
+    doc = documents.get(hits[0].passage.document_id)
     assert doc is not None
     return widen(doc.cancer_types)

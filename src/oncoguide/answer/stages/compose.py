@@ -13,6 +13,7 @@ from oncoguide.knowledge.vocab_models import load_vocabulary
 from oncoguide.search.index import Hit
 from oncoguide.understand.entities import Entity, extract
 
+KEEP_CARRYING = 2  # section sentences with the drug names or number asked for that easing never drops
 QUESTIONS_QUERY = " questions to ask"  # added to the query to find the guides' lists of questions
 
 
@@ -35,8 +36,9 @@ def complete(res: Resources, ask: Ask, ev: Evidence, strong: list[Hit], candidat
     terms = res.glossary.explain([*summary, *(x for sec in sections for x in sec.sentences)], allowed=in_scope)
     if terms:
         sections.append(AnswerSection(heading=res.text.terms_heading, sentences=terms))
-    sections = extractive.ease(summary, sections,
-                               keep=lambda text: carries_drugs_or_number(ask.asked, text, res.lang))
+    body = [x.text for sec in sections for x in sec.sentences]
+    carrying = [t for t in body if carries_drugs_or_number(ask.asked, t, res.lang)][:KEEP_CARRYING]
+    sections = extractive.ease(summary, sections, keep=carrying.__contains__)
     docs = {h.passage.document_id for h in strong if in_scope(h.passage.document_id)}
     lists = res.index.search(ask.query + QUESTIONS_QUERY, k=20, intent=ask.intent, mode="lexical", doc_filter=docs)
     asked = extractive.questions_to_ask(lists, ev.tokens, lang=res.lang)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from oncoguide.answer.state import Ask, Evidence, Resources
 from oncoguide.domain.types import EvidenceStatus
 from oncoguide.search.index import Hit
-from oncoguide.search.lexical import tokenize
 
 LONG_QUESTION = 8  # content words; in a longer question, words no guide uses are chat, not topic
 OUT_OF_SCOPE_COVERAGE = 0.3  # below it, a question naming nothing medical is not about health
@@ -24,9 +23,8 @@ def coverage(res: Resources, hits: list[Hit], idf: dict[str, float]) -> float:
     if not idf:
         return 1.0 if hits else 0.0
     present: set[str] = set()
-    for h in hits:
-        title = res.index.titles.get(h.passage.document_id, "")
-        present |= set(tokenize([f"{title} {' '.join(h.passage.section_path)} {h.passage.text}"], res.lang)[0])
+    for h in hits:  # the passage as indexed: title, headings and text
+        present.update(res.index.lexical.tokens[res.index.by_id[h.passage.id]])
     return sum(v for t, v in idf.items() if t in present) / sum(idf.values())
 
 

@@ -20,17 +20,18 @@ def strong_hits(res: Resources, ask: Ask, ev: Evidence) -> list[Hit]:
     """The passages close to the best one, on the cancers asked about and (with a profile) the person's stage.
     A question that names no cancer takes the scope of its best passage (``answer/scope.py``)."""
     if not ask.family:
-        ask.family = scope.inferred(res.documents, ev.hits)
-    strong = [h for h in ev.hits
-              if h.score >= STRONG_SHARE * ev.top and not off_topic(res, h.passage.document_id, ask.family)]
+        ask.family = scope.inferred(res.documents, ev.hits, STRONG_SHARE)
+    pool = [h for h in ev.hits if not off_topic(res, h.passage.document_id, ask.family)
+            and not res.rules.questions_heading.search(" ".join(h.passage.section_path))]  # lists: no evidence
     if ask.profile is not None:  # the person's stage and histology, never another's
-        stages = personal.possible_stages(ask.profile)
-        strong = [h for h in strong if (stages is None or not other_stage(h.passage.text, stages))
-                  and personal.fits(ask.profile, " ".join(h.passage.section_path), res.lang)]
+        profile, stages = ask.profile, personal.possible_stages(ask.profile)
+        pool = [h for h in pool if (stages is None or not other_stage(h.passage.text, stages))
+                and personal.fits(profile, " ".join(h.passage.section_path), res.lang)]
+    top = pool[0].score if pool else ev.top
+    strong = [h for h in pool if h.score >= STRONG_SHARE * top]
     if ev.correction is not None and ev.hits[0] not in strong:
         strong.insert(0, ev.hits[0])  # the correction is general: never off topic for the cancer asked about
-    in_scope = [h for h in ev.hits if not off_topic(res, h.passage.document_id, ask.family)]
-    return strong[:MOST_PASSAGES] or in_scope[:1] or ev.hits[:1]
+    return strong[:MOST_PASSAGES] or pool[:1] or ev.hits[:1]
 
 
 def sentences(res: Resources, ask: Ask, ev: Evidence, strong: list[Hit]) -> tuple[

@@ -48,6 +48,7 @@ class PersonalText(Strict):
     and_: str = Field(alias="and")
     resistance_situation: str
     side_effects_situation: str
+    invasive: str = Field(default="invasive", description="Search word for a cancer that has invaded.")
     pending_question: str
     conflict_question: str
     stage_question: str
