@@ -32,6 +32,7 @@ from oncoguide.understand.entities import extract
 
 MYTHS_GUIDE = required("en", "myths", myths.Model).guide  # kept for bench/cancer_myth.py
 TERMS_HEADING = required("en", "answer_text", answer_text.Model).terms_heading  # kept for bench/cancer_myth.py
+INSUFFICIENT = required("en", "answer_text", answer_text.Model).insufficient  # kept for tests/test_safety.py
 CACHE_SIZE = 2048
 
 
