@@ -1,5 +1,6 @@
 """Answers against questions written apart from the guides: key facts as patterns, declines, cross-cancer quotes,
-reading grade and latency, on the development set and the blind set (``bench/data/answers/{dev,blind}.yaml``).
+reading grade and latency, on the development set, the blind set and the engineer's own table
+(``bench/data/answers/{dev,blind,engineer}.yaml``).
 
 Each item: ``id``, ``question``, ``cancer`` (vocabulary id or ``general``), ``in_scope`` (the library should
 answer it), ``family`` (concept family), ``facts``: a list of ``{label, pattern}`` (a case-insensitive regex
@@ -26,7 +27,7 @@ from oncoguide.corpus.schema import load_vocabulary
 from oncoguide.ingest.pipeline import ingest
 
 DATA = ROOT / "bench" / "data" / "answers"
-SETS = ("dev", "blind")
+SETS = ("dev", "blind", "engineer")  # engineer: the answers engineer's own table (issue 18)
 
 
 @dataclass

@@ -55,7 +55,7 @@ def main() -> None:
     (RESULTS / "liveqa_answers.md").write_text("# OncoGuide answers: seed and LiveQA cancer questions\n\n"
                                                 + "\n\n".join(parts) + "\n")
     answered = [a for a in answers if a.evidence_status != "insufficient"]
-    grades = [a.reading_grade for a in answered]
+    grades = [a.reading_grade for a in answered if a.reading_grade is not None]
     supported = sum(a.verification.supported for a in answers)
     total = sum(a.verification.sentences for a in answers)
     rows = [

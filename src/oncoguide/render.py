@@ -54,7 +54,8 @@ def answer_text(answer: Answer, width: int = 100) -> str:
             c = answer.citations[pid]
             where = " > ".join([c.document_title, *c.section]) + (f", page {c.page}" if c.page else "")
             para(f"[{n}] {where} ({pid})", "  ")
-    out += ["", f"Evidence: {answer.evidence_status}; reading grade {answer.reading_grade}"]
+    grade = f"; reading grade {answer.reading_grade}" if answer.reading_grade is not None else ""
+    out += ["", f"Evidence: {answer.evidence_status}{grade}"]
     return "\n".join(out)
 
 

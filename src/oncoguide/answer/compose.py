@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from oncoguide.domain.answer import AnswerSection, Sentence
@@ -165,22 +165,22 @@ def _sentence(c: Candidate) -> Sentence:
 
 
 TARGET_GRADE = 8.0  # Flesch-Kincaid grade an answer body should not exceed
-_MAX_EASED = 4
+_MAX_EASED = 6
 _MIN_KEPT = 6
 
 
-def ease(summary: list[Sentence], sections: list[AnswerSection], target: float = TARGET_GRADE) -> list[
-    AnswerSection
-]:
-    """Drop the hardest section sentences (never the summary) while the body reads above ``target``; at most a
-    few, and never below a handful of sentences, so an answer stays whole. Emptied sections go."""
+def ease(summary: list[Sentence], sections: list[AnswerSection], target: float = TARGET_GRADE,
+         keep: Callable[[str], bool] | None = None) -> list[AnswerSection]:
+    """Drop the hardest section sentences (never the summary, nor those ``keep`` holds: the drug names or number
+    asked for) while the body reads above ``target``; at most a few, and never below a handful of sentences, so
+    an answer stays whole. Emptied sections go."""
     sections = [AnswerSection(heading=s.heading, sentences=list(s.sentences)) for s in sections]
     for _ in range(_MAX_EASED):
         body = [*summary, *(x for s in sections for x in s.sentences)]
         if fk_grade(" ".join(x.text for x in body)) <= target:
             break
         removable = [(fk_grade(x.text), len(x.text), i, j) for i, s in enumerate(sections)
-                     for j, x in enumerate(s.sentences)]
+                     for j, x in enumerate(s.sentences) if keep is None or not keep(x.text)]
         if len(body) <= _MIN_KEPT or not removable:
             break
         _, _, i, j = max(removable)

@@ -32,6 +32,7 @@ from oncoguide.understand.entities import extract
 
 MYTHS_GUIDE = required("en", "myths", myths.Model).guide  # kept for bench/cancer_myth.py
 TERMS_HEADING = required("en", "answer_text", answer_text.Model).terms_heading  # kept for bench/cancer_myth.py
+INSUFFICIENT = required("en", "answer_text", answer_text.Model).insufficient  # kept for tests/test_safety.py
 CACHE_SIZE = 2048
 
 
@@ -108,7 +109,7 @@ class AnswerEngine:
                 ask.safety = triage.message("out_of_scope", res.lang)
             return cite.declined(res, question, ask.intent, ask.safety)
         strong = select.strong_hits(res, ask, evidence)
-        candidates, chosen = select.sentences(res, evidence, strong)
+        candidates, chosen = select.sentences(res, ask, evidence, strong)
         summary, sections = compose.arrange(res, ask, chosen)
         written = write.write(res, ask, strong, summary, sections)
         draft = compose.complete(res, ask, evidence, strong, candidates, chosen, written)

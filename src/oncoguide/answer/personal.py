@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from oncoguide.knowledge.schema import required
-from oncoguide.knowledge.topics import answer_text
+from oncoguide.knowledge.topics import answer_rules, answer_text
 from oncoguide.knowledge.vocab_models import load_vocabulary
 from oncoguide.records.model import Biomarker, Profile, Treatment
 
@@ -104,7 +104,7 @@ def progressed_on(profile: Profile) -> list[str]:
 def search_terms(profile: Profile) -> str:
     """Words that steer retrieval to the guide sections for this person's situation."""
     terms = [marker_phrase(b).split(" (")[0] for b in key_markers(profile)]
-    terms += [stage_name(profile), cancer_name(profile)]
+    terms += [stage_name(profile), _text().invasive if invasive(profile) else "", cancer_name(profile)]
     return " ".join(t for t in terms if t)
 
 
@@ -146,3 +146,54 @@ def timeline(profile: Profile) -> list[str]:
         line = text.timeline_line.format(when=when, name=t.name, kind=t.drug_class.replace("-", " "))
         out.append(line + (text.timeline_why.format(why=why) if why else "") + ".")
     return out
+
+
+_ROMAN = ("0", "I", "II", "III", "IV")
+
+
+def invasive(profile: Profile) -> bool | None:
+    """The cancer has invaded (T1 or more, "invasive" or "infiltrating" in the histology); False for in situ
+    (Tis, "in situ"); None when the records do not say."""
+    histology = (profile.cancer.histology.value if profile.cancer.histology else "").lower()
+    if "in situ" in histology:
+        return False
+    if "invasive" in histology or "infiltrating" in histology:
+        return True
+    t = (profile.stage.t.value if profile.stage.t else "").upper().lstrip("CPYR")
+    if t.startswith("TIS"):
+        return False
+    if t[:2] in ("T1", "T2", "T3", "T4"):
+        return True
+    return None
+
+
+def possible_stages(profile: Profile) -> set[str] | None:
+    """The main stage groups (0, I-IV, limited, extensive) the person's cancer can be in: the group when the
+    records give it, else what the TNM rules out (M1: IV only; M0: not IV; invasive: not 0). None: unknown."""
+    s = profile.stage
+    if s.group:
+        group = s.group.value
+        return {group.upper().rstrip("ABC123")} if group[:1].upper() in "0IV" else {group.lower()}
+    m = (s.m.value if s.m else "").upper().lstrip("CPYR")
+    if m.startswith("M1"):
+        return {"IV"}
+    out = set(_ROMAN)
+    if m.startswith("M0"):
+        out.discard("IV")
+    if invasive(profile):
+        out.discard("0")
+    elif invasive(profile) is False:
+        out = {"0"}
+    return out if out != set(_ROMAN) else None
+
+
+def fits(profile: Profile, text: str, lang: str = "en") -> bool:
+    """The sentence may be quoted as the person's situation: not about a cancer that has not invaded when theirs
+    has, and not about a histology their records do not name."""
+    rules = required(lang, "answer_rules", answer_rules.Model)
+    if rules.in_situ is not None and invasive(profile) and rules.in_situ.search(text):
+        return False
+    if rules.histology_subtypes is not None and (m := rules.histology_subtypes.pattern.search(text)):
+        histology = (profile.cancer.histology.value if profile.cancer.histology else "").lower()
+        return m.group(0).lower() in histology
+    return True

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from oncoguide.answer.asked import Asked
 from oncoguide.answer.compose import Candidate
 from oncoguide.answer.related import RelatedQuestions
 from oncoguide.answer.terms import Glossary
@@ -49,6 +50,9 @@ class Ask:
     family: set[str]  # the cancers the question is about (with broader and narrower ones)
     profile: Profile | None = None
     carried: str = ""
+    asked: Asked = field(default_factory=lambda: Asked(text="", kinds=frozenset(), drug_kinds=frozenset(),
+                                                        trivia=False))  # what kinds of answer it asks for
+    uncovered: list[str] = field(default_factory=list)  # sub-questions no guide sentence answers
 
 
 @dataclass
@@ -61,6 +65,7 @@ class Evidence:
     idf: dict[str, float]
     coverage: float
     names_covered: bool  # the question names a cancer, biomarker or drug the guides are about
+    widened: float = 0.0  # coverage of the words some guide uses, over the ten best passages
 
     @property
     def top(self) -> float:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable
 
 from oncoguide.domain.answer import Sentence
 from oncoguide.knowledge.schema import required
@@ -37,7 +38,7 @@ class Glossary:
             self.names[f"cancer:{c.id}"] = _longest_first({c.name, *c.synonyms, *c.abbreviations})
         self._general = {k: re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, v)) + r")(?![\w-])", re.I)
                          for k, v in self.names.items() if k.startswith("general:")}
-        self._cache: dict[str, Sentence | None] = {}
+        self._cache: dict[str, list[Sentence]] = {}
         self._lock = threading.Lock()
 
     def terms_in(self, text: str) -> list[str]:
@@ -49,40 +50,49 @@ class Glossary:
     def defines(self, key: str, text: str) -> bool:
         return bool(self._pattern(key).search(text))
 
-    def explain(self, body: list[Sentence], limit: int = 2, skip: set[str] | frozenset[str] = frozenset()) -> list[
-        Sentence
-    ]:
-        """Defining sentences for the first ``limit`` terms of ``body`` that the body does not define itself."""
+    def explain(self, body: list[Sentence], limit: int = 2, skip: set[str] | frozenset[str] = frozenset(),
+                allowed: Callable[[str], bool] | None = None) -> list[Sentence]:
+        """Defining sentences for the first ``limit`` terms of ``body`` that the body does not define itself;
+        ``allowed`` (a guide id -> may it be quoted) keeps the definitions to the guides in the answer's scope."""
         text = " ".join(s.text for s in body)
         out: list[Sentence] = []
         for key in self.terms_in(text):
             if key in skip or key not in self.names or self.defines(key, text):
                 continue
-            sentence = self.definition(key)
+            sentence = self.definition(key, allowed)
             if sentence is not None and all(sentence.text != s.text for s in [*body, *out]):
                 out.append(sentence)
             if len(out) >= limit:
                 break
         return out
 
-    def definition(self, key: str) -> Sentence | None:
+    def definition(self, key: str, allowed: Callable[[str], bool] | None = None) -> Sentence | None:
+        """The first defining sentence of a guide ``allowed`` (any guide when None)."""
         with self._lock:
-            if key in self._cache:
-                return self._cache[key]
-        found = self._find(key)
-        with self._lock:
-            self._cache[key] = found
-        return found
+            found = self._cache.get(key)
+        if found is None:
+            found = self._find(key)
+            with self._lock:
+                self._cache[key] = found
+        for sentence in found:
+            if allowed is None or allowed(self._document(sentence)):
+                return sentence
+        return None
 
-    def _find(self, key: str) -> Sentence | None:
+    def _document(self, sentence: Sentence) -> str:
+        return self.index.passages[self.index.by_id[sentence.citations[0]]].document_id
+
+    def _find(self, key: str) -> list[Sentence]:
+        """Every defining sentence of the term in the best passages, best first."""
         pattern = self._pattern(key)
         query = self.rules.definition_query.format(name=self.names[key][0])
         hits = self.index.search(query, k=10, intent="definition", mode="lexical")
+        out: list[Sentence] = []
         for hit in hits:
             for text in split_sentences(hit.passage.text):
                 if len(text.split()) <= _MAX_WORDS and not text.endswith("?") and pattern.match(text):
-                    return Sentence(text=text, citations=[hit.passage.id])
-        return None
+                    out.append(Sentence(text=text, citations=[hit.passage.id]))
+        return out
 
     def _pattern(self, key: str) -> re.Pattern[str]:
         return self.rules.definition.pattern("|".join(re.escape(n) for n in self.names[key]))

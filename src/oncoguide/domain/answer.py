@@ -93,7 +93,8 @@ class Answer(BaseModel):
     sources: list[Source]
     related: list[Related] = Field(default_factory=list)
     profile_used: dict[str, object] | None = None
-    reading_grade: float
+    reading_grade: float | None = Field(default=None, description="Flesch-Kincaid grade of the quoted sentences; "
+                                        "None when the answer quotes none (a declined question).")
     evidence_status: EvidenceStatus
     verification: Verification
     citations: dict[str, Citation] = Field(default_factory=dict)

@@ -36,7 +36,8 @@ def finish(res: Resources, question: str, intent: str, safety: Safety | None, su
     return Answer(
         question=question, title=title(question), intent=intent, summary=summary, sections=sections,
         questions_to_ask=asked, important_context=context, notice=res.text.notice, safety=safety,
-        sources=sources(res, citations), reading_grade=fk_grade(" ".join(s.text for s in quoted)),
+        sources=sources(res, citations),
+        reading_grade=fk_grade(" ".join(s.text for s in quoted)) if quoted else None,
         evidence_status=status, verification=verification, citations=citations, corpus_version=res.index.version,
     )
 

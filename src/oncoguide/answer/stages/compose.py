@@ -4,6 +4,8 @@ and what the choice depends on."""
 from __future__ import annotations
 
 from oncoguide.answer import compose as extractive
+from oncoguide.answer import scope
+from oncoguide.answer.asked import carries_drugs_or_number
 from oncoguide.answer.state import Ask, Draft, Evidence, Resources
 from oncoguide.answer.writer import Written
 from oncoguide.domain.answer import AnswerSection, Sentence
@@ -11,6 +13,7 @@ from oncoguide.knowledge.vocab_models import load_vocabulary
 from oncoguide.search.index import Hit
 from oncoguide.understand.entities import Entity, extract
 
+KEEP_CARRYING = 2  # section sentences with the drug names or number asked for that easing never drops
 QUESTIONS_QUERY = " questions to ask"  # added to the query to find the guides' lists of questions
 
 
@@ -25,11 +28,18 @@ def complete(res: Resources, ask: Ask, ev: Evidence, strong: list[Hit], candidat
              chosen: list[extractive.Candidate], written: Written) -> Draft:
     """The written body with words to know, eased to the target grade, plus questions to ask and context."""
     summary, sections = written.summary, written.sections
-    terms = res.glossary.explain([*summary, *(x for sec in sections for x in sec.sentences)])
+    said = [Sentence(text=res.text.uncovered_part.format(part=part), fixed=True) for part in ask.uncovered]
+    summary = [*summary, *said]  # a part of the question the guides do not answer is said to be so
+    def in_scope(document_id: str) -> bool:
+        return scope.allows(res.documents, document_id, ask.family)
+
+    terms = res.glossary.explain([*summary, *(x for sec in sections for x in sec.sentences)], allowed=in_scope)
     if terms:
         sections.append(AnswerSection(heading=res.text.terms_heading, sentences=terms))
-    sections = extractive.ease(summary, sections)
-    docs = {h.passage.document_id for h in strong}
+    body = [x.text for sec in sections for x in sec.sentences]
+    carrying = [t for t in body if carries_drugs_or_number(ask.asked, t, res.lang)][:KEEP_CARRYING]
+    sections = extractive.ease(summary, sections, keep=carrying.__contains__)
+    docs = {h.passage.document_id for h in strong if in_scope(h.passage.document_id)}
     # wide: many content sections end with an "Ask your care team ..." line; only question-list sections count
     lists = res.index.search(ask.query + QUESTIONS_QUERY, k=120, intent=ask.intent, mode="lexical", doc_filter=docs)
     asked = extractive.questions_to_ask(lists, ev.tokens, lang=res.lang)

@@ -5,12 +5,12 @@ from __future__ import annotations
 from oncoguide.answer.state import Ask, Evidence, Resources
 from oncoguide.domain.types import EvidenceStatus
 from oncoguide.search.index import Hit
-from oncoguide.search.lexical import tokenize
 
 LONG_QUESTION = 8  # content words; in a longer question, words no guide uses are chat, not topic
 OUT_OF_SCOPE_COVERAGE = 0.3  # below it, a question naming nothing medical is not about health
 SUPPORTED = (0.8, 0.7)  # coverage and top fused score (0..~1.3) of a "supported" answer
 NEAR_MISS = (1.2, 0.04)  # BM25 score below which, and similarity margin within which, a hit is a near miss
+WIDE = (10, 0.05, 0.3)  # widened: passages, similarity above the minimum, share of the question's words guides use
 
 
 def coverage(res: Resources, hits: list[Hit], idf: dict[str, float]) -> float:
@@ -23,10 +23,18 @@ def coverage(res: Resources, hits: list[Hit], idf: dict[str, float]) -> float:
     if not idf:
         return 1.0 if hits else 0.0
     present: set[str] = set()
-    for h in hits:
-        title = res.index.titles.get(h.passage.document_id, "")
-        present |= set(tokenize([f"{title} {' '.join(h.passage.section_path)} {h.passage.text}"], res.lang)[0])
+    for h in hits:  # the passage as indexed: title, headings and text
+        present.update(res.index.lexical.tokens[res.index.by_id[h.passage.id]])
     return sum(v for t, v in idf.items() if t in present) / sum(idf.values())
+
+
+def widened(res: Resources, hits: list[Hit], idf: dict[str, float]) -> float:
+    """Coverage over the ten best passages of the question's words that some guide uses; 0 when most of the
+    question (by weight) is words no guide uses (then it is not about what the guides hold)."""
+    known = {t: v for t, v in idf.items() if t in res.index.lexical.df}
+    if not known or sum(known.values()) < WIDE[2] * sum(idf.values()):
+        return 0.0
+    return coverage(res, hits[: WIDE[0]], known)
 
 
 def relevant(res: Resources, best: Hit, coverage: float, names_covered: bool) -> bool:
@@ -51,7 +59,15 @@ def answerable(res: Resources, ev: Evidence) -> bool:
         return False
     corrected = ev.correction is not None and res.myths is not None and \
         ev.hits[0].passage.document_id == res.myths.guide
-    return corrected or relevant(res, ev.hits[0], ev.coverage, ev.names_covered)
+    return corrected or relevant(res, ev.hits[0], ev.coverage, ev.names_covered) or wide_enough(res, ev)
+
+
+def wide_enough(res: Resources, ev: Evidence) -> bool:
+    """Before declining, the scope is widened: the ten best passages (general guides among them) cover the words
+    of the question that the guides use, and the best passage is clearly on topic. The answer is then partial."""
+    cfg = res.settings.answer
+    needed = cfg.min_coverage * (0.5 if ev.names_covered else 1.0)
+    return ev.widened >= max(needed, cfg.min_coverage * 0.8) and ev.hits[0].dense >= cfg.min_similarity + WIDE[1]
 
 
 def out_of_scope(res: Resources, ask: Ask, ev: Evidence) -> bool:

@@ -6,7 +6,9 @@ import re
 from dataclasses import replace
 from functools import lru_cache
 
-from oncoguide.answer import personal
+from rapidfuzz import fuzz, process
+
+from oncoguide.answer import asked, personal, scope
 from oncoguide.answer.stages import gate, myths, triage
 from oncoguide.answer.state import Ask, Evidence, Resources
 from oncoguide.domain.answer import Safety
@@ -20,6 +22,7 @@ from oncoguide.understand.normalize import search_text
 CANCER_BONUS = 0.15  # score bonus for the guides about the cancers asked about
 LONG_QUESTION = gate.LONG_QUESTION  # a longer question about a covered cancer may draw on several sections
 CORRECTION_LEAD = 0.5  # how far the correcting myths section is put ahead of the best hit
+SPELL_MIN, SPELL_SCORE = 4, 80  # a misspelt word: at least this long, this close (rapidfuzz ratio) to a guide word
 _MEASURE = re.compile(r"^\d+(\.\d+)?[a-z]{0,3}$")  # 39c, 100f, 2024, 5mm: amounts, not topics
 
 
@@ -36,14 +39,15 @@ def understand(res: Resources, question: str, carried: str, profile: Profile | N
     query += triage.search_hint(safety, res.lang)  # urgent questions: the sections written for them
     entities = extract(query)
     return Ask(question=question, intent=intent, safety=safety, said=said, query=query, steered=bool(steer),
-               entities=entities, family=cancer_family(entities), profile=profile, carried=carried)
+               entities=entities, family=cancer_family(entities), profile=profile, carried=carried,
+               asked=asked.analyse(question, res.lang, any(e.kind == "biomarker" for e in extract(question))))
 
 
 def retrieve(res: Resources, ask: Ask) -> Evidence:
     """The ranked passages (a correcting myths section first) and how well they cover the question's words."""
     documents = res.documents
     boost = {d: CANCER_BONUS for d in documents
-             if ask.family and not off_topic(res, d, ask.family) and documents[d].cancer_types}
+             if ask.family and not scope.is_general(documents[d]) and not off_topic(res, d, ask.family)}
     # a belief the triage named as a myth, or one the myths guide recognises, is corrected from that guide
     flagged = ask.safety is not None and ask.safety.kind == "myth"
     correction = myths.correction(res, ask.query, ask.question, flagged) if ask.safety is None or flagged else None
@@ -54,14 +58,31 @@ def retrieve(res: Resources, ask: Ask) -> Evidence:
         lead = max([correction.score, *(h.score for h in hits)]) + CORRECTION_LEAD
         hits = [replace(correction, score=lead), *(h for h in hits if h.passage.id != correction.passage.id)]
     # coverage is judged on what was asked; the profile's words only steer the search
-    not_evidence = _not_evidence(res)
-    tokens = {t for t in tokenize([ask.said], res.lang)[0] if t not in not_evidence and not _MEASURE.match(t)}
+    tokens = _content(res, ask.said)
     idf = {t: res.index.lexical.idf(t) for t in tokens}
+    parts = [{t: res.index.lexical.idf(t) for t in _content(res, p.text)} for p in ask.asked.parts]
     covered = names_covered_entity(res, ask.entities)
     wide = len(idf) > LONG_QUESTION and covered
     coverage = gate.coverage(res, hits[: 10 if wide else 3], idf)
     return Evidence(hits=hits, correction=correction, tokens=tokens, idf=idf, coverage=coverage,
-                    names_covered=covered)
+                    names_covered=covered, widened=max(gate.widened(res, hits, x) for x in [idf, *parts]))
+
+
+def _content(res: Resources, text: str) -> set[str]:
+    """The content words of a question (stemmed, misspellings read as guide words) that count as evidence."""
+    not_evidence = _not_evidence(res)
+    spelled = (_spelled(res, t) for t in tokenize([text], res.lang)[0] if not _MEASURE.match(t))
+    return {t for t in spelled if t not in not_evidence}
+
+
+def _spelled(res: Resources, token: str) -> str:
+    """A question word no guide uses, read as the guide word it is a misspelling of ("cancr" -> "cancer")."""
+    df = res.index.lexical.df
+    if token in df or len(token) < SPELL_MIN:
+        return token
+    near = [w for w in df if w[:1] == token[:1] and abs(len(w) - len(token)) <= 2]
+    found = process.extractOne(token, near, scorer=fuzz.ratio, score_cutoff=SPELL_SCORE)
+    return str(found[0]) if found else token
 
 
 def _not_evidence(res: Resources) -> frozenset[str]:
@@ -82,19 +103,12 @@ def cancer_family(entities: list[Entity]) -> set[str]:
     if not named:
         by_id = {**{b.id: b.cancers for b in vocab.biomarkers}, **{d.generic: d.cancers for d in vocab.drugs}}
         named = {c for e in entities if e.kind in ("biomarker", "drug") for c in by_id.get(e.id, [])}
-    family = set(named)
-    for c in vocab.cancers:
-        if c.id in named and c.parent:
-            family.add(c.parent)
-        if c.parent in named:
-            family.add(c.id)
-    return family
+    return scope.widen(named)
 
 
 def off_topic(res: Resources, document_id: str, family: set[str]) -> bool:
     """A guide about other cancers than the ones asked about (general guides are never off topic)."""
-    doc = res.documents.get(document_id)
-    return bool(family and doc and doc.cancer_types and not family & set(doc.cancer_types))
+    return not scope.allows(res.documents, document_id, family)
 
 
 def names_covered_entity(res: Resources, entities: list[Entity]) -> bool:

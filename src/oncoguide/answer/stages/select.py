@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from oncoguide.answer import asked, personal, scope
 from oncoguide.answer import compose as extractive
 from oncoguide.answer.stages.retrieve import off_topic
 from oncoguide.answer.state import Ask, Evidence, Resources
@@ -16,27 +17,44 @@ MOST_PASSAGES = 8
 
 
 def strong_hits(res: Resources, ask: Ask, ev: Evidence) -> list[Hit]:
-    """The passages close to the best one, on the cancers asked about and (with a profile) the person's stage."""
-    strong = [h for h in ev.hits
-              if h.score >= STRONG_SHARE * ev.top and not off_topic(res, h.passage.document_id, ask.family)]
-    if ask.profile is not None and ask.profile.stage.group:
-        group = ask.profile.stage.group.value
-        strong = [h for h in strong if not other_stage(h.passage.text, group)]
+    """The passages close to the best one, on the cancers asked about and (with a profile) the person's stage.
+    A question that names no cancer takes the scope of its best passage (``answer/scope.py``)."""
+    if not ask.family:
+        ask.family = scope.inferred(res.documents, ev.hits, STRONG_SHARE)
+    pool = [h for h in ev.hits if not off_topic(res, h.passage.document_id, ask.family)
+            and not res.rules.questions_heading.search(" ".join(h.passage.section_path))]  # lists: no evidence
+    if ask.profile is not None:  # the person's stage and histology, never another's
+        profile, stages = ask.profile, personal.possible_stages(ask.profile)
+        pool = [h for h in pool if (stages is None or not other_stage(h.passage.text, stages))
+                and personal.fits(profile, " ".join(h.passage.section_path), res.lang)]
+    top = pool[0].score if pool else ev.top
+    strong = [h for h in pool if h.score >= STRONG_SHARE * top]
     if ev.correction is not None and ev.hits[0] not in strong:
         strong.insert(0, ev.hits[0])  # the correction is general: never off topic for the cancer asked about
-    return strong[:MOST_PASSAGES] or ev.hits[:1]
+    return strong[:MOST_PASSAGES] or pool[:1] or ev.hits[:1]
 
 
-def sentences(res: Resources, ev: Evidence, strong: list[Hit]) -> tuple[list[extractive.Candidate],
-                                                                       list[extractive.Candidate]]:
-    """Every scored sentence of the strong passages, and the best of them without near-duplicates."""
-    candidates = extractive.candidates(strong, ev.tokens, ev.idf, res.lang)
-    return candidates, extractive.select(candidates, res.settings.answer.max_sentences)
+def sentences(res: Resources, ask: Ask, ev: Evidence, strong: list[Hit]) -> tuple[
+    list[extractive.Candidate], list[extractive.Candidate]
+]:
+    """Every sentence of the strong passages scored for what was asked (``answer/asked.py``), and the best of them
+    without near-duplicates, a sentence for each sub-question when the evidence has one."""
+    candidates = asked.fit(extractive.candidates(strong, ev.tokens, ev.idf, res.lang), ask.asked, res.lang)
+    if ask.profile is not None:
+        profile = ask.profile
+        stages = personal.possible_stages(profile)
+        candidates = [c for c in candidates if personal.fits(profile, c.text, res.lang)
+                      and (stages is None or not other_stage(c.text, stages))]
+    chosen = extractive.select(candidates, res.settings.answer.max_sentences)
+    chosen, ask.uncovered = asked.uncovered(ask.asked, chosen, candidates, res.lang)
+    return candidates, chosen
 
 
-def other_stage(text: str, group: str) -> bool:
-    """The passage is about other stages only (e.g. "stage IB to IIIA" for someone with stage IV)."""
+def other_stage(text: str, stages: str | set[str]) -> bool:
+    """The text is about other stages only (e.g. "stage IB to IIIA" for someone with stage IV); ``stages``: the
+    person's stage group, or the main groups their cancer can be in."""
     groups = {s.id: s.group for s in load_vocabulary().stages}
     named = {groups[e.id] for e in extract(text) if e.kind == "stage" and e.id in groups}
-    main = re.sub(r"[ABC]\d?$", "", group.upper()) if group[:1] in "0IV" else group.lower()
-    return bool(named) and main not in named
+    if isinstance(stages, str):
+        stages = {re.sub(r"[ABC]\d?$", "", stages.upper()) if stages[:1] in "0IV" else stages.lower()}
+    return bool(named) and not named & stages

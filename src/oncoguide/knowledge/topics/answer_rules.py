@@ -29,6 +29,13 @@ class DefinitionRule(Strict):
         return re.compile(self.template.format(names=names), re.I)
 
 
+class AnswerType(Strict):
+    """A kind of answer: the question cues that ask for it, the sentence cues that carry it."""
+
+    asks: CueRule
+    carries: CueRule
+
+
 class Model(Strict):
     health: CueRule = Field(description="A health question, even when the guides do not cover it.")
     first_person: CueRule = Field(description="The question is about the asker.")
@@ -43,6 +50,20 @@ class Model(Strict):
                                                 description="Words to know that are not in the vocabulary.")
     definition: DefinitionRule
     definition_query: str = Field(description="Search for a term's definition; {name}: the term.")
+    answer_types: dict[str, AnswerType] = Field(default_factory=dict,
+                                                description="What a question asks for and the sentences that carry it.")
+    trivia: AnswerType | None = Field(default=None, description="Background left out unless asked.")
+    in_situ: CueRule | None = Field(default=None, description="A sentence about a cancer that has not invaded.")
+    histology_subtypes: CueRule | None = Field(default=None, description="Words naming one histology.")
+    drug_kinds: dict[str, str] = Field(default_factory=dict,
+                                       description="Vocabulary drug kind -> the question words that ask for it.")
+
+    @field_validator("drug_kinds")
+    @classmethod
+    def _kinds_compile(cls, kinds: dict[str, str]) -> dict[str, str]:
+        for cue in kinds.values():
+            re.compile(cue)
+        return kinds
 
 
 def examples(model: Model) -> list[ExampleCase]:
@@ -50,6 +71,11 @@ def examples(model: Model) -> list[ExampleCase]:
     for name in ("health", "first_person", "follow_up", "questions_heading", "important_context", "weak_start",
                  "call_team", "helps"):
         found += getattr(model, name).cases(f"answer_rules.{name}")
+    found += [c for name in ("in_situ", "histology_subtypes") if (rule := getattr(model, name))
+              for c in rule.cases(f"answer_rules.{name}")]
+    for name, kind in [*model.answer_types.items(), *([("trivia", model.trivia)] if model.trivia else [])]:
+        found += kind.asks.cases(f"answer_rules.answer_types.{name}.asks")
+        found += kind.carries.cases(f"answer_rules.answer_types.{name}.carries")
     sample = model.definition.pattern("ALK|osimertinib")
     found += cases("answer_rules.definition", model.definition.examples, lambda t: sample.search(t) is not None)
     return found

@@ -48,6 +48,7 @@ class PersonalText(Strict):
     and_: str = Field(alias="and")
     resistance_situation: str
     side_effects_situation: str
+    invasive: str = Field(default="invasive", description="Search word for a cancer that has invaded.")
     pending_question: str
     conflict_question: str
     stage_question: str
@@ -68,6 +69,8 @@ class Model(Strict):
     more_heading: str
     section_fallback: str
     subject_fallback: str
+    uncovered_part: str = Field(default="The guides do not answer this part of your question: \"{part}\".",
+                                description="Said for a part of a question the guides do not answer; {part}.")
     plans: dict[str, list[PlannedSection]] = Field(description="By question intent.")
     diagnosis: DiagnosisText
     personal: PersonalText

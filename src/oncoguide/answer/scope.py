@@ -1,0 +1,70 @@
+"""Cancer scope: which guides an answer may quote. An answer about one cancer quotes only the guides about that
+cancer (with its broader and narrower types: "lung cancer" takes the NSCLC and SCLC guides, "NSCLC" does not
+take the SCLC guide) and the general guides; another cancer's guide only when the question, an earlier turn or
+the profile names that cancer. A question that names no cancer is scoped by its strong passages: a general
+guide among them keeps the answer to general guides, else the answer keeps to the best passage's cancer."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
+
+from oncoguide.knowledge.vocab_models import load_vocabulary
+from oncoguide.search.index import Hit
+from oncoguide.store.schema import DocumentRow
+
+GENERAL = "general"  # the cancer_types of a guide about every cancer
+
+
+@lru_cache(maxsize=1)
+def _tree() -> tuple[dict[str, str], dict[str, set[str]]]:
+    parents = {c.id: c.parent for c in load_vocabulary().cancers if c.parent}
+    children: dict[str, set[str]] = {}
+    for child, parent in parents.items():
+        children.setdefault(parent, set()).add(child)
+    return parents, children
+
+
+def widen(cancers: Iterable[str]) -> set[str]:
+    """Cancer ids with their broader ancestors and narrower descendants (nsclc -> lung, lung-adenocarcinoma...)."""
+    parents, children = _tree()
+    out: set[str] = set()
+    for c in cancers:
+        node: str | None = c
+        while node and node not in out:
+            out.add(node)
+            node = parents.get(node)
+        todo = [c]
+        while todo:
+            for kid in children.get(todo.pop(), ()):
+                if kid not in out:
+                    out.add(kid)
+                    todo.append(kid)
+    return out
+
+
+def is_general(doc: DocumentRow | None) -> bool:
+    """A guide about no cancer in particular (or one the store knows nothing of)."""
+    return doc is None or not doc.cancer_types or GENERAL in doc.cancer_types
+
+
+def allows(documents: Mapping[str, DocumentRow], document_id: str, family: set[str] | frozenset[str]) -> bool:
+    """The guide may be quoted in an answer about ``family`` (empty: any guide; {"general"}: general guides)."""
+    doc = documents.get(document_id)
+    if not family or is_general(doc):
+        return True
+    assert doc is not None
+    return bool(family & set(doc.cancer_types))
+
+
+def inferred(documents: Mapping[str, DocumentRow], hits: Sequence[Hit], share: float = 0.6) -> set[str]:
+    """The scope of a question that names no cancer: the general guides when one of them is among the strong
+    passages (scoring ``share`` of the best one), else the cancer of the best passage."""
+    if not hits:
+        return set()
+    strong = [h for h in hits if h.score >= share * hits[0].score]
+    if any(is_general(documents.get(h.passage.document_id)) for h in strong):
+        return {GENERAL}
+    doc = documents.get(hits[0].passage.document_id)
+    assert doc is not None
+    return widen(doc.cancer_types)
