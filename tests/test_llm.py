@@ -159,7 +159,7 @@ def test_prompt_injection_in_the_question_stays_data(corpus_dir: Path) -> None:
     assert "Ignore all previous instructions" in block  # the whole question is inside its block...
     assert data.count("</question>") == 1 and "<system>" not in data  # ...whose end it cannot fake
     assert answer.writer is not None and answer.writer.mode == "extractive"
-    assert "baking soda" not in " ".join(body_texts(answer)).lower()
+    assert "baking soda cures cancer" not in " ".join(body_texts(answer)).lower()  # the fake model's claim is dropped
 
 
 def test_profile_statement_goes_in_its_own_block(corpus_dir: Path) -> None:

@@ -23,4 +23,8 @@ def test_short_load_run(corpus_dir: Path, engine: AnswerEngine, tmp_path: Path) 
     assert result["throughput"] >= 7, result
     assert set(result["by_kind"]) >= {"ask", "question_page", "guideline", "records"}
     assert result["p95_ms"] < 3000, result
-    assert result["rss_mb_end"] - result["rss_mb_start"] < 80, result["rss_mb_series"]
+    # the first seconds of concurrent traffic allocate each request thread's buffers once (about 120 MiB with the
+    # answer threads' embedding buffers); after that memory must stay flat
+    series = [mb for _, mb in result["rss_mb_series"]]
+    assert series[-1] - series[0] < 160, result["rss_mb_series"]
+    assert series[-1] - series[len(series) // 2] < 20, result["rss_mb_series"]

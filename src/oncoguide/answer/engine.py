@@ -55,6 +55,7 @@ class AnswerEngine:
             text=required(lang, "answer_text", answer_text.Model),
             rules=required(lang, "answer_rules", answer_rules.Model), myths=topic(lang, "myths", myths.Model),
         )
+        triage.warm(lang)  # the safety rules and bank load at start, not in the first requests
         self._cache: OrderedDict[str, Answer] = OrderedDict()
         self._lock = threading.Lock()
 

@@ -27,3 +27,11 @@ def build_profile(docs: Sequence[RecordDocument]) -> Profile:
     from oncoguide.records.merge import merge
 
     return merge([extract_document(d) for d in docs])
+
+
+def warm() -> None:
+    """Build the record readers' tables (vocabulary, lexicon, section and context rules) now, at server start, so
+    the first upload is not slower than the rest."""
+    from oncoguide.records.read import read_record
+
+    extract_document(read_record("warm.txt", b"FINAL DIAGNOSIS: lung adenocarcinoma, ALK positive, stage IIIA."))

@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+from anyio import to_thread
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -20,6 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from oncoguide import __version__
 from oncoguide.config import Settings, get_settings
+from oncoguide.records.profile import warm as warm_records
 from oncoguide.records.service import RecordService
 from oncoguide.store import Store
 from oncoguide.store.crypto import Cipher
@@ -76,6 +78,12 @@ async def retention(svc: Services, days: int, every_s: float = 3600) -> None:
         await asyncio.sleep(every_s)
 
 
+
+
+
+REQUEST_THREADS = 8
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
 
@@ -83,6 +91,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.services = build_services(settings)
         app.state.services.corpus.start()
+        await asyncio.to_thread(warm_records)  # record readers' tables built once, before the first upload
+        # answers are CPU-bound: a few worker threads serve as fast as forty and keep memory flat (one malloc
+        # arena per thread)
+        to_thread.current_default_thread_limiter().total_tokens = REQUEST_THREADS
         purger = asyncio.create_task(retention(app.state.services, settings.retention_days)) \
             if settings.retention_days else None
         yield

@@ -154,3 +154,12 @@ def instead_of_not_covered(safety: Safety | None, lang: str = "en") -> str | Non
 def urgent(safety: Safety | None) -> bool:
     """An emergency, urgent call or crisis: the message leads the page and the JSON."""
     return safety is not None and safety.kind in URGENT
+
+
+def warm(lang: str = "en") -> None:
+    """Load a language's rules and bank now (at engine start), not in the first requests."""
+    try:
+        compiled(lang)
+    except KeyError:
+        return
+    _bank_for(lang, compiled(lang))

