@@ -56,15 +56,10 @@ def half(key: str) -> str:
 
 
 def _roots() -> dict[str, str]:
-    from oncoguide.corpus.schema import load_vocabulary
+    """Vocabulary cancer id -> its root cancer (the records engine's own table)."""
+    from oncoguide.records.diagnosis import _roots as roots
 
-    cancers = {c.id: c for c in load_vocabulary().cancers}
-    out = {}
-    for cid, c in cancers.items():
-        while c.parent and c.parent in cancers:
-            c = cancers[c.parent]
-        out[cid] = c.id
-    return out
+    return roots()
 
 
 def gold_groups(gold: str | None) -> set[str]:
