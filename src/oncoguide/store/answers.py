@@ -20,10 +20,10 @@ from datetime import UTC, datetime
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import OperationalError
 
-from oncoguide.answer.model import Answer
-from oncoguide.ingest.sentences import normalize_space
+from oncoguide.domain.answer import Answer
 from oncoguide.store import Store
 from oncoguide.store.schema import AnswerCacheRow
+from oncoguide.text.segment import normalize_space
 
 log = logging.getLogger("oncoguide.store")
 

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, select
 
-from oncoguide.records.model import Profile, RecordDocument
+from oncoguide.domain.profile import Profile, RecordDocument
 from oncoguide.store.crypto import Cipher
 from oncoguide.store.db import Store
 from oncoguide.store.schema import AskedQuestionRow, ProfileRow, RecordRow

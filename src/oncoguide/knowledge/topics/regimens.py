@@ -27,7 +27,7 @@ class Model(Strict):
 def load_shared() -> Model:
     import yaml
 
-    from oncoguide.corpus.schema import load_vocabulary
+    from oncoguide.knowledge.vocab_models import load_vocabulary
 
     raw = yaml.safe_load(PATH.read_text(encoding="utf-8"))
     model = Model.model_validate({"regimens": raw}) if isinstance(raw, list) else load_yaml(PATH, Model)

@@ -12,8 +12,8 @@ from collections.abc import Callable, Iterable
 
 from pydantic import Field
 
-from oncoguide.corpus.schema import Vocabulary, load_vocabulary
 from oncoguide.knowledge.schema import ExampleCase, Examples, Strict, cases
+from oncoguide.knowledge.vocab_models import Vocabulary, load_vocabulary
 
 FILE = "standalone.yaml"
 
