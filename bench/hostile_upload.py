@@ -45,6 +45,12 @@ def slow_pdf(reps: int = 120_000) -> bytes:
             b"/Resources << /Font << /F1 5 0 R >> >> >>",
             b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
             b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    return assemble_pdf(objs)
+
+
+
+def assemble_pdf(objs: list[bytes]) -> bytes:
+    """A PDF file of numbered objects (object 1 the catalog) with its cross-reference table."""
     out, offsets = bytearray(b"%PDF-1.4\n"), []
     for i, obj in enumerate(objs, 1):
         offsets.append(len(out))
@@ -53,7 +59,6 @@ def slow_pdf(reps: int = 120_000) -> bytes:
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
     out += b"trailer << /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
     return bytes(out)
-
 
 @contextlib.contextmanager
 def client(base: str, address: str) -> Iterator[httpx.Client]:

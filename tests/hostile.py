@@ -7,6 +7,7 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 
+from bench.hostile_upload import assemble_pdf
 from fastapi.routing import APIRoute
 from fpdf import FPDF
 
@@ -23,14 +24,7 @@ def raw_pdf(content: bytes, pages: int = 1) -> bytes:
             b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
     objs += [b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
              b"/Resources << /Font << /F1 5 0 R >> >> >>"] * pages
-    out, offsets = bytearray(b"%PDF-1.4\n"), []
-    for i, obj in enumerate(objs, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % i + obj + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer << /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
-    return bytes(out)
+    return assemble_pdf(objs)
 
 
 def pdf_bomb(unpacked_mb: int = 300) -> bytes:
