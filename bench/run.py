@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from bench import (
     answers_eval,
+    answers_profiles,
     ask_latency,
     cancer_myth,
+    catalog_match,
     fact_judge,
     http_throughput,
     liveqa_report,
@@ -31,7 +33,9 @@ def main() -> None:
     fact_judge.main()
     cancer_myth.main()
     liveqa_report.main()
+    catalog_match.main()
     answers_eval.main()
+    answers_profiles.main()
     records_fhir.main()
     records_synthetic.main()
     records_mtsamples.main()

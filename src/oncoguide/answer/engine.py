@@ -12,8 +12,9 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 
+from oncoguide.answer import scope
 from oncoguide.answer.related import RelatedQuestions
-from oncoguide.answer.stages import cite, compose, gate, personalise, retrieve, select, triage, verify, write
+from oncoguide.answer.stages import cite, compose, gate, match, personalise, retrieve, select, triage, verify, write
 from oncoguide.answer.state import Resources
 from oncoguide.answer.terms import Glossary
 from oncoguide.answer.writer import Writer, writer_for
@@ -47,6 +48,7 @@ class AnswerEngine:
         self.documents: dict[str, DocumentRow] = {d.id: d for d in self.store.documents()}
         self.related = RelatedQuestions(load_catalog(), self.index)
         self.glossary = Glossary(self.index, lang=settings.language)
+        self.catalog_answers = match.CatalogAnswers(self.index)  # question-first answers
         self.writer = writer or writer_for(settings)  # the optional LLM writer (off unless ONCOGUIDE_LLM__URL is set)
         lang = settings.language
         self.resources = Resources(
@@ -60,11 +62,15 @@ class AnswerEngine:
         self._lock = threading.Lock()
 
     def _covered(self) -> frozenset[str]:
-        """The cancers (with their broader types), biomarkers and drugs the guides are about."""
-        covered = {t for doc in self.documents.values() for t in doc.cancer_types}
-        covered |= {e.id for doc in self.documents.values() for e in extract(doc.title)}
-        parents = {c.id: c.parent for c in load_vocabulary().cancers if c.parent}
-        return frozenset(covered | {parents[c] for c in covered if c in parents})
+        """The cancers the guides are about (with their broader and narrower types: a guide on NSCLC covers lung
+        adenocarcinoma), and the biomarkers and drugs of those cancers or named in a guide's title."""
+        named = {t for doc in self.documents.values() for t in doc.cancer_types}
+        titled = {e.id for doc in self.documents.values() for e in extract(doc.title)}
+        cancers = scope.widen(named | titled)
+        vocab = load_vocabulary()
+        markers = {b.id for b in vocab.biomarkers if cancers & set(b.cancers)}
+        drugs = {d.generic for d in vocab.drugs if cancers & set(d.cancers)}
+        return frozenset(cancers | titled | markers | drugs)
 
     @property
     def corpus_version(self) -> str:
@@ -105,17 +111,23 @@ class AnswerEngine:
         evidence = retrieve.retrieve(res, ask)
         if evidence.correction is not None:
             ask.safety = triage.message("myth", res.lang)
-        if not gate.answerable(res, evidence):
+        # question-first: a question meaning a catalog question starts from its written answer
+        found = None if (profile or carried or evidence.correction) else self.catalog_answers.match(question)
+        if found is None and not gate.answerable(res, evidence):
             if gate.out_of_scope(res, ask, evidence):
                 ask.safety = triage.message("out_of_scope", res.lang)
             return cite.declined(res, question, ask.intent, ask.safety)
-        strong = select.strong_hits(res, ask, evidence)
-        candidates, chosen = select.sentences(res, ask, evidence, strong)
+        if found is not None:
+            strong, candidates, chosen = select.from_match(res, ask, evidence, found)
+        else:
+            strong = select.strong_hits(res, ask, evidence)
+            candidates, chosen = select.sentences(res, ask, evidence, strong)
         summary, sections = compose.arrange(res, ask, chosen)
         written = write.write(res, ask, strong, summary, sections)
         draft = compose.complete(res, ask, evidence, strong, candidates, chosen, written)
         answer = cite.finish(res, question, ask.intent, ask.safety, draft.summary, draft.sections, draft.asked,
-                             draft.context, gate.status(evidence))
+                             draft.context, "supported" if found is not None else gate.status(evidence))
+        answer.catalog_match = found.question.slug if found is not None else None
         written.annotate(answer)
         answer.related = self.related.find(question, ask.intent, [c.document_id for c in answer.citations.values()])
         return answer

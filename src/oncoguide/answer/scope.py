@@ -68,3 +68,13 @@ def inferred(documents: Mapping[str, DocumentRow], hits: Sequence[Hit], share: f
     doc = documents.get(hits[0].passage.document_id)
     assert doc is not None
     return widen(doc.cancer_types)
+
+
+def narrowed(documents: Mapping[str, DocumentRow], hits: Sequence[Hit], family: set[str]) -> set[str]:
+    """A scope implied by a biomarker or drug (HER2: breast, stomach, lung...) narrowed to the cancer of the best
+    passage about one of them; unchanged when no such passage is found."""
+    for h in hits:
+        doc = documents.get(h.passage.document_id)
+        if doc is not None and not is_general(doc) and family & set(doc.cancer_types):
+            return widen(doc.cancer_types)
+    return family

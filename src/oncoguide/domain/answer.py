@@ -100,6 +100,8 @@ class Answer(BaseModel):
     citations: dict[str, Citation] = Field(default_factory=dict)
     corpus_version: str
     writer: WriterInfo | None = Field(default=None, description="Set when an LLM writer is configured.")
+    catalog_match: str | None = Field(default=None, description="Slug of the catalog question whose written "
+                                      "answer the answer starts from (question-first), if any.")
 
     def body_sentences(self) -> list[Sentence]:
         return [*self.summary, *(s for sec in self.sections for s in sec.sentences)]

@@ -1,5 +1,7 @@
-"""Vectors of the shipped corpus, shipped inside the package (float16, keyed by passage text hash + embedder),
-so a fresh install serves without embedding the corpus; only passages that differ are embedded."""
+"""Vectors of the shipped corpus, shipped inside the package (float16, keyed by text hash + embedder), so a fresh
+install serves without embedding the corpus; only texts that differ are embedded. Two kinds: ``corpus`` (passages,
+embedded as passages) and ``catalog`` (the catalog questions, embedded as queries for question-to-question
+matching)."""
 
 from __future__ import annotations
 
@@ -14,14 +16,19 @@ from oncoguide.search.embed import Embedder
 SHIPPED_DIR = Path(__file__).parent / "data"
 
 
-def shipped_file(embedder_name: str) -> Path:
-    return SHIPPED_DIR / f"corpus-vectors-{embedder_name}.npz"
+KINDS = ("corpus", "catalog")
 
 
-@lru_cache(maxsize=4)
-def shipped_vectors(embedder_name: str) -> Mapping[str, np.ndarray]:
-    """Text hash -> unit float32 vector for every shipped passage (empty when nothing is shipped for it)."""
-    path = shipped_file(embedder_name)
+def shipped_file(embedder_name: str, kind: str = "corpus") -> Path:
+    if kind not in KINDS:
+        raise ValueError(f"unknown kind of shipped vectors {kind!r}; expected one of {KINDS}")
+    return SHIPPED_DIR / f"{kind}-vectors-{embedder_name}.npz"
+
+
+@lru_cache(maxsize=8)
+def shipped_vectors(embedder_name: str, kind: str = "corpus") -> Mapping[str, np.ndarray]:
+    """Text hash -> unit float32 vector for every shipped text (empty when nothing is shipped for it)."""
+    path = shipped_file(embedder_name, kind)
     if not path.exists():
         return {}
     with np.load(path, allow_pickle=False) as data:
@@ -30,18 +37,21 @@ def shipped_vectors(embedder_name: str) -> Mapping[str, np.ndarray]:
     return {str(h): v for h, v in zip(hashes, matrix, strict=True)}
 
 
-def write_shipped(embedder: Embedder, texts: Mapping[str, str], batch: int = 32) -> tuple[int, int]:
+def write_shipped(embedder: Embedder, texts: Mapping[str, str], batch: int = 32, kind: str = "corpus") -> tuple[
+    int, int
+]:
     """Write the shipped vectors for ``texts`` (hash -> text to embed): reuse every vector already shipped,
     embed the rest, drop hashes no longer in the corpus. Returns (reused, embedded)."""
-    old = shipped_vectors(embedder.name)
+    old = shipped_vectors(embedder.name, kind)
     todo = [h for h in texts if h not in old]
+    embed = embedder.passages if kind == "corpus" else embedder.queries
     fresh: dict[str, np.ndarray] = {}
     for start in range(0, len(todo), batch):
         chunk = todo[start : start + batch]
-        fresh.update(zip(chunk, embedder.passages([texts[h] for h in chunk]), strict=True))
+        fresh.update(zip(chunk, embed([texts[h] for h in chunk]), strict=True))
     hashes = sorted(texts)
     matrix = np.stack([old[h] if h in old else fresh[h] for h in hashes]).astype(np.float16)
-    path = shipped_file(embedder.name)
+    path = shipped_file(embedder.name, kind)
     tmp = path.with_suffix(".tmp.npz")
     np.savez_compressed(tmp, hashes=np.array(hashes), vectors=matrix)
     tmp.replace(path)

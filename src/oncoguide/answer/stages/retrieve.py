@@ -96,14 +96,18 @@ def _stems(lang: str, words: tuple[str, ...]) -> frozenset[str]:
 
 
 def cancer_family(entities: list[Entity]) -> set[str]:
-    """The cancers a question is about: those it names (with their broader and narrower types), or else
-    the cancers of the biomarkers and drugs it names."""
+    """The cancers a question is about: those it names (with their broader and narrower types), narrowed to the
+    cancers of the biomarkers and drugs it names when they agree ("lymphoma ... after R-CHOP" is about the
+    lymphomas R-CHOP treats, not Hodgkin lymphoma); or else the cancers of the biomarkers and drugs it names."""
     vocab = load_vocabulary()
     named = {e.id for e in entities if e.kind == "cancer"}
+    by_id = {**{b.id: b.cancers for b in vocab.biomarkers}, **{d.generic: d.cancers for d in vocab.drugs}}
+    implied = {c for e in entities if e.kind in ("biomarker", "drug") for c in by_id.get(e.id, [])}
     if not named:
-        by_id = {**{b.id: b.cancers for b in vocab.biomarkers}, **{d.generic: d.cancers for d in vocab.drugs}}
-        named = {c for e in entities if e.kind in ("biomarker", "drug") for c in by_id.get(e.id, [])}
-    return scope.widen(named)
+        return scope.widen(implied)
+    family = scope.widen(named)
+    narrowed = family & scope.widen(implied) if implied else set()
+    return narrowed or family
 
 
 def off_topic(res: Resources, document_id: str, family: set[str]) -> bool:

