@@ -20,6 +20,7 @@ from oncoguide.cli import CORPUS_DIR
 from oncoguide.config import Settings
 from oncoguide.domain.profile import Biomarker, Cancer, Evidence, Profile, Stage, Treatment, Value
 from oncoguide.ingest.pipeline import ingest
+from oncoguide.knowledge.vocab_models import load_vocabulary
 
 DATA = ROOT / "bench" / "data" / "answers" / "profiles.yaml"
 
@@ -32,6 +33,20 @@ def _value(text: str | None) -> Value | None:
     return Value(value=text, evidence=_evidence(text), confidence=0.9) if text else None
 
 
+RESULTS_AS = {"wild-type": ("negative", "wild-type"), "mutated": ("positive", None), "high": ("positive", "high"),
+              "low": ("negative", "low")}  # result words of the data -> (profile result, detail)
+CLASSES_AS = {"hormone": "hormonal"}
+
+
+def _marker(raw: dict[str, Any]) -> Biomarker:
+    """A biomarker named as the records engine names it (the vocabulary's report name) with its result."""
+    entry = next((b for b in load_vocabulary().biomarkers if b.id == raw["name"].lower()), None)
+    name = (entry.report_name or entry.gene) if entry else raw["name"]
+    result, detail = RESULTS_AS.get(raw["result"], (raw["result"], None))
+    return Biomarker(name=name, result=result, detail=raw.get("detail") or detail,
+                     evidence=_evidence(f"{name} {raw['result']}"), confidence=0.9)
+
+
 def profile(item: dict[str, Any]) -> Profile:
     """A profile as the records engine would build it from the item's fields."""
     stage = item.get("stage") or {}
@@ -39,10 +54,8 @@ def profile(item: dict[str, Any]) -> Profile:
         cancer=Cancer(cancer_id=item["cancer_id"], histology=_value(item.get("histology"))),
         stage=Stage(t=_value(stage.get("t")), n=_value(stage.get("n")), m=_value(stage.get("m")),
                     group=_value(stage.get("group")), as_of=date(2026, 11, 1)),
-        biomarkers=[Biomarker(name=b["name"], result=b["result"], detail=b.get("detail"),
-                              evidence=_evidence(f"{b['name']} {b['result']}"), confidence=0.9)
-                    for b in item.get("biomarkers") or []],
-        treatments=[Treatment(name=t["name"], drug_class=t.get("drug_class", "other"),
+        biomarkers=[_marker(b) for b in item.get("biomarkers") or []],
+        treatments=[Treatment(name=t["name"], drug_class=CLASSES_AS.get(t.get("drug_class"), t.get("drug_class")),
                               status=t.get("status", "unknown"), reason_stopped=t.get("reason_stopped"),
                               evidence=_evidence(t["name"]), confidence=0.9)
                     for t in item.get("treatments") or []],

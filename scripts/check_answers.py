@@ -18,7 +18,7 @@ from oncoguide.corpus.checks import problems, standalone_failures
 bad = 0
 for arg in sys.argv[1:]:
     path = Path(arg)
-    lines = problems(path) + [f.line for f in standalone_failures(path)] + answer_problems(path)
+    lines = problems(path) + [f.line() for f in standalone_failures(path)] + answer_problems(path)
     for line in lines:
         print(line)
     bad += len(lines)

@@ -17,7 +17,7 @@ GENERAL = "general"  # the cancer_types of a guide about every cancer
 
 
 @lru_cache(maxsize=1)
-def _tree() -> tuple[dict[str, str], dict[str, set[str]]]:
+def tree() -> tuple[dict[str, str], dict[str, set[str]]]:
     parents = {c.id: c.parent for c in load_vocabulary().cancers if c.parent}
     children: dict[str, set[str]] = {}
     for child, parent in parents.items():
@@ -27,7 +27,7 @@ def _tree() -> tuple[dict[str, str], dict[str, set[str]]]:
 
 def widen(cancers: Iterable[str]) -> set[str]:
     """Cancer ids with their broader ancestors and narrower descendants (nsclc -> lung, lung-adenocarcinoma...)."""
-    parents, children = _tree()
+    parents, children = tree()
     out: set[str] = set()
     for c in cancers:
         node: str | None = c

@@ -23,9 +23,10 @@ from oncoguide.search.embed import Embedder
 from oncoguide.search.index import SearchIndex
 from oncoguide.search.shipped import shipped_vectors
 from oncoguide.understand.entities import extract
+from oncoguide.understand.intents import question_intent
 from oncoguide.understand.normalize import search_text
 
-MIN_SIMILARITY = 0.93  # cosine of query vectors; chosen on bench/catalog_match.py's dev split
+MIN_SIMILARITY = 0.955  # cosine of query vectors; chosen on bench/catalog_match.py's dev split (precision >= 0.95)
 NAMED = ("cancer", "biomarker", "drug", "stage")
 
 
@@ -40,24 +41,44 @@ class Match:
 
 @dataclass(frozen=True)
 class _Names:
-    cancers: frozenset[str]  # named, or else those of the biomarkers and drugs named (with broader/narrower ones)
+    cancers: frozenset[str]  # the cancers named
+    implied: frozenset[str]  # the cancers of the biomarkers and drugs named (with broader and narrower ones)
     others: frozenset[tuple[str, str]]  # (kind, id) of biomarkers, drugs and stages
+    intent: str
 
 
 def names(text: str) -> _Names:
     found = extract(search_text(text))
-    return _Names(frozenset(cancer_family(found)), frozenset((e.kind, e.id) for e in found if e.kind in NAMED[1:]))
+    return _Names(frozenset(e.id for e in found if e.kind == "cancer"),
+                  frozenset(cancer_family([e for e in found if e.kind != "cancer"])),
+                  frozenset((e.kind, e.id) for e in found if e.kind in NAMED[1:]), question_intent(text))
 
 
 def same_things(asked: _Names, catalog: _Names, catalog_cancer: str) -> bool:
-    """The person's question names what the catalog question names, no more and no less (a cancer the catalog
-    question is about counts as named; a general catalog question takes any cancer)."""
+    """The person's question asks the same kind of thing (intent) about the same things as the catalog question:
+    the same biomarkers, drugs and stages; each cancer it names is the catalog question's cancer or a broader
+    type of it (never a narrower or a sibling type: "follicular lymphoma" is not answered as "Hodgkin lymphoma");
+    naming no cancer, it matches a general catalog question, or a cancer's question through a biomarker or drug
+    of that cancer. A general catalog question does not answer a question about one cancer."""
     if asked.others != catalog.others:
+        return False
+    if "other" not in (asked.intent, catalog.intent) and asked.intent != catalog.intent:
         return False
     about = set(catalog.cancers) | ({catalog_cancer} if catalog_cancer != "general" else set())
     if not about:
-        return True
-    return bool(asked.cancers & scope.widen(about))
+        return not asked.cancers
+    if not asked.cancers:
+        return bool(asked.implied & scope.widen(about))
+    return all(any(n == c or n in _ancestors(c) for c in about) for n in asked.cancers)
+
+
+def _ancestors(cancer: str) -> set[str]:
+    parents, _ = scope.tree()
+    out: set[str] = set()
+    while cancer in parents and parents[cancer] not in out:
+        cancer = parents[cancer]
+        out.add(cancer)
+    return out
 
 
 class QuestionMatcher:
