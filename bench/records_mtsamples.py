@@ -100,10 +100,23 @@ def treatment_match(pred: str, gold: str) -> bool:
         return bool(re.search(r"radiation|radiotherapy|brachytherapy|radioactive", g))
     if pred.startswith("surgery: "):
         head = pred.removeprefix("surgery: ").split()[-1]
+        if head == "lobectomy" and re.search(r"\blobe (lung )?resection", g):
+            return True  # an upper lobe resection is a lobectomy
         return head in g or (head == "resection" and "excision" in g) or (head == "excision" and "resection" in g)
     if pred.startswith("transplant"):  # "transplant: autologous"
         return "transplant" in g
     return pred == g or re.search(rf"\b{re.escape(pred)}\b", g) is not None
+
+
+# Procedure convention (docs/records.md): a lymph-node or neck dissection with cancer pathology is surgery received
+# and stays a label; a biopsy (lymph node biopsy, sentinel-node mapping) and screening are diagnosis or staging,
+# not treatment, as the data set's own README says: the few labels that list one are not scored.
+_NOT_TREATMENT = re.compile(r"\bbiopsy\b|\bmapping\b|\bscreening\b", re.I)
+
+
+def treatment_labels(items: list[str] | None) -> list[str]:
+    """Labelled treatments without the diagnostic or staging procedures the convention does not count."""
+    return [g for g in items or [] if not _NOT_TREATMENT.search(g)]
 
 
 # ------------------------------------------------------------------------------------------------ trap kinds
@@ -220,8 +233,8 @@ def score(keys: Iterable[str], texts: dict[str, str], labels: dict[str, Any]) ->
             if not hit:
                 errors.append(f"{key} marker {name}: got {pr and pr[0]} want {g}")
         # treatments received / planned
-        for field, want_items, statuses in (("treatments", gold.get("treatments") or [], None),
-                                            ("planned", gold.get("planned") or [], _PLANNED)):
+        for field, want_items, statuses in (("treatments", treatment_labels(gold.get("treatments")), None),
+                                            ("planned", treatment_labels(gold.get("planned")), _PLANNED)):
             preds = [t for t in p.treatments if (t.status in statuses if statuses else t.status not in
                                                  _NOT_RECEIVED)]
             used: set[int] = set()

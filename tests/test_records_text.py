@@ -588,3 +588,48 @@ def test_labelled_synthetic_records_score_well() -> None:
     assert not scores["failed"]
     assert scores["evidence"]["violations"] == 0
     assert scores["overall"]["f1"] >= 0.96, scores["overall"]
+
+
+# --- Procedures and generic treatment nouns (knowledge/vocab/procedures.yaml) -----------------------------------
+
+def _txs(text: str) -> set[tuple[str, str]]:
+    return {(t.name, t.status) for t in profile_of(text).treatments}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # lymph-node dissection with cancer pathology: surgery received (docs/records.md)
+    ("Invasive ductal carcinoma of the left breast. She underwent left modified radical mastectomy; the palpable "
+     "nodes were removed with the axillary dissection.",
+     {("surgery: modified radical mastectomy", "completed"), ("surgery: axillary dissection", "completed")}),
+    ("Papillary thyroid carcinoma, recurrent.\nOPERATION PERFORMED:\nLeft neck dissection.",
+     {("surgery: neck dissection", "completed")}),
+    # an upper lobe resection is a lobectomy; a wedge specimen of lung is a wedge resection
+    ("FINAL DIAGNOSIS:\nA. Lung, wedge biopsy right lower lobe: adenocarcinoma.\nB. Right upper lobe lung resection "
+     "showing: adenocarcinoma, grade 2.",
+     {("surgery: wedge resection", "completed"), ("surgery: lobectomy", "completed")}),
+    # generic nouns with a status cue and no named agent
+    ("Newly diagnosed rhabdomyosarcoma of the left orbit. She needs chemotherapy.", {("chemotherapy", "planned")}),
+    ("Grade 2 leiomyosarcoma of the arm. She eventually underwent surgical resection on May 1, 2008.",
+     {("surgery: resection", "completed")}),
+    ("Low dose rate interstitial prostatic implants of I-125 were performed on 8/10 for his prostate cancer.",
+     {("radiation: prostate", "completed")}),
+    ("Papillary thyroid carcinoma. We talked about performing a total thyroidectomy to remove the cancer in "
+     "anticipation of radioactive iodine therapy.", {("radiation", "planned")}),
+])
+def test_procedures_and_generic_treatments(text: str, expected: set[tuple[str, str]]) -> None:
+    assert expected <= _txs(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Breast cancer. We recommend lumpectomy with sentinel lymph node mapping.",  # staging, not a dissection
+    "Melanoma of the back. The incision was deepened using sharp dissection and blunt dissection.",
+    "Colon cancer. The possibility of further surgery requiring an even wider colectomy was explained.",
+    "PAST MEDICAL HISTORY: Status post bilateral cataract surgery.",  # no cancer in the record
+    "Lung adenocarcinoma. The oncologist discussed adjuvant chemotherapy.",  # only discussed
+    "Leiomyosarcoma. She began preoperative chemotherapy with CIVI-CAD in December 2007.",  # agents named: no 'chemo'
+])
+def test_procedures_that_are_not_treatments(text: str) -> None:
+    names = {n for n, _ in _txs(text)}
+    assert not names & {"surgery: lymph node dissection", "surgery: sharp dissection", "surgery: colectomy",
+                        "surgery: surgery", "chemotherapy", "surgery: dissection"}, names
+    assert not any("dissection" in n for n in names)
