@@ -633,3 +633,40 @@ def test_procedures_that_are_not_treatments(text: str) -> None:
     assert not names & {"surgery: lymph node dissection", "surgery: sharp dissection", "surgery: colectomy",
                         "surgery: surgery", "chemotherapy", "surgery: dissection"}, names
     assert not any("dissection" in n for n in names)
+
+
+# --- Real-report phrasing (the DRAGON sample reports dev set) ----------------------------------------------------
+
+def test_a_result_label_list_gives_every_marker_its_result() -> None:
+    p = profile_of("Lung, biopsy: undifferentiated carcinoma.\nAdditional markers:\nPositive: p16 (CDKN2A), E-cadherin\n"
+                   "Negative: ER, PR, CA19-9, WT1, PAX8")
+    got = {b.name: b.result for b in p.biomarkers}
+    assert got.get("ER") == "negative" and got.get("PR") == "negative" and got.get("CA19-9") == "negative"
+    assert "positive" not in {got.get("ER"), got.get("PR")}
+
+
+def test_a_question_in_a_clinical_question_section_is_not_a_diagnosis() -> None:
+    p = profile_of("MACROSCOPY:\nSkin punch biopsy of 0.4 cm.\nHISTOLOGY REMARKS / REQUESTED EXAMINATION:\n"
+                   "Basal cell carcinoma? Type?\nCLINICAL INFORMATION:\nOn the right cheek, a 5 mm shiny papule.")
+    assert p.cancer.histology is None and p.cancer.cancer_id is None
+
+
+def test_a_fact_in_a_clinical_question_section_stays_a_fact() -> None:
+    p = profile_of("Clinical Question:\nEvaluation compared to CT of January 2\nAssessment after two cycles of "
+                   "chemotherapy\nImpression:\nPossible progression of chronic lymphocytic leukemia (CLL).")
+    assert ("chemotherapy", "completed") in {(t.name, t.status) for t in p.treatments}
+
+
+def test_a_differential_and_a_resemblance_are_not_the_histology() -> None:
+    p = profile_of("CONCLUSION: Biopsy from the right lower lobe: localization of an undifferentiated carcinoma.\n"
+                   "July 5: Immunohistochemistry findings do not align with primary lung adenocarcinoma "
+                   "(TTF1-negative) or squamous cell carcinoma.\nMICROSCOPY: carcinoma fields resembling a urothelial "
+                   "carcinoma (UC).")
+    assert p.cancer.histology is not None and p.cancer.histology.value.startswith("undifferentiated carcinoma")
+    assert p.cancer.cancer_id is not None and p.cancer.cancer_id != "bladder"
+
+
+def test_an_imaging_risk_category_is_a_suspicion() -> None:
+    p = profile_of("Impression:\nThe findings are consistent with a significant carcinoma in the right ventral "
+                   "apical region (PIRADS 4), with uncertain extraprostatic extension.")
+    assert p.cancer.histology is None
