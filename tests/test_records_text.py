@@ -638,8 +638,8 @@ def test_procedures_that_are_not_treatments(text: str) -> None:
 # --- Real-report phrasing (the DRAGON sample reports dev set) ----------------------------------------------------
 
 def test_a_result_label_list_gives_every_marker_its_result() -> None:
-    p = profile_of("Lung, biopsy: undifferentiated carcinoma.\nAdditional markers:\nPositive: p16 (CDKN2A), E-cadherin\n"
-                   "Negative: ER, PR, CA19-9, WT1, PAX8")
+    p = profile_of("Lung, biopsy: undifferentiated carcinoma.\nAdditional markers:\n"
+                   "Positive: p16 (CDKN2A), E-cadherin\nNegative: ER, PR, CA19-9, WT1, PAX8")
     got = {b.name: b.result for b in p.biomarkers}
     assert got.get("ER") == "negative" and got.get("PR") == "negative" and got.get("CA19-9") == "negative"
     assert "positive" not in {got.get("ER"), got.get("PR")}
@@ -670,3 +670,13 @@ def test_an_imaging_risk_category_is_a_suspicion() -> None:
     p = profile_of("Impression:\nThe findings are consistent with a significant carcinoma in the right ventral "
                    "apical region (PIRADS 4), with uncertain extraprostatic extension.")
     assert p.cancer.histology is None
+
+
+@pytest.mark.parametrize(("text", "counted"), [
+    ("Clinical Data: Status post bilateral nephrectomy. Metastatic medullary thyroid carcinoma.", False),
+    ("Carcinoma of the cervix, metastatic. She had spread to her kidney. She had right-sided nephrectomy.", True),
+    ("Renal cell carcinoma of the left kidney. Status post left radical nephrectomy in 2019.", True),
+])
+def test_an_organs_operation_counts_when_the_cancer_is_there(text: str, counted: bool) -> None:
+    assert any(t.name == "surgery: radical nephrectomy" or t.name.endswith("nephrectomy")
+               for t in profile_of(text).treatments) is counted

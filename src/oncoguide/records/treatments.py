@@ -84,6 +84,7 @@ class _Procedures:
     """``knowledge/vocab/procedures.yaml`` compiled: one pattern per surgery entry, radiation, generic nouns."""
 
     surgery: list[tuple[re.Pattern[str], str | None, bool, bool]]  # (pattern, name, cancer operation, needs target)
+    organs: list[frozenset[str]]  # per surgery entry: the words of the organ it removes
     target_after: re.Pattern[str]
     target_before: re.Pattern[str]
     radiation: re.Pattern[str]
@@ -101,6 +102,7 @@ def _procedures() -> _Procedures:
     targets = "|".join(m.targets)
     return _Procedures(
         surgery=[(pattern(e.patterns), e.name, e.cancer_operation, e.needs_target) for e in m.surgery],
+        organs=[frozenset(w.lower() for w in e.organ) for e in m.surgery],
         target_after=re.compile(rf"^,?\s+(of\s+|on\s+)?((the|a|an|his|her|right|left|bilateral)\s+)?"
                                 rf"[\w\s-]{{0,50}}?\b({targets})\b", re.I),
         target_before=re.compile(rf"\b({targets})\s+$", re.I),
@@ -119,9 +121,13 @@ _NOT_NEAR_SURGERY = re.compile(r"\bbiops|\bsentinel|\bmapping\b|scheduled|planne
 def surgeries_in(text: str) -> list[tuple[str, bool, bool, int, int]]:
     """(name, cancer operation, vague, start, end) of each operation named in ``text``: a vague one (resection,
     excision) only with a target; none next to a biopsy, sentinel-node mapping or scheduling word."""
-    out: list[tuple[str, bool, bool, int, int]] = []
+    return [(name, cancer_op, vague, start, end) for name, cancer_op, vague, _, start, end in _surgeries(text)]
+
+
+def _surgeries(text: str) -> list[tuple[str, bool, bool, frozenset[str], int, int]]:
+    out: list[tuple[str, bool, bool, frozenset[str], int, int]] = []
     taken: list[tuple[int, int]] = []
-    for rx, name, cancer_op, needs_target in _procedures().surgery:
+    for (rx, name, cancer_op, needs_target), organ in zip(_procedures().surgery, _procedures().organs, strict=True):
         for m in rx.finditer(text):
             if any(a < m.end() and m.start() < b for a, b in taken):
                 continue
@@ -134,9 +140,17 @@ def surgeries_in(text: str) -> list[tuple[str, bool, bool, int, int]]:
                 continue
             words = re.sub(r"\s+", " ", m.group(0).lower())
             words = re.sub(r"^(right|left|extended) ", "", words)
-            out.append((name or words, cancer_op, needs_target, m.start(), m.end()))
+            out.append((name or words, cancer_op, needs_target, organ, m.start(), m.end()))
             taken.append((m.start(), m.end()))
-    return sorted(out, key=lambda x: x[3])
+    return sorted(out, key=lambda x: x[4])
+
+
+def _spread_to(text: str, organ: frozenset[str]) -> bool:
+    """Whether a record says its cancer reached an organ ("She had spread to her kidney", "invasion of the
+    bladder")."""
+    words = "|".join(re.escape(w) for w in sorted(organ))
+    return re.search(rf"\b(spread|metasta\w*|invasion|invad\w*|involv\w*|extension|extend\w*)\s+(to|of|into|in)\s+"
+                     rf"(the\s+|her\s+|his\s+|both\s+)?(left\s+|right\s+)?({words})\b", text, re.I) is not None
 
 
 def _for_cancer(text: str, cancer_op: bool, sec: Section | None, has_cancer: bool) -> bool:
@@ -186,11 +200,14 @@ _RANGE = re.compile(r"\s*(-|to|through|until|–)\s*$", re.I)
 
 
 def read_treatments(doc: RecordDocument, sentences: list[ctx.Clause], entities: list[Entity],
-                    context: ctx.DocContext | None = None, has_cancer: bool = True) -> list[Treatment]:
+                    context: ctx.DocContext | None = None, has_cancer: bool = True,
+                    cancer_words: frozenset[str] = frozenset()) -> list[Treatment]:
     """Treatments given, ongoing, planned, recommended or declined (not options, negated ones, relatives' or a
     lab's associated therapies), one per (name, start), each with the status and dates its own part of the
     sentence states. A plan section gives planned treatment; allergies none; surgery counts only when its
-    indication is a cancer (not fibroids, an adenoma, a hernia)."""
+    indication is a cancer (not fibroids, an adenoma, a hernia); an organ's operation whose sentence names no
+    cancer counts only when ``cancer_words`` (the record's cancer site and type) name that organ or the record
+    says the cancer spread there."""
     context = context or ctx.DocContext(doc.text)
     vocab = {d.generic: d for d in load_vocabulary().drugs}
     all_drugs = [e for e in entities if e.kind == "drug"]
@@ -218,7 +235,10 @@ def read_treatments(doc: RecordDocument, sentences: list[ctx.Clause], entities: 
                 found.append((name, vocab[name].kind if name in vocab else "chemotherapy", start, end))
         low = text.lower()
         vague: set[tuple[int, int]] = set()  # resection / excision: the record's named operation, if it has one
-        for proc, cancer_op, needs_target, start, end in surgeries_in(text):
+        for proc, cancer_op, needs_target, organ, start, end in _surgeries(text):
+            if organ and cancer_words and not (organ & cancer_words) and not _CANCER_CONTEXT.search(text) \
+                    and not _spread_to(doc.text, organ):
+                continue  # "Status post bilateral nephrectomy" in a thyroid cancer record: indication not stated
             if not (_hypothetical(text, start) or not _for_cancer(text, cancer_op, sec, has_cancer)):
                 found.append((f"surgery: {proc}", "surgery", start, end))
                 if needs_target:

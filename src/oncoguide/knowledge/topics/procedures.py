@@ -30,6 +30,7 @@ class Surgery(Strict):
     patterns: list[str] = Field(min_length=1)
     cancer_operation: bool = False
     needs_target: bool = False
+    organ: list[str] = Field(default_factory=list, description="Words of the organ it removes (lower case).")
     examples: Examples | None = None
 
     _check = field_validator("patterns")(classmethod(lambda cls, v: _compiles(v)))
