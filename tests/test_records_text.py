@@ -680,3 +680,12 @@ def test_an_imaging_risk_category_is_a_suspicion() -> None:
 def test_an_organs_operation_counts_when_the_cancer_is_there(text: str, counted: bool) -> None:
     assert any(t.name == "surgery: radical nephrectomy" or t.name.endswith("nephrectomy")
                for t in profile_of(text).treatments) is counted
+
+
+def test_an_operation_named_by_its_kind_is_its_own_treatment() -> None:
+    txs = _txs("Carcinoma of the cervix metastatic to lung. There is a nodule in her lung, which was treated by "
+               "excision in February of 2007. She had spread to her kidney. She had right-sided nephrectomy.")
+    assert {("surgery: excision", "completed"), ("surgery: nephrectomy", "completed")} <= txs
+    assert ("surgery: lobectomy", "completed") in _txs(
+        "GROSS DESCRIPTION: C. Received fresh, designated 'right upper lobe', is a 16.0 x 14.5 x 6.0 cm lobe of lung "
+        "with a 1.3 cm mass.\nFINAL DIAGNOSIS: C. Right upper lobe, lung: adenocarcinoma.")

@@ -262,8 +262,10 @@ def read_treatments(doc: RecordDocument, sentences: list[ctx.Clause], entities: 
         if len(rays) > 1:
             rays.pop("", None)
         found += [(f"radiation: {w}" if w else "radiation", "radiation", *span) for w, span in rays.items()]
+        named_surgery = any(kind == "surgery" for _, kind, _, _ in found)
         cued = [g for g in _generic_in(text, [(s, e) for _, _, s, e in found] + spans)
-                if g[1] != "surgery" or _for_cancer(text, False, sec, has_cancer)]
+                if g[1] != "surgery" or (_for_cancer(text, False, sec, has_cancer) and not (
+                    named_surgery and g[0] in _KIND_NOUNS))]
         found += [(name, kind, start, end) for name, kind, start, end, _ in cued]
         cue_of = {(start, end): cue for _, _, start, end, cue in cued}
         if not found and previous and _CARRIED.match(text):
@@ -292,7 +294,7 @@ def read_treatments(doc: RecordDocument, sentences: list[ctx.Clause], entities: 
             cue = cue_of.get((start, end))
             if (start, end) in vague:
                 generic.add(len(out))
-            if cue is not None:
+            if cue is not None and name not in _KIND_NOUNS:
                 generic.add(len(out))
                 if assertion != "declined" and t.status in ("unknown", "ongoing", "completed", "planned"):
                     status = "completed" if cue == "received" else "recommended" if _RECOMMENDED.search(
@@ -301,6 +303,11 @@ def read_treatments(doc: RecordDocument, sentences: list[ctx.Clause], entities: 
             previous.append(len(out))
             out.append(t)
     return _dedupe(_without_covered_generics(out, generic))
+
+
+# An operation named by its kind: its own treatment unless its sentence names the operation ("treated by excision");
+# bare "surgery" is covered by any operation the record names.
+_KIND_NOUNS = frozenset({"surgery: excision", "surgery: resection"})
 
 
 def _generic_in(text: str, taken: list[tuple[int, int]]) -> list[tuple[str, str, int, int, str]]:
