@@ -4,11 +4,12 @@ HL7 v2 readers understand. Each file is validated on its own, so an error names 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from oncoguide.knowledge.schema import KNOWLEDGE_DIR, Strict, load_yaml
+from oncoguide.knowledge.schema import KNOWLEDGE_DIR, ExampleCase, Strict, load_yaml
 
 FILE = None
 CODES_DIR = KNOWLEDGE_DIR / "codes"
@@ -177,3 +178,32 @@ def load_shared() -> Model:
     return Model(topography=load_yaml(CODES_DIR / "topography.yaml", TopographyFile).topography,
                  loinc=load_yaml(CODES_DIR / "loinc.yaml", LoincFile),
                  snomed=load_yaml(CODES_DIR / "snomed.yaml", SnomedFile))
+
+
+def examples(model: Model) -> Iterable[ExampleCase]:
+    """Each SNOMED cancer, stage and metastasis code means what its name says: the name, read as display text by
+    the records engine, gives the same cancer (by organ), stage group and metastasis site as the code."""
+    from oncoguide.records.codes import Code, cancer_in_text, group_of, metastasis_site
+    from oncoguide.records.diagnosis import _roots
+
+    roots = _roots()
+
+    def root(cancer_id: str | None) -> str | None:
+        return roots.get(cancer_id or "", cancer_id)
+
+    def same_cancer(want: str | None) -> Callable[[str], bool]:
+        return lambda text: root(cancer_in_text(text)) == want
+
+    def same_group(want: str) -> Callable[[str], bool]:
+        return lambda text: (group_of(None, text) or ("",))[0] == want
+
+    def same_site(want: str) -> Callable[[str], bool]:
+        return lambda text: (metastasis_site(Code("", "", text)) or ("",))[0] == want
+
+    out = [ExampleCase(f"codes.snomed.cancers.{c.code}", c.name, True, same_cancer(root(c.cancer)))
+           for c in model.snomed.cancers]
+    out += [ExampleCase(f"codes.snomed.stages.{s.code}", s.name, True, same_group(s.group))
+            for s in model.snomed.stages]
+    out += [ExampleCase(f"codes.snomed.metastases.{m.code}", m.name, True, same_site(m.site))
+            for m in model.snomed.metastases]
+    return out
