@@ -25,7 +25,8 @@ FIELDS = ("cancer", "histology", "stage", "biomarkers", "treatments", "planned")
 # gold "cancer" words -> the organ groups (root cancer ids of the vocabulary) that count as right
 _GOLD_GROUPS = {"uterus": {"uterine"}, "cervix": {"cervical"}, "bile duct": {"biliary"}, "orbit": {"sarcoma"},
                 "soft tissue": {"sarcoma"}, "skin": {"skin", "melanoma"}, "myeloproliferative neoplasm": {"mpn"},
-                "uterus/cervix": {"uterine", "cervical"}, "brain": {"brain"}}
+                "uterus/cervix": {"uterine", "cervical"}, "brain": {"brain"}, "colon": {"colorectal"},
+                "rectum": {"colorectal"}}
 _PLANNED = {"planned", "recommended"}
 _NOT_RECEIVED = {"planned", "recommended", "declined", "hypothetical"}
 _STOP = {"the", "of", "and", "with", "a", "type", "not", "further", "specified", "later", "to", "left", "right",
@@ -46,6 +47,18 @@ def load() -> tuple[dict[str, str], dict[str, Any]]:
     labels = yaml.safe_load((root / "labels.yaml").read_text())
     texts = {f"d{p.stem}": p.read_text() for p in sorted((root / "docs").glob("*.txt"))}
     return texts, labels
+
+
+DRAGON = Path(__file__).parent / "data" / "records" / "dragon"
+
+
+def load_dragon() -> tuple[dict[str, str], dict[str, Any]] | None:
+    """The DRAGON sample reports dev set (texts by ``fetch.py``, labels here), or None when not fetched."""
+    texts = {p.stem: p.read_text() for p in sorted((DRAGON / "texts").glob("*.txt"))}
+    if not texts:
+        return None
+    labels = yaml.safe_load((DRAGON / "labels.yaml").read_text())
+    return {k: v for k, v in texts.items() if k in labels}, labels
 
 
 def half(key: str) -> str:
@@ -100,10 +113,23 @@ def treatment_match(pred: str, gold: str) -> bool:
         return bool(re.search(r"radiation|radiotherapy|brachytherapy|radioactive", g))
     if pred.startswith("surgery: "):
         head = pred.removeprefix("surgery: ").split()[-1]
+        if head == "lobectomy" and re.search(r"\blobe (lung )?resection", g):
+            return True  # an upper lobe resection is a lobectomy
         return head in g or (head == "resection" and "excision" in g) or (head == "excision" and "resection" in g)
     if pred.startswith("transplant"):  # "transplant: autologous"
         return "transplant" in g
     return pred == g or re.search(rf"\b{re.escape(pred)}\b", g) is not None
+
+
+# Procedure convention (docs/records.md): a lymph-node or neck dissection with cancer pathology is surgery received
+# and stays a label; a biopsy (lymph node biopsy, sentinel-node mapping) and screening are diagnosis or staging,
+# not treatment, as the data set's own README says: the few labels that list one are not scored.
+_NOT_TREATMENT = re.compile(r"\bbiopsy\b|\bmapping\b|\bscreening\b", re.I)
+
+
+def treatment_labels(items: list[str] | None) -> list[str]:
+    """Labelled treatments without the diagnostic or staging procedures the convention does not count."""
+    return [g for g in items or [] if not _NOT_TREATMENT.search(g)]
 
 
 # ------------------------------------------------------------------------------------------------ trap kinds
@@ -220,8 +246,8 @@ def score(keys: Iterable[str], texts: dict[str, str], labels: dict[str, Any]) ->
             if not hit:
                 errors.append(f"{key} marker {name}: got {pr and pr[0]} want {g}")
         # treatments received / planned
-        for field, want_items, statuses in (("treatments", gold.get("treatments") or [], None),
-                                            ("planned", gold.get("planned") or [], _PLANNED)):
+        for field, want_items, statuses in (("treatments", treatment_labels(gold.get("treatments")), None),
+                                            ("planned", treatment_labels(gold.get("planned")), _PLANNED)):
             preds = [t for t in p.treatments if (t.status in statuses if statuses else t.status not in
                                                  _NOT_RECEIVED)]
             used: set[int] = set()
@@ -258,14 +284,23 @@ def main() -> None:
     halves = {"dev": [k for k in texts if half(k) == "dev"], "test": [k for k in texts if half(k) == "test"],
               "all": list(texts)}
     results = {name: score(keys, texts, labels) for name, keys in halves.items()}
+    dragon = load_dragon()
+    if dragon is not None:  # a further dev set of real reports (bench/data/records/dragon/README.md)
+        results["dragon"] = score(list(dragon[0]), *dragon)
+    else:
+        console.print("dragon dev set not fetched: python bench/data/records/dragon/fetch.py")
     rows = [[h, f, *r["fields"][f]] for h, r in results.items() for f in FIELDS]
-    report("records_mtsamples", "Real notes (MTSamples): P/R/F1 per field, dev (odd) / test (even) / all",
+    report("records_mtsamples", "Real notes (MTSamples): P/R/F1 per field, dev (odd) / test (even) / all;"
+           " dragon: DRAGON sample reports (further dev set)",
            ["half", "field", "precision", "recall", "f1", "tp", "fp", "fn"], rows,
            {"traps": {h: r["traps"] for h, r in results.items()}, "flips": results["all"]["flips"]})
     console.print(f"false positives by trap kind (all): {results['all']['traps']}")
     console.print(f"flipped markers: {results['all']['flips'] or 'none'}")
     out = Path(__file__).parent / "results" / "records_mtsamples_errors.txt"
     out.write_text("\n".join(results["all"]["errors"]) + "\n")
+    if "dragon" in results:
+        console.print(f"dragon: traps {results['dragon']['traps']}, flips {results['dragon']['flips'] or 'none'}")
+        (out.parent / "records_dragon_errors.txt").write_text("\n".join(results["dragon"]["errors"]) + "\n")
 
 
 if __name__ == "__main__":

@@ -577,3 +577,55 @@ def test_real_hl7v2_colon_report() -> None:
     assert (p.cancer.histology.value, p.cancer.primary_site.value) == ("Adenocarcinoma", "Right (ascending) colon")  # type: ignore[union-attr]
     assert p.cancer.grade.value.startswith("High-grade")  # type: ignore[union-attr]
     assert [t.name for t in p.treatments] == ["Right hemicolectomy"]
+
+
+# --- Code tables as data (knowledge/codes/loinc.yaml, snomed.yaml) ------------------------------------------------
+
+def test_code_tables_load_and_name_vocabulary_cancers() -> None:
+    from oncoguide.knowledge import load
+    from oncoguide.knowledge.vocab_models import load_vocabulary
+
+    codes = load("en").get("codes")
+    cancer_ids = {c.id for c in load_vocabulary().cancers}
+    assert codes.loinc.questions and codes.snomed.questions
+    assert {c.cancer for c in codes.snomed.cancers if c.cancer} <= cancer_ids
+
+
+@pytest.mark.parametrize(("text", "where"), [
+    ("questions:\n  - {code: 21905-4, name: x, kind: T, prefix: c}\nmarkers: []\nresults: []\necog: []\n"
+     "karnofsky: []\n", ":2: field questions.0.code"),
+    ("questions: []\nmarkers: []\nresults:\n  - {code: LA6576-8, result: maybe}\necog: []\nkarnofsky: []\n",
+     ":4: field results.0.result"),
+])
+def test_a_bad_loinc_entry_names_file_line_and_field(tmp_path: Path, text: str, where: str) -> None:
+    from oncoguide.knowledge import KnowledgeError
+    from oncoguide.knowledge.schema import load_yaml
+    from oncoguide.knowledge.topics.codes import LoincFile
+
+    path = tmp_path / "loinc.yaml"
+    path.write_text(text)
+    with pytest.raises(KnowledgeError) as err:
+        load_yaml(path, LoincFile)
+    assert f"{path}{where}" in str(err.value)
+
+
+def test_a_duplicate_or_non_concept_snomed_code_is_refused(tmp_path: Path) -> None:
+    from oncoguide.knowledge import KnowledgeError
+    from oncoguide.knowledge.schema import load_yaml
+    from oncoguide.knowledge.topics.codes import SnomedFile
+
+    empty = "results: []\nlevels: []\nstages: []\ncancers: []\nmetastases: []\nprocedures: []\n"
+    path = tmp_path / "snomed.yaml"
+    path.write_text("questions:\n  - {code: '78873005', name: T, kind: T}\n  - {code: '78873005', name: T, kind: T}\n"
+                    + empty)
+    with pytest.raises(KnowledgeError, match="listed twice"):
+        load_yaml(path, SnomedFile)
+    path.write_text("questions:\n  - {code: '78873015', name: T, kind: T}\n" + empty)
+    with pytest.raises(KnowledgeError, match=r":2: field questions\.0\.code.*partition"):
+        load_yaml(path, SnomedFile)
+
+
+def test_loinc_check_digit() -> None:
+    from oncoguide.knowledge.topics.codes import loinc_check_digit
+
+    assert [loinc_check_digit(n) for n in ("21905", "21899", "89247", "40556")] == [5, 0, 1, 3]

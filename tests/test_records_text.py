@@ -588,3 +588,104 @@ def test_labelled_synthetic_records_score_well() -> None:
     assert not scores["failed"]
     assert scores["evidence"]["violations"] == 0
     assert scores["overall"]["f1"] >= 0.96, scores["overall"]
+
+
+# --- Procedures and generic treatment nouns (knowledge/vocab/procedures.yaml) -----------------------------------
+
+def _txs(text: str) -> set[tuple[str, str]]:
+    return {(t.name, t.status) for t in profile_of(text).treatments}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # lymph-node dissection with cancer pathology: surgery received (docs/records.md)
+    ("Invasive ductal carcinoma of the left breast. She underwent left modified radical mastectomy; the palpable "
+     "nodes were removed with the axillary dissection.",
+     {("surgery: modified radical mastectomy", "completed"), ("surgery: axillary dissection", "completed")}),
+    ("Papillary thyroid carcinoma, recurrent.\nOPERATION PERFORMED:\nLeft neck dissection.",
+     {("surgery: neck dissection", "completed")}),
+    # an upper lobe resection is a lobectomy; a wedge specimen of lung is a wedge resection
+    ("FINAL DIAGNOSIS:\nA. Lung, wedge biopsy right lower lobe: adenocarcinoma.\nB. Right upper lobe lung resection "
+     "showing: adenocarcinoma, grade 2.",
+     {("surgery: wedge resection", "completed"), ("surgery: lobectomy", "completed")}),
+    # generic nouns with a status cue and no named agent
+    ("Newly diagnosed rhabdomyosarcoma of the left orbit. She needs chemotherapy.", {("chemotherapy", "planned")}),
+    ("Grade 2 leiomyosarcoma of the arm. She eventually underwent surgical resection on May 1, 2008.",
+     {("surgery: resection", "completed")}),
+    ("Low dose rate interstitial prostatic implants of I-125 were performed on 8/10 for his prostate cancer.",
+     {("radiation: prostate", "completed")}),
+    ("Papillary thyroid carcinoma. We talked about performing a total thyroidectomy to remove the cancer in "
+     "anticipation of radioactive iodine therapy.", {("radiation", "planned")}),
+])
+def test_procedures_and_generic_treatments(text: str, expected: set[tuple[str, str]]) -> None:
+    assert expected <= _txs(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Breast cancer. We recommend lumpectomy with sentinel lymph node mapping.",  # staging, not a dissection
+    "Melanoma of the back. The incision was deepened using sharp dissection and blunt dissection.",
+    "Colon cancer. The possibility of further surgery requiring an even wider colectomy was explained.",
+    "PAST MEDICAL HISTORY: Status post bilateral cataract surgery.",  # no cancer in the record
+    "Lung adenocarcinoma. The oncologist discussed adjuvant chemotherapy.",  # only discussed
+    "Leiomyosarcoma. She began preoperative chemotherapy with CIVI-CAD in December 2007.",  # agents named: no 'chemo'
+])
+def test_procedures_that_are_not_treatments(text: str) -> None:
+    names = {n for n, _ in _txs(text)}
+    assert not names & {"surgery: lymph node dissection", "surgery: sharp dissection", "surgery: colectomy",
+                        "surgery: surgery", "chemotherapy", "surgery: dissection"}, names
+    assert not any("dissection" in n for n in names)
+
+
+# --- Real-report phrasing (the DRAGON sample reports dev set) ----------------------------------------------------
+
+def test_a_result_label_list_gives_every_marker_its_result() -> None:
+    p = profile_of("Lung, biopsy: undifferentiated carcinoma.\nAdditional markers:\n"
+                   "Positive: p16 (CDKN2A), E-cadherin\nNegative: ER, PR, CA19-9, WT1, PAX8")
+    got = {b.name: b.result for b in p.biomarkers}
+    assert got.get("ER") == "negative" and got.get("PR") == "negative" and got.get("CA19-9") == "negative"
+    assert "positive" not in {got.get("ER"), got.get("PR")}
+
+
+def test_a_question_in_a_clinical_question_section_is_not_a_diagnosis() -> None:
+    p = profile_of("MACROSCOPY:\nSkin punch biopsy of 0.4 cm.\nHISTOLOGY REMARKS / REQUESTED EXAMINATION:\n"
+                   "Basal cell carcinoma? Type?\nCLINICAL INFORMATION:\nOn the right cheek, a 5 mm shiny papule.")
+    assert p.cancer.histology is None and p.cancer.cancer_id is None
+
+
+def test_a_fact_in_a_clinical_question_section_stays_a_fact() -> None:
+    p = profile_of("Clinical Question:\nEvaluation compared to CT of January 2\nAssessment after two cycles of "
+                   "chemotherapy\nImpression:\nPossible progression of chronic lymphocytic leukemia (CLL).")
+    assert ("chemotherapy", "completed") in {(t.name, t.status) for t in p.treatments}
+
+
+def test_a_differential_and_a_resemblance_are_not_the_histology() -> None:
+    p = profile_of("CONCLUSION: Biopsy from the right lower lobe: localization of an undifferentiated carcinoma.\n"
+                   "July 5: Immunohistochemistry findings do not align with primary lung adenocarcinoma "
+                   "(TTF1-negative) or squamous cell carcinoma.\nMICROSCOPY: carcinoma fields resembling a urothelial "
+                   "carcinoma (UC).")
+    assert p.cancer.histology is not None and p.cancer.histology.value.startswith("undifferentiated carcinoma")
+    assert p.cancer.cancer_id is not None and p.cancer.cancer_id != "bladder"
+
+
+def test_an_imaging_risk_category_is_a_suspicion() -> None:
+    p = profile_of("Impression:\nThe findings are consistent with a significant carcinoma in the right ventral "
+                   "apical region (PIRADS 4), with uncertain extraprostatic extension.")
+    assert p.cancer.histology is None
+
+
+@pytest.mark.parametrize(("text", "counted"), [
+    ("Clinical Data: Status post bilateral nephrectomy. Metastatic medullary thyroid carcinoma.", False),
+    ("Carcinoma of the cervix, metastatic. She had spread to her kidney. She had right-sided nephrectomy.", True),
+    ("Renal cell carcinoma of the left kidney. Status post left radical nephrectomy in 2019.", True),
+])
+def test_an_organs_operation_counts_when_the_cancer_is_there(text: str, counted: bool) -> None:
+    assert any(t.name == "surgery: radical nephrectomy" or t.name.endswith("nephrectomy")
+               for t in profile_of(text).treatments) is counted
+
+
+def test_an_operation_named_by_its_kind_is_its_own_treatment() -> None:
+    txs = _txs("Carcinoma of the cervix metastatic to lung. There is a nodule in her lung, which was treated by "
+               "excision in February of 2007. She had spread to her kidney. She had right-sided nephrectomy.")
+    assert {("surgery: excision", "completed"), ("surgery: nephrectomy", "completed")} <= txs
+    assert ("surgery: lobectomy", "completed") in _txs(
+        "GROSS DESCRIPTION: C. Received fresh, designated 'right upper lobe', is a 16.0 x 14.5 x 6.0 cm lobe of lung "
+        "with a 1.3 cm mass.\nFINAL DIAGNOSIS: C. Right upper lobe, lung: adenocarcinoma.")

@@ -86,9 +86,12 @@ def assertion_in(sentence: str, cues: list[Cue], start: int, end: int) -> str:
             continue
         if any(t.direction == "terminate" and lo <= t.start and t.end <= hi for t in cues):
             continue
-        if any(o is not c and o.direction not in ("pseudo", "terminate") and o.category == "negated"
+        if any(o is not c and o.direction in (c.direction, "bidirectional") and o.category == "negated"
                and c.category == "negated" and lo <= o.start < hi for o in cues):
             continue  # a second negation between (double negation is rare; the nearer cue decides)
+        if c.category == "hypothetical" and any(o.category == "planned" and o.direction == c.direction
+                                                and lo <= o.start < hi for o in cues):
+            continue  # "we talked about surgery in anticipation of [radioactive iodine]": the nearer plan decides
         hits.add(c.category)
     return next((p for p in PRIORITY if p in hits), "present")
 

@@ -167,6 +167,7 @@ _PREFILTER = _prefilter()
 # Result words, earliest match in the window wins. Order only breaks ties at the same position.
 _RESULTS = re.compile(
     r"(?P<not_tested>insufficient|\bqns\b|quantity not sufficient|not (performed|tested|assessed|evaluable|done)"
+    r"|non-?representative|not representative"
     r"|failed|unable to|could not be)"
     r"|(?P<pending>pending|to follow|will follow|in progress|awaiting|awaited|\bsent\b|\bordered\b"
     r"|not yet (available|resulted|back))"
@@ -205,6 +206,8 @@ _UNLIKELY = re.compile(r"\b(probability of|risk of|unlikely|rule out|r/o|to excl
 _LEADING_LOSS = re.compile(r"\b(loss of|lost|absent)\b[\w \t-]{0,20}$", re.I)
 _FINDINGS_LIST = re.compile(r"^\W*(genomic (findings|alterations)|(pathogenic )?(mutations?|alterations?|variants?)"
                             r"( detected| identified| found)?)\s*:", re.I)
+# A list that starts with its result: "Negative: ER, PR, CA19-9, WT1" / "Positive: p16 (CDKN2A), E-cadherin".
+_RESULT_LABEL = re.compile(r"^\W*(?P<result>positive|negative|not detected|detected)( for)?\s*:", re.I)
 _SEPARATORS = re.compile(r"^[\s,/&|()]*(and|or)?[\s,/&|()]*$", re.I)
 _WINDOW = 110
 # Context before a marker name that sets its result when nothing after it does ("insufficient tissue for ALK").
@@ -494,6 +497,12 @@ def read_markers(clause: str) -> list[Reading]:
             r = readings[i]
             if r is not None and first is not None and last is not None:
                 readings[i] = replace(r, start=first.start, end=max(last.end, r.end))
+    label = _RESULT_LABEL.match(clause)
+    if label and mentions:  # the label states the result of every marker of the list
+        word = label.group("result").lower()
+        result = "negative" if word in ("negative", "not detected") else "positive"
+        readings = [Reading(name, result, None, None, None, min(start, label.start("result")), end)
+                    for name, start, end in mentions]
     out = [r for r in readings if r is not None]
     for pattern, names, result in GROUPS:
         for m in pattern.finditer(clause):

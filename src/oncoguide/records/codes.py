@@ -1,9 +1,12 @@
 """Code tables and readers shared by the FHIR and HL7 v2 extractors.
 
-Only codes that can be justified are listed: codes seen in the IHE SDC / CAP eCC and mCODE sample records, codes
-the mCODE IG names for staging, performance status and tumor markers, and the trial-matching code lists (stage,
-ECOG/Karnofsky, metastasis, tumor-marker and cancer-type codes). Everything else falls back to the display text,
-read through the shared vocabulary (``knowledge/vocab``); a value that cannot be read stays unread.
+The LOINC and SNOMED CT tables are reviewable data in ``knowledge/codes/`` (``loinc.yaml``, ``snomed.yaml``,
+validated by ``knowledge.topics.codes``); the CAP eCC question codes, HGNC ids and RxNorm codes of the sample
+records stay here. Only codes that can be justified are listed: codes seen in the IHE SDC / CAP eCC and mCODE
+sample records, codes the mCODE IG names for staging, performance status and tumor markers, and the
+trial-matching code lists (stage, ECOG/Karnofsky, metastasis, tumor-marker and cancer-type codes). Everything else
+falls back to the display text, read through the shared vocabulary (``knowledge/vocab``); a value that cannot be
+read stays unread.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
+from oncoguide import knowledge
 from oncoguide.knowledge.vocab_models import Vocabulary, load_vocabulary
 from oncoguide.records.model import Result, TreatmentClass
 from oncoguide.records.tnm import categories, stage_group
@@ -88,33 +92,6 @@ _CAP_QUESTIONS: dict[str, tuple[str, str | None]] = {
     "72913": ("marker", "BRAF"), "72921": ("marker", "NRAS"), "72935": ("marker", "KIT"),
     "30000": ("marker", "MSH2"),
 }
-# SNOMED observables (mCODE STU3+ staging types; the CAP reports' sibling codings).
-_SNOMED_QUESTIONS: dict[str, tuple[str, str | None]] = {
-    "78873005": ("T", None), "399504009": ("T", "c"), "384625004": ("T", "p"),
-    "277206009": ("N", None), "399534004": ("N", "c"), "371494008": ("N", "p"),
-    "277208005": ("M", None), "399387003": ("M", "c"), "371497001": ("M", "p"),
-    "399390009": ("group", None), "399537006": ("group", "c"), "399588009": ("group", "p"),
-    "399687005": ("site", None),  # Anatomic location of primary malignant neoplasm
-}
-# LOINC: mCODE staging (clinical / pathology / other), performance status, genetic variant assessment.
-_LOINC_QUESTIONS: dict[str, tuple[str, str | None]] = {
-    "21905-5": ("T", "c"), "21899-0": ("T", "p"), "21911-3": ("T", None),
-    "21906-3": ("N", "c"), "21900-6": ("N", "p"), "21912-1": ("N", None),
-    "21907-1": ("M", "c"), "21901-4": ("M", "p"), "21913-9": ("M", None),
-    "21908-9": ("group", "c"), "21902-2": ("group", "p"), "21914-7": ("group", None),
-    "89247-1": ("ecog", None), "89243-0": ("karnofsky", None), "69548-6": ("variant", None),
-}
-# LOINC tumor-marker tests (trial-matching biomarker list) -> (marker, method).
-_LOINC_MARKERS: dict[str, tuple[str, str | None]] = {
-    **dict.fromkeys(("40556-3", "85337-4"), ("ER", "IHC")), "16112-5": ("ER", None),
-    **dict.fromkeys(("40557-1", "85339-0"), ("PR", "IHC")), "16113-3": ("PR", None),
-    **dict.fromkeys(("18474-7", "85319-2"), ("HER2", "IHC")), "48676-1": ("HER2", None),
-    **dict.fromkeys(("85318-4", "31150-6"), ("HER2", "FISH")),
-    "62862-8": ("MSI", "IHC"), "81695-9": ("MSI", None), "43368-0": ("MSI", None),
-    "94077-5": ("TMB", None),
-    **dict.fromkeys(("83052-1", "83055-4", "83057-0", "85147-7"), ("PD-L1", "IHC")),
-}
-
 _TEXT_QUESTIONS: list[tuple[re.Pattern[str], str]] = [(re.compile(p, re.I), k) for p, k in (
     (r"^histologic(?:al)? type\b", "histology"),
     (r"^(?:histologic(?:al)? grade|overall grade)\b", "grade"),
@@ -140,17 +117,17 @@ def _lookup(c: Code) -> tuple[str, str | None] | None:
     if system == CAP:
         return _CAP_QUESTIONS.get(c.code.removesuffix(".100004300"))
     if system == SNOMED:
-        return _SNOMED_QUESTIONS.get(c.code)
+        return _tables().snomed_questions.get(c.code)
     if system == LOINC:
-        return _LOINC_QUESTIONS.get(c.code)
+        return _tables().loinc_questions.get(c.code)
     return None
 
 
 def question(codings: Sequence[Code], text: str = "") -> Concept | None:
     """What an observation is about: by code first (any coding), then by its display or text."""
     for i, c in enumerate(codings):
-        if system_key(c.system) == LOINC and c.code in _LOINC_MARKERS:
-            name, method = _LOINC_MARKERS[c.code]
+        if system_key(c.system) == LOINC and c.code in _tables().loinc_markers:
+            name, method = _tables().loinc_markers[c.code]
             return Concept("marker", name=name, method=method, index=i)
         hit = _lookup(c)
         if hit:
@@ -220,16 +197,8 @@ def is_boilerplate(text: str) -> bool:
 
 # --- Results ----------------------------------------------------------------------------------------------------
 
-_QUALIFIERS: dict[tuple[str, str], Result] = {
-    (SNOMED, "10828004"): "positive", (SNOMED, "260385009"): "negative",  # trial-matching biomarker qualifiers
-    (SNOMED, "52101004"): "positive", (SNOMED, "2667000"): "negative",  # Present / Absent
-    (SNOMED, "260373001"): "positive", (SNOMED, "260415000"): "negative",  # Detected / Not detected
-    (SNOMED, "11163003"): "positive",  # Intact (MMR protein expression present)
-    (LOINC, "LA9633-4"): "positive", (LOINC, "LA9634-2"): "negative",  # Present / Absent
-    (LOINC, "LA6576-8"): "positive", (LOINC, "LA6577-6"): "negative",  # Positive / Negative
-    ("v3", "POS"): "positive", ("v3", "NEG"): "negative", ("v3", "DET"): "positive", ("v3", "ND"): "negative",
-}
-_LEVELS = {(SNOMED, "62482003"): "low", (SNOMED, "75540009"): "high"}
+# HL7 v3 ObservationInterpretation codes; the SNOMED and LOINC answer codes are in knowledge/codes/.
+_V3_RESULTS: dict[str, Result] = {"POS": "positive", "NEG": "negative", "DET": "positive", "ND": "negative"}
 _LEVEL_MARKERS = ("TMB", "MSI")
 _RESULT_WORDS: tuple[tuple[str, Result], ...] = (
     (r"\b(?:not (?:performed|tested|done)|test not performed)\b", "not_tested"),
@@ -250,9 +219,10 @@ def result_of(c: Code | None, text: str, marker: str | None = None) -> tuple[Res
     """A test result from a coded answer (True) or its words (False); None when it states no result."""
     if c is not None and c.code:
         system = "v3" if "observationinterpretation" in c.system.lower() else system_key(c.system)
-        if (system, c.code) in _QUALIFIERS:
-            return _QUALIFIERS[(system, c.code)], True
-        level = _LEVELS.get((system, c.code))
+        coded = _tables().results.get((system, c.code))
+        if coded:
+            return coded, True
+        level = _tables().levels.get((system, c.code))
         if level and marker in _LEVEL_MARKERS:
             return ("positive" if level == "high" else "negative"), True
     words = clean(text or (c.display if c else ""))
@@ -339,20 +309,14 @@ def gene_of(c: Code) -> tuple[str, bool] | None:
 
 # --- Stage values -----------------------------------------------------------------------------------------------
 
-# SNOMED stage qualifiers (trial-matching stage list) -> AJCC group.
-_SNOMED_STAGES = {"261613009": "0", "258215001": "I", "261634002": "IA", "261635001": "IB", "261636000": "IC",
-                  "261632003": "IA1", "261633008": "IA2", "258219007": "II", "261614003": "IIA",
-                  "261615002": "IIB", "261637009": "IIC", "258224005": "III", "261638004": "IIIA",
-                  "261639007": "IIIB", "261640009": "IIIC", "258228008": "IV", "261642001": "IVA",
-                  "261643006": "IVB", "313046007": "IVC"}
 _ROMAN = {"0": "0", "1": "I", "2": "II", "3": "III", "4": "IV"}
 _BARE_GROUP = re.compile(r"(?:stage\s*)?(?P<g>0|IV|I{1,3}|[0-4])(?P<s>[ABCabc][12]?)?", re.I)
 
 
 def group_of(c: Code | None, text: str = "") -> tuple[str, str, bool] | None:
     """A stage group (``IIIA``) with the string it was read from and whether that was the code."""
-    if c is not None and system_key(c.system) == SNOMED and c.code in _SNOMED_STAGES:
-        return _SNOMED_STAGES[c.code], c.code, True
+    if c is not None and system_key(c.system) == SNOMED and c.code in _tables().stages:
+        return _tables().stages[c.code], c.code, True
     candidates = [c.display] if c is not None else []
     if c is not None and system_key(c.system) in (AJCC, ""):  # AJCC codes are groups ('3A'); other codes are not
         candidates.append(c.code)
@@ -395,17 +359,11 @@ def staging_system(text: str) -> str | None:
 
 # --- Performance status -----------------------------------------------------------------------------------------
 
-_ECOG_ANSWERS = {"LA9622-7": 0, "LA9623-5": 1, "LA9624-3": 2, "LA9625-0": 3, "LA9626-8": 4, "LA9627-6": 5}
-_KARNOFSKY_ANSWERS = {"LA29175-9": 100, "LA29176-7": 90, "LA29177-5": 80, "LA29178-3": 70, "LA29179-1": 60,
-                      "LA29180-9": 50, "LA29181-7": 40, "LA29182-5": 30, "LA29183-3": 20, "LA29184-1": 10,
-                      "LA9627-6": 0}
-
-
 def performance_of(kind: str, c: Code) -> int | None:
     """ECOG (0-5) or Karnofsky (0-100) score of a LOINC answer code."""
     if system_key(c.system) != LOINC:
         return None
-    return (_ECOG_ANSWERS if kind == "ecog" else _KARNOFSKY_ANSWERS).get(c.code)
+    return (_tables().ecog if kind == "ecog" else _tables().karnofsky).get(c.code)
 
 
 # --- Cancers and metastases -------------------------------------------------------------------------------------
@@ -417,36 +375,18 @@ class CancerCode:
     site: str | None = None
 
 
-# SNOMED disorders (trial-matching cancer types and the sample records) -> vocabulary cancer.
-_SNOMED_CANCERS = {
-    "408643008": CancerCode("breast-ductal", "Infiltrating duct carcinoma", "breast"),
-    "278054005": CancerCode("breast-lobular", "Lobular carcinoma", "breast"),
-    "254837009": CancerCode("breast", None, "breast"), "372137005": CancerCode("breast", None, "breast"),
-    "363406005": CancerCode("colorectal", None, "colon"), "93761005": CancerCode("colorectal", None, "colon"),
-    "781382000": CancerCode("colorectal", None, None),
-    "93880001": CancerCode("lung", None, "lung"), "254637007": CancerCode("nsclc", None, "lung"),
-    "254626006": CancerCode("lung-adenocarcinoma", "Adenocarcinoma", "lung"),
-    "254632001": CancerCode("sclc", "Small cell carcinoma", "lung"),
-    "399490008": CancerCode("prostate", "Adenocarcinoma", "prostate"),
-    "93974005": CancerCode("prostate", None, "prostate"),
-    "363346000": CancerCode(None),  # Malignant neoplastic disease: a cancer, type not stated
-}
 _CANCER_WORDS = re.compile(r"malignan|carcinoma|cancer|neoplasm|sarcoma|lymphoma|leuka?emia|melanoma|myeloma|"
                            r"blastoma|mesothelioma|tumou?r", re.I)
 _NOT_A_CANCER = re.compile(r"\bbenign\b|\bhistory of\b|\bfamily history\b|\bscreening\b|\bsuspected\b|"
                            r"\bno evidence of\b|\brule out\b|\bfear of\b", re.I)
-# Secondary malignant neoplasm codes (trial-matching metastasis list and the sample records) -> site.
-_METASTASES = {"94222008": "bone", "94381002": "liver", "94253005": "chest wall", "94391008": "lung",
-               "94392001": "lymph node", "94606003": "stomach", "94579000": "skin", "94399005": "main bronchus",
-               "94225005": "brain", "94181007": "axillary lymph nodes"}
 _SECONDARY = re.compile(r"^(?:secondary malignant neoplasm of|metasta\w* (?:\w+ )?(?:to|of|in))\s+(?P<site>.+)$", re.I)
 
 
 def cancer_of(c: Code) -> tuple[CancerCode, bool] | None:
     """The cancer a condition coding names, by code (True) or words (False); None when it is not a cancer."""
     system = system_key(c.system)
-    if system == SNOMED and c.code in _SNOMED_CANCERS:
-        return _SNOMED_CANCERS[c.code], True
+    if system == SNOMED and c.code in _tables().cancers:
+        return _tables().cancers[c.code], True
     if system in (ICD10, ICDO3) and re.match(r"C\d\d", c.code.upper()):
         return CancerCode(_root_by_topography(c.code.upper()[:3])), True
     words = clean(c.display)
@@ -499,7 +439,7 @@ def _root_by_topography(prefix: str) -> str | None:
 
 def is_secondary(c: Code) -> bool:
     """A secondary (metastatic) cancer code or display."""
-    if system_key(c.system) == SNOMED and c.code in _METASTASES:
+    if system_key(c.system) == SNOMED and c.code in _tables().metastases:
         return True
     if system_key(c.system) == ICD10 and re.match(r"C7[7-9]", c.code.upper()):
         return True
@@ -511,9 +451,9 @@ def metastasis_site(c: Code) -> tuple[str, str, bool] | None:
     words = clean(c.display)
     m = _SECONDARY.match(words)
     if m:
-        return m.group("site"), c.display, system_key(c.system) == SNOMED and c.code in _METASTASES
-    if system_key(c.system) == SNOMED and c.code in _METASTASES:
-        return _METASTASES[c.code], c.code, True
+        return m.group("site"), c.display, system_key(c.system) == SNOMED and c.code in _tables().metastases
+    if system_key(c.system) == SNOMED and c.code in _tables().metastases:
+        return _tables().metastases[c.code], c.code, True
     return None
 
 
@@ -571,8 +511,6 @@ def drug_words_span(display: str) -> tuple[int, int]:
     return (start, start + m.start()) if m else (start, end)
 
 
-# SNOMED procedures of the mCODE samples -> surgery / radiation.
-_PROCEDURES: dict[str, TreatmentClass] = {"392021009": "surgery", "53438000": "radiation", "445232009": "radiation"}
 _RADIATION_WORDS = re.compile(r"radiation|radiotherap|brachytherap|irradiation|teletherap|proton|radiosurg|"
                               r"\bSBRT\b|\bIMRT\b", re.I)
 _SURGERY_WORDS = re.compile(r"ectomy\b|\bexcision|\bresection|\bsurgery\b|\bsurgical\b|\bamputation\b|"
@@ -585,8 +523,8 @@ def procedure_class(c: Code | None, text: str = "", profiles: Sequence[str] = ()
     words = clean(c.display if c is not None and c.display else text)
     if _DIAGNOSTIC.search(words):
         return None
-    if c is not None and system_key(c.system) == SNOMED and c.code in _PROCEDURES:
-        return _PROCEDURES[c.code], True
+    if c is not None and system_key(c.system) == SNOMED and c.code in _tables().procedures:
+        return _tables().procedures[c.code], True
     joined = " ".join(profiles).lower()
     if "radiation-procedure" in joined:
         return "radiation", True
@@ -609,6 +547,43 @@ def stop_reason(text: str) -> str | None:
     if re.search(r"\bcomplete", low):
         return "completed"
     return "other" if low.strip() else None
+
+
+@dataclass(frozen=True)
+class _Tables:
+    """The LOINC and SNOMED CT tables of ``knowledge/codes/`` as lookups."""
+
+    snomed_questions: dict[str, tuple[str, str | None]]
+    loinc_questions: dict[str, tuple[str, str | None]]
+    loinc_markers: dict[str, tuple[str, str | None]]
+    results: dict[tuple[str, str], Result]
+    levels: dict[tuple[str, str], str]
+    stages: dict[str, str]
+    ecog: dict[str, int]
+    karnofsky: dict[str, int]
+    cancers: dict[str, CancerCode]
+    metastases: dict[str, str]
+    procedures: dict[str, TreatmentClass]
+
+
+@lru_cache(maxsize=1)
+def _tables() -> _Tables:
+    codes = knowledge.load("en").get("codes")
+    sct, ln = codes.snomed, codes.loinc
+    return _Tables(
+        snomed_questions={q.code: (q.kind, q.prefix) for q in sct.questions},
+        loinc_questions={q.code: (q.kind, q.prefix) for q in ln.questions},
+        loinc_markers={m.code: (m.marker, m.method) for m in ln.markers},
+        results={**{(SNOMED, r.code): r.result for r in sct.results}, **{(LOINC, r.code): r.result for r in ln.results},
+                 **{("v3", code): result for code, result in _V3_RESULTS.items()}},
+        levels={(SNOMED, lv.code): lv.level for lv in sct.levels},
+        stages={s.code: s.group for s in sct.stages},
+        ecog={a.code: a.score for a in ln.ecog},
+        karnofsky={a.code: a.score for a in ln.karnofsky},
+        cancers={c.code: CancerCode(c.cancer, c.histology, c.site) for c in sct.cancers},
+        metastases={m.code: m.site for m in sct.metastases},
+        procedures={p.code: p.treatment for p in sct.procedures},
+    )
 
 
 @lru_cache(maxsize=1)

@@ -172,4 +172,7 @@ class DocContext:
         if sec is not None and sec.owner == "family" and (
                 any(c.category == "family" for c in cues) or not _PATIENT_SUBJECT.search(clause.text)):
             return "family"  # unless the sentence is about the patient ("Germline testing was negative ...")
-        return assertion_in(clause.text, cues, start, end)
+        found = assertion_in(clause.text, cues, start, end)
+        if sec is not None and sec.assertion and found in ("present", "historical") and "?" in clause.text:
+            return sec.assertion  # "Clinical question: Basal cell carcinoma? Type?"
+        return found

@@ -23,6 +23,7 @@ class Section:
     site: bool = True
     treatment: str = "received"
     weight: float = 0.8
+    assertion: str | None = None  # "possible": a finding in a question here is a question ("Malignancy?")
 
 
 @dataclass(frozen=True)
@@ -68,12 +69,12 @@ def find_sections(text: str, lang: str = "en") -> list[Section]:
             out[-1] = _close(out[-1], m.start())
         out.append(Section(kind=rule.kind, start=m.start(), end=len(text), header_end=m.end(),  # type: ignore[attr-defined]
                            owner=rule.owner, site=rule.site, treatment=rule.treatment,  # type: ignore[attr-defined]
-                           weight=rule.weight))  # type: ignore[attr-defined]
+                           weight=rule.weight, assertion=rule.assertion))  # type: ignore[attr-defined]
     return out
 
 
 def _close(s: Section, end: int) -> Section:
-    return Section(s.kind, s.start, end, s.header_end, s.owner, s.site, s.treatment, s.weight)
+    return Section(s.kind, s.start, end, s.header_end, s.owner, s.site, s.treatment, s.weight, s.assertion)
 
 
 class SectionMap:

@@ -9,11 +9,13 @@ family, hypothetical, history, dates). Every value carries the span it was read 
 
 from __future__ import annotations
 
+import re
+
 from oncoguide.records import context as ctx
 from oncoguide.records.biomarkers import read_markers
 from oncoguide.records.diagnosis import read_cancer, read_metastases, read_performance
 from oncoguide.records.lexicon import find as find_names
-from oncoguide.records.model import Biomarker, Conflict, Profile, RecordDocument, Value
+from oncoguide.records.model import Biomarker, Cancer, Conflict, Profile, RecordDocument, Value
 from oncoguide.records.spans import evidence_at
 from oncoguide.records.staging import read_stages
 from oncoguide.records.treatments import read_treatments
@@ -61,6 +63,13 @@ def _biomarkers(doc: RecordDocument, clauses: list[ctx.Clause],
     return out, conflicts
 
 
+def _cancer_words(cancer: Cancer) -> frozenset[str]:
+    """Lower-case words naming the record's cancer: its site, type and histology ("cervix", "cervical")."""
+    text = " ".join(v for v in (cancer.primary_site.value if cancer.primary_site else None, cancer.cancer_id,
+                                cancer.histology.value if cancer.histology else None) if v)
+    return frozenset(re.findall(r"[a-z]+", text.lower()))
+
+
 def extract_text(doc: RecordDocument) -> Profile:
     """The profile one text (or PDF) record states, with evidence for every value."""
     clauses = ctx.clauses(doc.text)
@@ -74,7 +83,8 @@ def extract_text(doc: RecordDocument) -> Profile:
     performance, performance_conflicts = read_performance(doc, clauses, today)
     return Profile(cancer=cancer, stage=stage, stage_history=history, metastases=read_metastases(doc, clauses),
                    biomarkers=markers, treatments=read_treatments(doc, sentences, entities, context,
-                                                                 has_cancer=cancer.cancer_id is not None),
+                                                                 has_cancer=cancer.cancer_id is not None,
+                                                                 cancer_words=_cancer_words(cancer)),
                    performance=performance,
                    conflicts=cancer_conflicts + stage_conflicts + conflicts + performance_conflicts,
                    documents=[doc.id])

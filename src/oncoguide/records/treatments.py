@@ -64,20 +64,8 @@ def regimens_in(text: str, drug_spans: list[tuple[int, int]]) -> list[tuple[str,
     return out
 
 
-_SURGERY = re.compile(r"\b(lobectomy|pneumonectomy|segmentectomy|wedge resection|(partial |total |modified radical |"
-                      r"simple |bilateral )?mastectomy|lumpectomy|(right |left |extended )?hemicolectomy|colectomy"
-                      r"|low anterior resection|abdominoperineal resection|(radical )?prostatectomy"
-                      r"|wide (local )?excision|whipple|pancreaticoduodenectomy"
-                      r"|(total |partial )?gastrectomy|esophagectomy|nephrectomy|hysterectomy"
-                      r"|(bilateral )?salpingo-?\s?oophorectomy|oophorectomy"
-                      r"|(total |subtotal |near-total )?thyroidectomy"
-                      r"|splenectomy|craniotomy|cystectomy|orchiectomy|nephroureterectomy|glossectomy|laryngectomy"
-                      r"|cryoablation|radiofrequency ablation|(surgical |partial |complete |gross total )?resection"
-                      r"(?= of (the |a |his |her )?[\w\s-]{0,30}(tumou?r|mass|cancer|carcinoma|lesion|nodule|sarcoma))"
-                      r"|excision(?= of (the |a |his |her )?[\w\s-]{0,50}(tumou?r|mass|cancer|carcinoma|lesion|nodule"
-                      r"|melanoma|sarcoma)))\b", re.I)
-_SURGERY_HINTS = ("ectomy", "resection", "excision", "whipple", "ablation", "craniotomy")
-_RADIATION_HINTS = ("radi", "sbrt", "srs", "imrt", "wbrt", "xrt", "proton", "gamma", "brachy", "seed", "i-131")
+_RADIATION_HINTS = ("radi", "sbrt", "srs", "imrt", "wbrt", "xrt", "proton", "gamma", "brachy", "seed", "i-131",
+                    "i-125", "implant")
 _TRANSPLANT = re.compile(r"\b((autologous|allogeneic|allogenic|auto|allo)[\w\s-]{0,30}?transplant\w*|allotransplant\w*"
                          r"|autotransplant\w*|(stem[- ]cell|bone marrow|SCT)\s+transplant\w*)", re.I)
 _INTENT = re.compile(r"\b(neoadjuvant|adjuvant|palliative|curative|definitive|maintenance|consolidation)\b", re.I)
@@ -91,45 +79,110 @@ _CANCER_CONTEXT = re.compile(r"\b(cancer|carcinoma|adenocarcinoma|malignan\w*|tu
                              r"|melanoma|metasta\w*|oncolog\w*|\w+blastoma|\w*glioma)\b", re.I)
 
 
-_CANCER_SURGERY = re.compile(r"lobectomy|pneumonectomy|segmentectomy|wedge resection|mastectomy|lumpectomy"
-                             r"|prostatectomy|whipple|pancreaticoduodenectomy|esophagectomy|low anterior resection"
-                             r"|abdominoperineal resection|wide (local )?excision", re.I)
+@dataclass(frozen=True)
+class _Procedures:
+    """``knowledge/vocab/procedures.yaml`` compiled: one pattern per surgery entry, radiation, generic nouns."""
+
+    surgery: list[tuple[re.Pattern[str], str | None, bool, bool]]  # (pattern, name, cancer operation, needs target)
+    organs: list[frozenset[str]]  # per surgery entry: the words of the organ it removes
+    target_after: re.Pattern[str]
+    target_before: re.Pattern[str]
+    radiation: re.Pattern[str]
+    generic: list[tuple[re.Pattern[str], str, str]]  # (pattern, name, class)
+    received: re.Pattern[str]
+    planned: re.Pattern[str]
+    after: re.Pattern[str]
 
 
-def _for_cancer(text: str, start: int, end: int, sec: Section | None, has_cancer: bool) -> bool:
+@lru_cache(maxsize=1)
+def _procedures() -> _Procedures:
+    from oncoguide.knowledge.topics.procedures import pattern
+
+    m = knowledge.load("en").get("procedures")
+    targets = "|".join(m.targets)
+    return _Procedures(
+        surgery=[(pattern(e.patterns), e.name, e.cancer_operation, e.needs_target) for e in m.surgery],
+        organs=[frozenset(w.lower() for w in e.organ) for e in m.surgery],
+        target_after=re.compile(rf"^,?\s+(of\s+|on\s+)?((the|a|an|his|her|right|left|bilateral)\s+)?"
+                                rf"[\w\s-]{{0,50}}?\b({targets})\b", re.I),
+        target_before=re.compile(rf"\b({targets})\s+$", re.I),
+        radiation=pattern(m.radiation.patterns),
+        generic=[(pattern(g.patterns), g.name, g.class_) for g in m.generic],
+        received=re.compile(rf"(?:{m.cues.received})\s+(?:[\w-]+\s+){{0,2}}$", re.I),
+        planned=re.compile(rf"(?:{m.cues.planned})\s+(?:[\w-]+\s+){{0,2}}$", re.I),
+        after=re.compile(m.cues.after, re.I),
+    )
+
+
+_NOT_NEAR_SURGERY = re.compile(r"\bbiops|\bsentinel|\bmapping\b|scheduled|planned|will undergo|candidate"
+                               r"|\bmargins?\b|\b(sharp|blunt)\s*$", re.I)
+
+
+def surgeries_in(text: str) -> list[tuple[str, bool, bool, int, int]]:
+    """(name, cancer operation, vague, start, end) of each operation named in ``text``: a vague one (resection,
+    excision) only with a target; none next to a biopsy, sentinel-node mapping or scheduling word."""
+    return [(name, cancer_op, vague, start, end) for name, cancer_op, vague, _, start, end in _surgeries(text)]
+
+
+def _surgeries(text: str) -> list[tuple[str, bool, bool, frozenset[str], int, int]]:
+    out: list[tuple[str, bool, bool, frozenset[str], int, int]] = []
+    taken: list[tuple[int, int]] = []
+    for (rx, name, cancer_op, needs_target), organ in zip(_procedures().surgery, _procedures().organs, strict=True):
+        for m in rx.finditer(text):
+            if any(a < m.end() and m.start() < b for a, b in taken):
+                continue
+            if needs_target and not (_procedures().target_after.match(text[m.end():m.end() + 70])
+                                     or _procedures().target_before.search(text[max(0, m.start() - 20):m.start()])):
+                continue
+            before = re.split(r",|;| and | with | or ", text[max(0, m.start() - 30):m.start()])[-1]
+            if _NOT_NEAR_SURGERY.search(before) or _NOT_NEAR_SURGERY.search(
+                    text[m.end():m.end() + 10]):
+                continue
+            words = re.sub(r"\s+", " ", m.group(0).lower())
+            words = re.sub(r"^(right|left|extended) ", "", words)
+            out.append((name or words, cancer_op, needs_target, organ, m.start(), m.end()))
+            taken.append((m.start(), m.end()))
+    return sorted(out, key=lambda x: x[4])
+
+
+def _spread_to(text: str, organ: frozenset[str]) -> bool:
+    """Whether a record says its cancer reached an organ ("She had spread to her kidney", "invasion of the
+    bladder")."""
+    words = "|".join(re.escape(w) for w in sorted(organ))
+    return re.search(rf"\b(spread|metasta\w*|invasion|invad\w*|involv\w*|extension|extend\w*)\s+(to|of|into|in)\s+"
+                     rf"(the\s+|her\s+|his\s+|both\s+)?(left\s+|right\s+)?({words})\b", text, re.I) is not None
+
+
+def _for_cancer(text: str, cancer_op: bool, sec: Section | None, has_cancer: bool) -> bool:
     """A surgery is cancer treatment when its sentence names no benign indication, and, unless it is a cancer
     operation (lobectomy, mastectomy...), in a past-history list or a record with no cancer, when its sentence
     names a cancer (a hysterectomy for fibroids, a thyroidectomy for goiter are not)."""
     cancer_here = bool(_CANCER_CONTEXT.search(text))
     if _BENIGN.search(text) and not cancer_here:
         return False
-    if _CANCER_SURGERY.search(text, start, end):  # lobectomy, mastectomy...: cancer surgery unless benign
+    if cancer_op:  # lobectomy, mastectomy...: cancer surgery unless benign
         return True
     if (sec is not None and sec.kind == "past_history") or not has_cancer:
         return cancer_here
     return True
 
 
-_SURGERY_NAME = {"wide excision": "wide local excision", "whipple": "pancreaticoduodenectomy"}
-_RADIATION = re.compile(
-    r"(?<!post-)(?<!post )\b(radiation(?!( and medical)? oncolog"
-    r"| (department|exposure|safety|therap(ist|y department)))"
-    r"|radiotherapy|SBRT|SRS|stereotactic radiosurgery"
-    r"|stereotactic radiation|IMRT|whole[- ]brain radiation|WBRT|chemoradiation|chemoradiotherapy|XRT|proton therapy"
-    r"|irradiation|gamma knife|brachytherapy|seed implant\w*|radioactive iodine|I-131 ablation)\b"
-    r"(?!(-induced| induced)? (fibrosis|pneumonitis|changes|necrosis|recall|dermatitis"
-    r"|proctitis|esophagitis|oncolog))", re.I)
-_RAD_SITE = re.compile(r"\b(brain|chest|breast|pelvis|pelvic|prostate|spine|lung|bone|hip|rectum|rectal|cranial"
-                       r"|thoracic|thorax|chest wall|whole[- ]brain|brain metastas[ie]s)\b", re.I)
-_RAD_SITE_NAME = {"pelvic": "pelvis", "rectal": "rectum", "cranial": "brain", "thoracic": "chest", "thorax": "chest",
+# Radiation words that are not a treatment: a department or job, a side effect, post-radiation changes.
+_RAD_NOT_AFTER = re.compile(r"(( and medical)? oncolog| (department|exposure|safety|therap(ist|y department))"
+                            r"|(-induced| induced)? (fibrosis|pneumonitis|changes|necrosis|recall|dermatitis|proctitis"
+                            r"|esophagitis|oncolog))", re.I)
+_RAD_NOT_BEFORE = re.compile(r"post[- ]?$", re.I)
+_RAD_SITE = re.compile(r"\b(brain|chest|breast|pelvis|pelvic|prostate|prostatic|spine|lung|bone|hip|rectum|rectal"
+                       r"|cranial|thoracic|thorax|chest wall|whole[- ]brain|brain metastas[ie]s)\b", re.I)
+_RAD_SITE_NAME = {"pelvic": "pelvis", "prostatic": "prostate",
+                  "rectal": "rectum", "cranial": "brain", "thoracic": "chest", "thorax": "chest",
                   "chest wall": "chest"}
 # A sentence that only says "Stopped 02/2025 because of ..." is about the treatments of the sentence before it
 _CARRIED = re.compile(r"^\W*(permanently )?(stopped|discontinued|held|completed|finished|ended)\b", re.I)
-_NOT_SURGERY = re.compile(r"\bbiops|sentinel|dissection|scheduled|planned|will undergo|candidate|margins?\b", re.I)
 _STOPPED = re.compile(r"\b(stopped|discontinued|d/c'?d|held|halted|switched|ceased)\b|progress(ed|ion) (on|while on|"
                       r"after|despite)", re.I)
-_COMPLETED = re.compile(r"\b(completed|finished|s/p|status post|underwent|received \d+|x\s?\d+ cycles|\d+ cycles)\b",
-                        re.I)
+_COMPLETED = re.compile(r"\b(completed|finished|s/p|status post|underwent|received \d+|x\s?\d+ cycles|\d+ cycles"
+                        r"|(was|were) (performed|done))\b", re.I)
 _PLANNED = re.compile(r"\b(plan(ned|s)? (to )?(start|begin|initiate)|will (start|begin|receive|undergo)|to start"
                       r"|scheduled (to|for)|plan: start|planned|recommend(ed|s)?(?! against))\b", re.I)
 _ONGOING = re.compile(r"\b(started|starting|began|initiated|continu\w*|cont\b|on\b|currently|current tx|receiving|"
@@ -147,11 +200,14 @@ _RANGE = re.compile(r"\s*(-|to|through|until|–)\s*$", re.I)
 
 
 def read_treatments(doc: RecordDocument, sentences: list[ctx.Clause], entities: list[Entity],
-                    context: ctx.DocContext | None = None, has_cancer: bool = True) -> list[Treatment]:
+                    context: ctx.DocContext | None = None, has_cancer: bool = True,
+                    cancer_words: frozenset[str] = frozenset()) -> list[Treatment]:
     """Treatments given, ongoing, planned, recommended or declined (not options, negated ones, relatives' or a
     lab's associated therapies), one per (name, start), each with the status and dates its own part of the
     sentence states. A plan section gives planned treatment; allergies none; surgery counts only when its
-    indication is a cancer (not fibroids, an adenoma, a hernia)."""
+    indication is a cancer (not fibroids, an adenoma, a hernia); an organ's operation whose sentence names no
+    cancer counts only when ``cancer_words`` (the record's cancer site and type) name that organ or the record
+    says the cancer spread there."""
     context = context or ctx.DocContext(doc.text)
     vocab = {d.generic: d for d in load_vocabulary().drugs}
     all_drugs = [e for e in entities if e.kind == "drug"]
@@ -161,6 +217,7 @@ def read_treatments(doc: RecordDocument, sentences: list[ctx.Clause], entities: 
     spelled = {_key(n) for d in vocab.values() for n in (d.generic, *d.brands)} | {_key(k) for k in
                                                                                  _regimens().by_name}
     out: list[Treatment] = []
+    generic: set[int] = set()  # indexes in ``out`` of generic nouns ("chemotherapy")
     previous: list[int] = []  # indexes in ``out`` of the previous sentence's treatments
     for c in sentences:
         text = c.text
@@ -177,20 +234,24 @@ def read_treatments(doc: RecordDocument, sentences: list[ctx.Clause], entities: 
             if not _hypothetical(text, start):
                 found.append((name, vocab[name].kind if name in vocab else "chemotherapy", start, end))
         low = text.lower()
-        for m in (_SURGERY.finditer(text) if any(k in low for k in _SURGERY_HINTS) else ()):
-            if not (_NOT_SURGERY.search(text[max(0, m.start() - 30):m.end() + 10]) or _hypothetical(text, m.start())
-                    or not _for_cancer(text, m.start(), m.end(), sec, has_cancer)):
-                proc = re.sub(r"^(right|left|extended) ", "", m.group(0).lower())
-                proc = re.sub(r"\s+", " ", _SURGERY_NAME.get(proc, proc))
-                found.append((f"surgery: {proc}", "surgery", m.start(), m.end()))
+        vague: set[tuple[int, int]] = set()  # resection / excision: the record's named operation, if it has one
+        for proc, cancer_op, needs_target, organ, start, end in _surgeries(text):
+            if organ and cancer_words and not (organ & cancer_words) and not _CANCER_CONTEXT.search(text) \
+                    and not _spread_to(doc.text, organ):
+                continue  # "Status post bilateral nephrectomy" in a thyroid cancer record: indication not stated
+            if not (_hypothetical(text, start) or not _for_cancer(text, cancer_op, sec, has_cancer)):
+                found.append((f"surgery: {proc}", "surgery", start, end))
+                if needs_target:
+                    vague.add((start, end))
         for m in (_TRANSPLANT.finditer(text) if "transplant" in low else ()):
             kind_of = "allogeneic" if re.search(r"allo", m.group(0), re.I) else "autologous" if re.search(
                 r"auto", m.group(0), re.I) else "stem cell"
             found.append((f"transplant: {kind_of}", "other", m.start(), m.end()))
         rays: dict[str, tuple[int, int]] = {}  # one radiation per site and sentence ("chemoradiation ... thoracic
-        for m in (_RADIATION.finditer(text) if any(k in low for k in _RADIATION_HINTS) else ()):  # radiation 60
-            # Gy" is one course)
-            if _hypothetical(text, m.start()):
+        for m in (_procedures().radiation.finditer(text) if any(k in low for k in _RADIATION_HINTS) else ()):
+            # radiation 60 Gy" is one course)
+            if _hypothetical(text, m.start()) or _RAD_NOT_AFTER.match(text, m.end()) or _RAD_NOT_BEFORE.search(
+                    text[max(0, m.start() - 6):m.start()]):
                 continue
             site = _RAD_SITE.search(text, max(0, m.start() - 30), m.end() + 40)
             where = site.group(0).lower() if site else ""
@@ -201,6 +262,12 @@ def read_treatments(doc: RecordDocument, sentences: list[ctx.Clause], entities: 
         if len(rays) > 1:
             rays.pop("", None)
         found += [(f"radiation: {w}" if w else "radiation", "radiation", *span) for w, span in rays.items()]
+        named_surgery = any(kind == "surgery" for _, kind, _, _ in found)
+        cued = [g for g in _generic_in(text, [(s, e) for _, _, s, e in found] + spans)
+                if g[1] != "surgery" or (_for_cancer(text, False, sec, has_cancer) and not (
+                    named_surgery and g[0] in _KIND_NOUNS))]
+        found += [(name, kind, start, end) for name, kind, start, end, _ in cued]
+        cue_of = {(start, end): cue for _, _, start, end, cue in cued}
         if not found and previous and _CARRIED.match(text):
             for i in previous:
                 out[i] = _carry(out[i], text)
@@ -224,9 +291,53 @@ def read_treatments(doc: RecordDocument, sentences: list[ctx.Clause], entities: 
                 t = t.model_copy(update={"confidence": 0.6})  # a near-miss spelling ("osimertinb")
             if kind in ("surgery", "other") and t.status in ("unknown", "ongoing"):
                 t = t.model_copy(update={"status": "completed"})
+            cue = cue_of.get((start, end))
+            if (start, end) in vague:
+                generic.add(len(out))
+            if cue is not None and name not in _KIND_NOUNS:
+                generic.add(len(out))
+                if assertion != "declined" and t.status in ("unknown", "ongoing", "completed", "planned"):
+                    status = "completed" if cue == "received" else "recommended" if _RECOMMENDED.search(
+                        text) else "planned"
+                    t = t.model_copy(update={"status": status if cue != "after" else "completed"})
             previous.append(len(out))
             out.append(t)
-    return _dedupe(out)
+    return _dedupe(_without_covered_generics(out, generic))
+
+
+# An operation named by its kind: its own treatment unless its sentence names the operation ("treated by excision");
+# bare "surgery" is covered by any operation the record names.
+_KIND_NOUNS = frozenset({"surgery: excision", "surgery: resection"})
+
+
+def _generic_in(text: str, taken: list[tuple[int, int]]) -> list[tuple[str, str, int, int, str]]:
+    """(name, class, start, end, cue) of each generic treatment noun ("chemotherapy", "a partial resection") that a
+    status cue makes a treatment: received ("underwent", "s/p"), planned ("needs") or after ("was performed")."""
+    table = _procedures()
+    out: list[tuple[str, str, int, int, str]] = []
+    for rx, name, cls in table.generic:
+        for m in rx.finditer(text):
+            if any(a < m.end() and m.start() < b for a, b in taken):
+                continue
+            before = text[max(0, m.start() - 60):m.start()]
+            cue = "received" if table.received.search(before) else "planned" if table.planned.search(
+                before) else "after" if table.after.match(text, m.end()) else None
+            if cue is None:
+                continue
+            words = m.group(0).lower()
+            if cls == "surgery":
+                label = "surgery: " + ("surgery" if words in ("surgery", "operation") else words.split()[-1])
+            else:
+                label = name
+            out.append((label, cls, m.start(), m.end(), cue))
+            taken = [*taken, (m.start(), m.end())]
+    return out
+
+
+def _without_covered_generics(treatments: list[Treatment], generic: set[int]) -> list[Treatment]:
+    """Generic nouns ("chemotherapy", "surgery") only when the record names no specific treatment of that class."""
+    specific = {t.drug_class for i, t in enumerate(treatments) if i not in generic}
+    return [t for i, t in enumerate(treatments) if i not in generic or t.drug_class not in specific]
 
 
 _HYPOTHETICAL_AFTER = re.compile(

@@ -21,6 +21,8 @@ class Section(Strict):
     site: bool = Field(default=True, description="False: no cancer site is read in this section.")
     treatment: Literal["received", "planned", "listed", "none"] = "received"
     weight: float = Field(ge=0.0, le=1.0)
+    assertion: Literal["possible"] | None = Field(
+        default=None, description="possible: a finding in a sentence with '?' here is a question ('Metastasis?').")
     examples: Examples | None = None
 
 
