@@ -629,3 +629,44 @@ def test_loinc_check_digit() -> None:
     from oncoguide.knowledge.topics.codes import loinc_check_digit
 
     assert [loinc_check_digit(n) for n in ("21905", "21899", "89247", "40556")] == [5, 0, 1, 3]
+
+
+@pytest.mark.parametrize(("model", "text", "where", "why"), [
+    ("CapFile", "questions:\n  - {code: '72913', name: BRAF, kind: marker}\n", ":2: field questions.0",
+     "names its marker"),
+    ("CapFile", "questions:\n  - {code: '2118', kind: site}\n  - {code: '2118', kind: grade}\n", "", "listed twice"),
+    ("CapFile", "questions:\n  - {code: '2118', kind: site, prefix: p}\n", ":2: field questions.0", "prefix"),
+    ("HgncFile", "genes:\n  - {id: '3236', symbol: EGFR, name: x}\n  - {id: '3237', symbol: EGFR, name: y}\n", "",
+     "listed twice"),
+    ("HgncFile", "genes:\n  - {id: 'HGNC:3236', symbol: EGFR, name: x}\n", ":2: field genes.0.id", "pattern"),
+    ("RxnormFile", "drugs:\n  - {code: '1164214', name: tamoxifen}\n", ":2: field drugs.0.drug", "required"),
+    ("Hl7File", "interpretations:\n  - {code: POS, name: Positive, result: yes}\n",
+     ":2: field interpretations.0.result", "result"),
+])
+def test_a_bad_cap_hgnc_rxnorm_or_hl7_entry_names_file_line_and_field(tmp_path: Path, model: str, text: str,
+                                                                       where: str, why: str) -> None:
+    from oncoguide.knowledge import KnowledgeError
+    from oncoguide.knowledge.schema import load_yaml
+    from oncoguide.knowledge.topics import codes
+
+    path = tmp_path / "table.yaml"
+    path.write_text(text)
+    with pytest.raises(KnowledgeError) as err:
+        load_yaml(path, getattr(codes, model))
+    assert f"{path}{where}" in str(err.value) and why in str(err.value)
+
+
+def test_cap_hgnc_and_rxnorm_codes_are_read_from_the_knowledge_tables() -> None:
+    from oncoguide.knowledge import load
+    from oncoguide.knowledge.vocab_models import load_vocabulary
+    from oncoguide.records.codes import Code, drug_of, gene_of, question
+
+    codes = load("en").get("codes")
+    generics = {d.generic for d in load_vocabulary().drugs}
+    assert {d.drug for d in codes.rxnorm.drugs} <= generics  # every RxNorm code names a vocabulary drug
+    cap = Code("https://CAP.org/eCC", "72913.100004300", "")
+    concept = question([cap])
+    assert concept is not None and (concept.kind, concept.name, concept.coded) == ("marker", "BRAF", True)
+    assert gene_of(Code("http://www.genenames.org", "HGNC:3236", "")) == ("EGFR", True)
+    assert drug_of(Code("http://www.nlm.nih.gov/research/umls/rxnorm", "1164214", "")) == (
+        "tamoxifen", "hormonal", True, "tamoxifen")
