@@ -188,6 +188,31 @@ def test_confidence_is_lower_for_uncertain_and_misspelt_readings() -> None:
     assert clear > typo > hedged
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("IMMUNOHISTOCHEMISTRY:\nFollowing a request for EGFR mutation analysis, the preparations were re-evaluated.\n"
+     "The number of tumor cells is fewer than 200, which is insufficient for mutation analysis.",
+     [("EGFR", "not_tested", None)]),
+    ("Tissue was sent for ALK and ROS1 testing. Molecular testing could not be performed.",
+     [("ALK", "not_tested", None), ("ROS1", "not_tested", None)]),
+    ("Tissue was sent for EGFR testing. Molecular testing is pending.", [("EGFR", "pending", None)]),
+    # a result stated for the marker wins over an outcome of another test
+    ("EGFR mutation analysis: no mutation detected. The second block is insufficient for mutation analysis.",
+     [("EGFR", "negative", None)]),
+    # out of reach, or in another section: not bound
+    ("EGFR mutation analysis requested. Slides reviewed. Stains repeated. Blocks recut. "
+     "Insufficient material for mutation analysis.", []),
+    ("FAMILY HISTORY:\nHer sister had EGFR testing.\nPATHOLOGY:\nInsufficient tumor cells for mutation analysis.", []),
+])
+def test_an_outcome_stated_apart_from_its_test_binds_to_the_markers_asked_for(text: str,
+                                                                               expected: list[Marker]) -> None:
+    p = profile_of(text)
+    assert [(b.name, b.result, b.detail) for b in p.biomarkers] == expected
+    for b in p.biomarkers:
+        if b.result in ("not_tested", "pending"):
+            assert b.evidence.quote.startswith(b.name) and b.evidence.quote.rstrip(".").endswith(
+                ("analysis", "performed", "pending"))
+
+
 def test_one_document_that_disagrees_with_itself_keeps_both() -> None:
     p = profile_of("KRAS G12C: positive (tissue, 01/2025).\nKRAS: not detected (plasma, 02/2025).")
     assert [(b.result, b.detail) for b in p.biomarkers] == [("positive", "G12C"), ("negative", None)]
