@@ -714,3 +714,21 @@ def test_an_operation_named_by_its_kind_is_its_own_treatment() -> None:
     assert ("surgery: lobectomy", "completed") in _txs(
         "GROSS DESCRIPTION: C. Received fresh, designated 'right upper lobe', is a 16.0 x 14.5 x 6.0 cm lobe of lung "
         "with a 1.3 cm mass.\nFINAL DIAGNOSIS: C. Right upper lobe, lung: adenocarcinoma.")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("FINAL DIAGNOSIS: prostate adenocarcinoma.\nRadical prostatectomy:  Negative lymph nodes.  Prostate gland showing "
+     "adenocarcinoma, Gleason 3 + 4.", {"surgery: radical prostatectomy", "surgery: pelvic lymph node dissection"}),
+    # nodes of a sentinel biopsy are staging, not a dissection
+    ("Prostate adenocarcinoma. Pelvic sentinel lymph node biopsy was done.\nRadical prostatectomy: Negative lymph nodes.",
+     {"surgery: radical prostatectomy"}),
+    # no specimen, no stated pathology: nothing implied
+    ("History of right breast cancer in 1984. Postsurgical and postradiation changes of the right breast.",
+     set()),
+])
+def test_an_operation_is_implied_only_by_its_specimens_stated_pathology(text: str, expected: set[str]) -> None:
+    p = profile_of(text)
+    assert {t.name for t in p.treatments if t.drug_class == "surgery"} == expected
+    for t in p.treatments:
+        if t.name.endswith("lymph node dissection"):
+            assert t.status == "completed" and "lymph nodes" in t.evidence.quote
