@@ -720,7 +720,8 @@ def test_an_operation_named_by_its_kind_is_its_own_treatment() -> None:
     ("FINAL DIAGNOSIS: prostate adenocarcinoma.\nRadical prostatectomy:  Negative lymph nodes.  Prostate gland showing "
      "adenocarcinoma, Gleason 3 + 4.", {"surgery: radical prostatectomy", "surgery: pelvic lymph node dissection"}),
     # nodes of a sentinel biopsy are staging, not a dissection
-    ("Prostate adenocarcinoma. Pelvic sentinel lymph node biopsy was done.\nRadical prostatectomy: Negative lymph nodes.",
+    ("Prostate adenocarcinoma. Pelvic sentinel lymph node biopsy was done.\n"
+     "Radical prostatectomy: Negative lymph nodes.",
      {"surgery: radical prostatectomy"}),
     # no specimen, no stated pathology: nothing implied
     ("History of right breast cancer in 1984. Postsurgical and postradiation changes of the right breast.",

@@ -101,8 +101,9 @@ def examples(model: Model) -> Iterable[ExampleCase]:
         out += cases(f"procedures.surgery.{s.name or s.patterns[0]}", s.examples,
                      lambda t: bool(surgeries_in(t)))
     for i in model.implied:
-        out += cases(f"procedures.implied.{i.name}", i.examples,
-                     lambda t, name=i.name: any(n == name for n, _, _ in implied_in(t, t)))
+        def implies(text: str, name: str = i.name) -> bool:
+            return any(n == name for n, _, _ in implied_in(text, text))
+        out += cases(f"procedures.implied.{i.name}", i.examples, implies)
     out += cases("procedures.radiation", model.radiation.examples, _finds(model.radiation.patterns))
     for g in model.generic:
         out += cases(f"procedures.generic.{g.name}", g.examples, _finds(g.patterns))
