@@ -733,3 +733,11 @@ def test_an_operation_is_implied_only_by_its_specimens_stated_pathology(text: st
     for t in p.treatments:
         if t.name.endswith("lymph node dissection"):
             assert t.status == "completed" and "lymph nodes" in t.evidence.quote
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Pancreatic adenocarcinoma. CA 19.9 was 560 U/mL.", [("CA19-9", "unknown", "560 U/mL")]),
+    ("Carbohydrate antigen 19-9: elevated at 88.", [("CA19-9", "positive", "88")]),
+])
+def test_ca19_9_as_reports_write_it(text: str, expected: list[Marker]) -> None:
+    assert markers(text) == expected
