@@ -566,6 +566,34 @@ def test_scorer_penalises_an_empty_profile() -> None:
     assert tally.prf()[4] == 0.0
 
 
+HL7_NARRATIVE = "\r".join([
+    "MSH|^~\\&|LAB|HOSP|OG|OG|20240101||ORU^R01|1|P|2.5",
+    "OBR|1|||11529-5^Surgical pathology study^LN|||20240105",
+    "OBX|1|TX|22637-3^Path report.final diagnosis^LN||Lung, right upper lobe, lobectomy:",
+    "OBX|2|TX|22637-3^Path report.final diagnosis^LN||Invasive adenocarcinoma. ALK rearrangement by IHC: negative.",
+    "NTE|1||EGFR exon 19 deletion detected by NGS.",
+    "OBX|3|ST|60573-3^Report template source^LN||CAP eCC",
+    "OBX|4|CWE|21908-9^Stage group.clinical Cancer^LN||IIA^Stage IIA^AJCC",
+])
+
+
+@pytest.mark.parametrize("separator", ["\r", "\n", "\r\n"])
+def test_hl7v2_narrative_text_is_read_not_lost(separator: str) -> None:
+    doc = hl7_doc(HL7_NARRATIVE.replace("\r", separator))
+    p = extract_hl7v2(doc)
+    assert_spans(doc, p)
+    assert (p.cancer.cancer_id, p.stage.group.value) == ("lung-adenocarcinoma", "IIA")  # type: ignore[union-attr]
+    assert [(b.name, b.result) for b in p.biomarkers] == [("ALK", "negative"), ("EGFR", "positive")]
+    assert [t.name for t in p.treatments] == ["surgery: lobectomy"]
+    assert p.biomarkers[0].evidence.quote == "ALK rearrangement by IHC: negative"
+
+
+def test_hl7v2_coded_answers_win_over_narrative() -> None:
+    text = HL7_NARRATIVE.replace("Invasive adenocarcinoma.", "Invasive adenocarcinoma, stage IIB.")
+    p = extract_hl7v2(hl7_doc(text))
+    assert p.stage.group.value == "IIA"  # type: ignore[union-attr]
+
+
 def test_real_hl7v2_colon_report() -> None:
     path = ROOT.parent / "shared" / "eval-data" / "ihe-sdc-cancer-pathology-fhir" / "bundles" / \
         "ColonPathReport_Rosa.hl7.txt"
