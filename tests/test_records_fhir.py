@@ -698,3 +698,37 @@ def test_cap_hgnc_and_rxnorm_codes_are_read_from_the_knowledge_tables() -> None:
     assert gene_of(Code("http://www.genenames.org", "HGNC:3236", "")) == ("EGFR", True)
     assert drug_of(Code("http://www.nlm.nih.gov/research/umls/rxnorm", "1164214", "")) == (
         "tamoxifen", "hormonal", True, "tamoxifen")
+
+
+# --- Narrative text in FHIR: read, not lost ----------------------------------------------------------------------
+
+def test_fhir_report_text_is_read_with_spans_in_the_json() -> None:
+    report = {"resourceType": "DiagnosticReport", "id": "r1", "status": "final",
+              "conclusion": "Lung, right upper lobe, lobectomy:\nInvasive adenocarcinoma (caf\u00e9 au lait).\n"
+                            "ALK rearrangement by IHC: negative. EGFR exon 19 deletion detected."}
+    text = obs("o1", cc(LOINC, "22637-3", "Pathology report final diagnosis"),
+               valueString="PD-L1 (22C3) TPS 60%.")
+    p = read(report, text)
+    assert p.cancer.cancer_id == "lung-adenocarcinoma"
+    assert {(b.name, b.result) for b in p.biomarkers} == {("ALK", "negative"), ("EGFR", "positive"),
+                                                           ("PD-L1", "positive")}
+    assert [t.name for t in p.treatments] == ["surgery: lobectomy"]
+    alk = next(b for b in p.biomarkers if b.name == "ALK")
+    assert alk.evidence.quote == "ALK rearrangement by IHC: negative" and alk.evidence.resource == "DiagnosticReport/r1"
+
+
+def test_fhir_text_escapes_keep_their_spans() -> None:
+    raw = ('{"resourceType": "DiagnosticReport", "id": "r1", "conclusion": '
+           '"Caf\\u00e9 note.\\nKRAS G12C mutation detected.\\t\\ud83d\\ude00 BRAF: wild-type."}')
+    doc = doc_of(raw)
+    p = extract_fhir(doc)
+    assert_spans(doc, p)
+    assert {(b.name, b.result) for b in p.biomarkers} == {("KRAS", "positive"), ("BRAF", "negative")}
+    assert next(b for b in p.biomarkers if b.name == "BRAF").evidence.quote == "BRAF: wild-type"
+
+
+def test_a_free_text_comment_is_not_report_text() -> None:
+    comment = obs("o1", cc("https://CAP.org/eCC", "16784.100004300", "?Comment(s)"),
+                  valueString="this is a sample breast cancer test")
+    p = read(comment)
+    assert p.cancer.primary_site is None and p.cancer.cancer_id is None

@@ -148,6 +148,18 @@ def _question_text(words: str) -> Concept | None:
     return Concept("marker", name=name, method=method_of(words)) if name else None
 
 
+_NARRATIVE_WORDS = re.compile(r"\b(report|diagnosis|impression|conclusions?|interpretation|findings|narrative|summary"
+                              r"|note)\b", re.I)
+
+
+def is_narrative(codings: Sequence[Code], text: str = "") -> bool:
+    """Whether an observation's free-text value is report text to read (``knowledge/codes/loinc.yaml``,
+    ``narrative``; or a question named as a report, diagnosis, impression...), not a comment or an identifier."""
+    if any(system_key(c.system) == LOINC and c.code in _tables().narrative for c in codings):
+        return True
+    return any(_NARRATIVE_WORDS.search(clean(w)) for w in [*(c.display for c in codings), text] if w)
+
+
 # --- Display text -----------------------------------------------------------------------------------------------
 
 _TAG = re.compile(r"\s*\((?:disorder|finding|procedure|qualifier value|body structure|morphologic abnormality|"
@@ -542,6 +554,7 @@ class _Tables:
     cap_questions: dict[str, tuple[str, str | None]]
     hgnc: dict[str, str]
     rxnorm: dict[str, str]
+    narrative: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -564,6 +577,7 @@ def _tables() -> _Tables:
         cap_questions={q.code: (q.kind, q.marker if q.kind == "marker" else q.prefix) for q in codes.cap.questions},
         hgnc={g.id: g.symbol for g in codes.hgnc.genes},
         rxnorm={d.code: d.drug for d in codes.rxnorm.drugs},
+        narrative=frozenset(n.code for n in ln.narrative),
     )
 
 

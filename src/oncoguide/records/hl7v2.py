@@ -4,23 +4,22 @@ Each OBX is one checklist answer: OBX-3 the question (code^text^system, e.g. CAP
 OBX-5 the answer (coded ``CWE``/``CE`` as code^text^system, or ``ST``/``TX`` text, or ``NM`` number). Questions and
 answers go through the same code tables and the same answer rules as FHIR (``codes``, ``fhir.apply_answer``), and
 every value's evidence is the span of the OBX-5 text it was read from. Patient identification (PID) is never read.
-Nothing written is lost: narrative text (a TX/ST/FT answer to a question no code table knows, such as the lines of
-a pathology report under LOINC 22637-3, and NTE comments) is read by the text reader, its evidence mapped back to
-the message; coded answers win over it where both give a field.
+Nothing written is lost: narrative text (a TX/FT answer to a question no code table knows, such as the lines of a
+pathology report under LOINC 22637-3, an ST answer to a report question, and NTE comments) is read by the text
+reader, its evidence mapped back to the message; coded answers win over it where both give a field.
 """
 
 from __future__ import annotations
 
-import bisect
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from oncoguide.records import codes
 from oncoguide.records.codes import Code
 from oncoguide.records.fhir import Answer, ProfileBuilder, apply_answer
-from oncoguide.records.model import Page, Profile, RecordDocument, RecordError
+from oncoguide.records.model import Profile, RecordDocument, RecordError
+from oncoguide.records.narrative import plain, read_pieces
 
 _CODED_TYPES = ("CWE", "CE", "CNE", "CF")
 _TEXT_TYPES = ("ST", "TX", "FT")
@@ -115,7 +114,8 @@ class _Reader:
         question = _codes(fields[3], self.d)
         concept = codes.question(question)
         if concept is None:
-            if fields[2].text.upper() in _TEXT_TYPES:
+            if fields[2].text.upper() in ("TX", "FT") or (fields[2].text.upper() == "ST"
+                                                           and codes.is_narrative(question)):
                 label = f"OBX/{fields[1].text}" if fields[1].text else "OBX"
                 self.narrative += [(rep, label) for rep in _split(fields[5], self.d.repetition) if rep.text.strip()]
             return
@@ -163,42 +163,5 @@ def extract_hl7v2(doc: RecordDocument) -> Profile:
         return coded
     from oncoguide.records.merge import merge
 
-    return merge([_narrative(doc, reader.narrative), coded])  # coded answers win ties
-
-
-def _narrative(doc: RecordDocument, narrative: list[tuple[_Part, str]]) -> Profile:
-    """The profile the narrative parts state, read as one text (a line per part), with every evidence span mapped
-    back into the message (a quote that runs over two parts quotes the message between them as well)."""
-    from oncoguide.records.text_extract import extract_text
-
-    parts = [part for part, _ in narrative]
-    starts: list[int] = []  # where each part starts in the joined text
-    lines: list[str] = []
-    at = 0
-    for part in parts:
-        starts.append(at)
-        lines.append(part.text)
-        at += len(part.text) + 1
-    text = "\n".join(lines)
-
-    def part_of(offset: int) -> int:
-        return max(0, bisect.bisect_right(starts, offset) - 1)
-
-    def original(offset: int, end: bool) -> int:
-        i = part_of(offset - (1 if end else 0))
-        return parts[i].start + min(offset - starts[i], len(parts[i].text))
-
-    def remap(node: Any) -> Any:
-        if isinstance(node, dict):
-            if {"char_start", "char_end", "quote"} <= node.keys():
-                s, e = original(node["char_start"], False), original(node["char_end"], True)
-                return {**node, "char_start": s, "char_end": e, "quote": doc.text[s:e], "page": 1,
-                        "resource": narrative[part_of(node["char_start"])][1]}
-            return {k: remap(v) for k, v in node.items()}
-        if isinstance(node, list):
-            return [remap(v) for v in node]
-        return node
-
-    derived = RecordDocument(id=doc.id, name=doc.name, kind="text", text=text, pages=[Page(number=1, start=0,
-                                                                                           end=len(text))])
-    return Profile.model_validate(remap(extract_text(derived).model_dump()))
+    pieces = [plain(part.text, part.start, label) for part, label in reader.narrative]
+    return merge([read_pieces(doc, pieces), coded])  # coded answers win ties

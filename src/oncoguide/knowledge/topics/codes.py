@@ -90,16 +90,21 @@ def _unique(codes: list[str]) -> None:
         seen.add(code)
 
 
+class LoincNarrative(LoincCode):
+    name: str = Field(min_length=1)
+
+
 class LoincFile(Strict):
     questions: list[LoincQuestion]
     markers: list[LoincMarker]
     results: list[LoincResult]
     ecog: list[LoincScore]
     karnofsky: list[LoincScore]
+    narrative: list[LoincNarrative] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _codes(self) -> LoincFile:
-        _unique([e.code for e in [*self.questions, *self.markers]])
+        _unique([e.code for e in [*self.questions, *self.markers, *self.narrative]])
         for answers in (self.results, self.ecog, self.karnofsky):
             _unique([e.code for e in answers])
         if any(e.score > 5 for e in self.ecog):
@@ -275,7 +280,16 @@ def examples(model: Model) -> Iterable[ExampleCase]:
     """Each code means what its name says: the name of a SNOMED cancer, stage and metastasis code, of a CAP eCC
     question, of an RxNorm drug and the symbol of an HGNC gene, read as display text by the records engine, gives
     the same cancer (by organ), stage group, metastasis site, question, generic drug and gene as the code."""
-    from oncoguide.records.codes import Code, cancer_in_text, drug_of, gene_of, group_of, metastasis_site, question
+    from oncoguide.records.codes import (
+        Code,
+        cancer_in_text,
+        drug_of,
+        gene_of,
+        group_of,
+        is_narrative,
+        metastasis_site,
+        question,
+    )
     from oncoguide.records.diagnosis import _roots
 
     roots = _roots()
@@ -315,5 +329,7 @@ def examples(model: Model) -> Iterable[ExampleCase]:
     out += [ExampleCase(f"codes.cap.questions.{q.code}", q.name, True, same_question(q))
             for q in model.cap.questions if q.name]
     out += [ExampleCase(f"codes.rxnorm.drugs.{d.code}", d.name, True, same_drug(d.drug)) for d in model.rxnorm.drugs]
+    out += [ExampleCase(f"codes.loinc.narrative.{n.code}", n.name, True, lambda text: is_narrative((), text))
+            for n in model.loinc.narrative]
     out += [ExampleCase(f"codes.hgnc.genes.{g.id}", g.symbol, True, same_gene(g.symbol)) for g in model.hgnc.genes]
     return out
