@@ -11,6 +11,7 @@ from fpdf import FPDF
 
 from oncoguide.config import Settings
 from oncoguide.records.model import RecordError
+from oncoguide.records.profile import build_profile
 from oncoguide.records.read import read_record, safe_name
 
 
@@ -68,6 +69,23 @@ def test_text_kinds_keep_their_text() -> None:
     assert read_record("u.txt", "Ki-67 20%".encode("utf-16")).text == "Ki-67 20%"
     hl7 = b"MSH|^~\\&|LAB\rPID|1\r"
     assert read_record("m.hl7", hl7).text == hl7.decode()  # segment separators kept as they are
+
+
+@pytest.mark.parametrize("sep", ["\n", "\r\n", "\r"])
+def test_every_line_ending_keeps_sections_and_findings(sep: str) -> None:
+    text = sep.join(["FAMILY HISTORY:", "Mother had breast cancer, ER positive.", "DIAGNOSIS:",
+                     "Lung adenocarcinoma. ALK negative."])
+    doc = read_record("note.txt", text.encode())
+    assert "\r" not in doc.text
+    p = build_profile([doc])
+    assert p.cancer.cancer_id == "lung-adenocarcinoma"
+    assert [(b.name, b.result) for b in p.biomarkers] == [("ALK", "negative")]
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_byte_order_mark_is_text(codec: str) -> None:
+    doc = read_record("note.txt", "Lung adenocarcinoma.\r\nALK negative.".encode(codec))
+    assert doc.kind == "text" and doc.text == "Lung adenocarcinoma.\nALK negative."
 
 
 def test_document_id_defaults_to_a_short_hash_of_the_bytes() -> None:
