@@ -179,3 +179,15 @@ def test_read_record_keeps_only_the_base_name() -> None:
     with pytest.raises(RecordError) as info:
         read_record("../secret/../empty.txt", b"")
     assert str(info.value) == "empty.txt: the file is empty"
+
+
+def test_an_extractors_record_error_reaches_the_user(monkeypatch: pytest.MonkeyPatch) -> None:
+    from oncoguide.records import service
+    from oncoguide.text.pdf import CpuBudget
+
+    def refuse(doc):  # type: ignore[no-untyped-def]
+        raise RecordError(f"{doc.name} is not an HL7 v2 message: bad MSH delimiters")
+
+    monkeypatch.setattr(service, "extract_document", refuse)
+    doc, profile, why = service.read_one("x.hl7", b"MSH|^~\\&|A|B\rOBX|1|TX|x||y", "r1", Settings(), CpuBudget(10))
+    assert (doc, profile, why) == (None, None, "x.hl7 is not an HL7 v2 message: bad MSH delimiters")
