@@ -741,3 +741,12 @@ def test_an_operation_is_implied_only_by_its_specimens_stated_pathology(text: st
 ])
 def test_ca19_9_as_reports_write_it(text: str, expected: list[Marker]) -> None:
     assert markers(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("OPERATION:\nRight hand-assisted laparoscopic cryoablation of renal lesions x2.", ["surgery: cryoablation"]),
+    ("Biopsies one year after MRI-guided cryoablation of the right seminal vesicle.", ["surgery: cryoablation"]),
+    ("Pulmonary vein cryoablation for atrial fibrillation in 2019.", []),  # a heart rhythm, not a tumour
+])
+def test_tumour_ablation_is_treatment_even_where_no_cancer_is_named(text: str, expected: list[str]) -> None:
+    assert [t.name for t in profile_of(text).treatments] == expected

@@ -74,7 +74,7 @@ _RECOMMENDED = re.compile(r"\brecommend\w*|\badvised?\b", re.I)
 _BENIGN = re.compile(r"\b(risk-reducing|risk reducing|prophylactic|fibroids?|leiomyomas?|adenomas?|benign|hernia"
                      r"|gallstones?|cholecystitis|appendicitis"
                      r"|endometriosis|prolapse|menorrhagia|bleeding|goiter|cysts?|polyps?|infection|abscess|trauma"
-                     r"|fracture|stones?|obstruction)\b", re.I)
+                     r"|fracture|stones?|obstruction|atrial|arrhythmias?|pulmonary veins?|varicose)\b", re.I)
 _CANCER_CONTEXT = re.compile(r"\b(cancer|carcinoma|adenocarcinoma|malignan\w*|tumou?r|neoplasm|lymphoma|sarcoma"
                              r"|melanoma|metasta\w*|oncolog\w*|\w+blastoma|\w*glioma)\b", re.I)
 
