@@ -750,3 +750,12 @@ def test_ca19_9_as_reports_write_it(text: str, expected: list[Marker]) -> None:
 ])
 def test_tumour_ablation_is_treatment_even_where_no_cancer_is_named(text: str, expected: list[str]) -> None:
     assert [t.name for t in profile_of(text).treatments] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("IMPRESSION AND PLAN:\nWe discussed using Temodar after she heals from her surgery.",
+     [("temozolomide", "planned")]),
+    ("We discussed using Temodar; she prefers to wait.", []),  # talked about, no plan: not listed
+])
+def test_a_treatment_discussed_for_a_time_to_come_is_planned(text: str, expected: list[tuple[str, str]]) -> None:
+    assert [(t.name, t.status) for t in profile_of(text).treatments] == expected

@@ -374,7 +374,11 @@ _HYPOTHETICAL_AFTER = re.compile(
 
 def _hypothetical(text: str, start: int) -> bool:
     if ctx.is_hypothetical(text, start):
-        return True
+        # "We discussed using Temodar after she heals": a nearer plan cue (context.yaml) makes it planned
+        from oncoguide.records.assertion import assertion_of
+
+        word = re.match(r"[\w-]+", text[start:])
+        return assertion_of(text, start, start + (word.end() if word else 1)) != "planned"
     return bool(_HYPOTHETICAL_AFTER.search(text[start:start + 90])) and not _ONGOING.search(text[:start])
 
 
