@@ -588,6 +588,18 @@ def test_hl7v2_narrative_text_is_read_not_lost(separator: str) -> None:
     assert p.biomarkers[0].evidence.quote == "ALK rearrangement by IHC: negative"
 
 
+def test_hl7v2_formatted_text_escapes_are_read_with_their_spans() -> None:
+    text = ("MSH|^~\\&|LAB|HOSP|OG|OG|20240101||ORU^R01|1|P|2.5\rOBX|1|FT|22637-3^Path report.final diagnosis^LN||"
+            "\\H\\FINAL DIAGNOSIS\\N\\:\\.br\\Lung, right upper lobe, lobectomy:\\.br\\Invasive adenocarcinoma."
+            "\\.br\\ALK rearrangement by IHC\\F\\ negative.\\.br\\PD-L1 TPS 80%.")
+    doc = hl7_doc(text)
+    p = extract_hl7v2(doc)
+    assert_spans(doc, p)
+    assert p.cancer.cancer_id == "lung-adenocarcinoma"
+    assert [(b.name, b.result) for b in p.biomarkers] == [("ALK", "negative"), ("PD-L1", "positive")]
+    assert [t.name for t in p.treatments] == ["surgery: lobectomy"]
+
+
 def test_hl7v2_coded_answers_win_over_narrative() -> None:
     text = HL7_NARRATIVE.replace("Invasive adenocarcinoma.", "Invasive adenocarcinoma, stage IIB.")
     p = extract_hl7v2(hl7_doc(text))

@@ -19,7 +19,7 @@ from oncoguide.records import codes
 from oncoguide.records.codes import Code
 from oncoguide.records.fhir import Answer, ProfileBuilder, apply_answer
 from oncoguide.records.model import Profile, RecordDocument, RecordError
-from oncoguide.records.narrative import plain, read_pieces
+from oncoguide.records.narrative import hl7_text, read_pieces
 
 _CODED_TYPES = ("CWE", "CE", "CNE", "CF")
 _TEXT_TYPES = ("ST", "TX", "FT")
@@ -163,5 +163,5 @@ def extract_hl7v2(doc: RecordDocument) -> Profile:
         return coded
     from oncoguide.records.merge import merge
 
-    pieces = [plain(part.text, part.start, label) for part, label in reader.narrative]
+    pieces = [hl7_text(part.text, part.start, reader.d.escape, label) for part, label in reader.narrative]
     return merge([read_pieces(doc, pieces), coded])  # coded answers win ties

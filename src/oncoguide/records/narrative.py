@@ -26,9 +26,33 @@ class Piece:
     resource: str | None
 
 
-def plain(text: str, start: int, resource: str | None) -> Piece:
-    """A piece written in the record as is, at ``start``."""
-    return Piece(text, tuple(range(start, start + len(text))), tuple(range(start + 1, start + len(text) + 1)), resource)
+_HL7_ESCAPES = {"F": "|", "S": "^", "T": "&", "R": "~", "E": "\\", ".br": "\n", ".sp": "\n"}
+
+
+def hl7_text(raw: str, start: int, escape: str, resource: str | None) -> Piece:
+    """A piece from HL7 v2 text as written (``raw`` at ``start``): delimiter escapes (``\\F\\``...) and line
+    breaks (``\\.br\\``) are decoded, formatting escapes (``\\H\\``, ``\\N\\``) dropped; each decoded
+    character keeps its written span."""
+    text: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    j = 0
+    while j < len(raw):
+        close = raw.find(escape, j + 1) if raw[j] == escape else -1
+        if close > j and close - j <= 12:
+            code = raw[j + 1:close]
+            out = _HL7_ESCAPES.get(code, "")
+            if out:
+                text.append(out)
+                starts.append(start + j)
+                ends.append(start + close + 1)
+            j = close + 1
+            continue
+        text.append(raw[j])
+        starts.append(start + j)
+        ends.append(start + j + 1)
+        j += 1
+    return Piece("".join(text), tuple(starts), tuple(ends), resource)
 
 
 def json_string(raw: str, start: int, resource: str | None) -> Piece | None:
