@@ -759,3 +759,14 @@ def test_tumour_ablation_is_treatment_even_where_no_cancer_is_named(text: str, e
 ])
 def test_a_treatment_discussed_for_a_time_to_come_is_planned(text: str, expected: list[tuple[str, str]]) -> None:
     assert [(t.name, t.status) for t in profile_of(text).treatments] == expected
+
+
+@pytest.mark.parametrize(("text", "site"), [
+    # imaging: a tumour at a site, nothing says malignant, no histology: not yet a cancer's site
+    ("Conclusion:\nHypovascular tumor in the pancreatic body (43 mm). Probable metastasis in liver segment 7.", None),
+    ("Conclusion:\nCarcinoma of the pancreatic body (43 mm).", "pancreas"),
+    ("FINAL DIAGNOSIS: adenocarcinoma. The tumor in the pancreatic body measures 4 cm.", "pancreas"),
+])
+def test_a_tumour_at_a_site_is_a_cancer_site_only_when_something_says_malignant(text: str, site: str | None) -> None:
+    p = profile_of(text)
+    assert (p.cancer.primary_site.value if p.cancer.primary_site else None) == site
