@@ -16,12 +16,13 @@ from oncoguide.records.read import read_record, safe_name
 
 
 def pdf(pages: list[str], encrypt: str | None = None, image_only: bool = False) -> bytes:
-    """A PDF with one page per text; ``encrypt`` 'user' needs a password to open, 'owner' only restricts."""
+    """A PDF with one page per text; ``encrypt`` 'user' needs a password to open, 'owner' only restricts; an empty
+    text is a page with a picture only (a scanned page)."""
     doc = FPDF()
     doc.set_font("Helvetica", size=11)
     for text in pages:
         doc.add_page()
-        if not image_only:
+        if not image_only and text:
             doc.multi_cell(0, 6, text)
         else:
             doc.rect(10, 10, 50, 50, style="F")
@@ -42,6 +43,14 @@ def test_multi_page_pdf_keeps_page_offsets() -> None:
     assert [doc.text[p.end:p.end + 2] for p in doc.pages[:-1]] == ["\n\n", "\n\n"]
     assert doc.page_of(doc.text.index("ALK rearrangement")) == 2
     assert doc.page_of(doc.text.index("adenocarcinoma")) == 1 and doc.page_of(len(doc.text)) == 3
+
+
+def test_a_scanned_page_among_text_pages_shifts_no_page_number() -> None:
+    doc = read_record("mixed.pdf", pdf(["Page one: adenocarcinoma.", "", "Page three: ALK rearrangement detected."]))
+    assert [p.number for p in doc.pages] == [1, 2, 3] and doc.pages[1].start == doc.pages[1].end
+    assert doc.page_of(doc.text.index("ALK rearrangement")) == 3
+    p = build_profile([doc])
+    assert [(b.name, b.result, b.evidence.page) for b in p.biomarkers] == [("ALK", "positive", 3)]
 
 
 @pytest.mark.parametrize(("name", "data", "kind"), [
