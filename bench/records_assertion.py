@@ -1,5 +1,5 @@
 """Our sections and ConText cues against medSpaCy's Sectionizer and ConText, on the same cancer mentions of the
-real MTSamples notes.
+real MTSamples notes (dev = odd, test = even) and the DRAGON sample reports (when fetched).
 
 Candidate mentions (the same for every system): vocabulary cancer names, histology phrases and sites written next
 to a cancer word, each with the organ group of its cancer. A system keeps a mention as the patient's when it is
@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import console, report
-from bench.records_mtsamples import docs_dir, gold_groups, half, load, trap_kind
+from bench.records_mtsamples import docs_dir, gold_groups, half, load, load_dragon, trap_kind
 
 Mention = tuple[int, int, str]  # (start, end, organ group)
 _EXCLUDED_SECTIONS_MEDSPACY = {"family_history", "physical_exam", "review_of_systems"}
@@ -106,6 +106,11 @@ def main() -> None:
         console.print("records_assertion: eval data absent, skipped")
         return
     texts, labels = load()
+    parts = {k: half(k) for k in texts}
+    dragon = load_dragon()  # a further set of real reports (bench/data/records/dragon); skipped when not fetched
+    if dragon is not None:
+        for k, t in dragon[0].items():
+            texts[f"dragon/{k}"], labels[f"dragon/{k}"], parts[f"dragon/{k}"] = t, dragon[1][k], "dragon"
     keys = list(texts)
     found = {k: mentions(texts[k]) for k in keys}
     systems: dict[str, dict[str, list[bool]]] = {
@@ -118,17 +123,19 @@ def main() -> None:
         systems["both"] = {k: [a and b for a, b in zip(systems["ours"][k], systems["medspacy"][k], strict=True)]
                            for k in keys}
     rows, trap_rows = [], {}
+    halves = ["dev", "test", "all"] + (["dragon"] if dragon is not None else [])
     for name, kept in systems.items():
-        for part in ("dev", "test", "all"):
-            chosen = [k for k in keys if part == "all" or half(k) == part]
+        for part in halves:
+            chosen = [k for k in keys if (part == "all" and parts[k] != "dragon") or parts[k] == part]
             prf, traps = score(chosen, texts, labels, found, kept)
             rows.append([name, part, *prf])
-            if part == "all":
-                trap_rows[name] = dict(traps)
-    report("records_assertion", "Cancer mentions kept as the patient's: our rules vs medSpaCy (MTSamples)",
-           ["system", "half", "precision", "recall", "f1", "tp", "fp", "fn"], rows,
+            trap_rows.setdefault(name, {})[part] = dict(traps)
+    report("records_assertion", "Cancer mentions kept as the patient's: our rules vs medSpaCy "
+           "(MTSamples dev/test/all; DRAGON)",
+           ["system", "set", "precision", "recall", "f1", "tp", "fp", "fn"], rows,
            {"trap_false_positives": trap_rows, "mentions": sum(len(f) for f in found.values())})
-    console.print(f"false positives by trap kind (all): {trap_rows}")
+    for name, by_part in trap_rows.items():
+        console.print(f"false positives by trap kind, {name}: {by_part}")
 
 
 if __name__ == "__main__":

@@ -566,6 +566,46 @@ def test_scorer_penalises_an_empty_profile() -> None:
     assert tally.prf()[4] == 0.0
 
 
+HL7_NARRATIVE = "\r".join([
+    "MSH|^~\\&|LAB|HOSP|OG|OG|20240101||ORU^R01|1|P|2.5",
+    "OBR|1|||11529-5^Surgical pathology study^LN|||20240105",
+    "OBX|1|TX|22637-3^Path report.final diagnosis^LN||Lung, right upper lobe, lobectomy:",
+    "OBX|2|TX|22637-3^Path report.final diagnosis^LN||Invasive adenocarcinoma. ALK rearrangement by IHC: negative.",
+    "NTE|1||EGFR exon 19 deletion detected by NGS.",
+    "OBX|3|ST|60573-3^Report template source^LN||CAP eCC",
+    "OBX|4|CWE|21908-9^Stage group.clinical Cancer^LN||IIA^Stage IIA^AJCC",
+])
+
+
+@pytest.mark.parametrize("separator", ["\r", "\n", "\r\n"])
+def test_hl7v2_narrative_text_is_read_not_lost(separator: str) -> None:
+    doc = hl7_doc(HL7_NARRATIVE.replace("\r", separator))
+    p = extract_hl7v2(doc)
+    assert_spans(doc, p)
+    assert (p.cancer.cancer_id, p.stage.group.value) == ("lung-adenocarcinoma", "IIA")  # type: ignore[union-attr]
+    assert [(b.name, b.result) for b in p.biomarkers] == [("ALK", "negative"), ("EGFR", "positive")]
+    assert [t.name for t in p.treatments] == ["surgery: lobectomy"]
+    assert p.biomarkers[0].evidence.quote == "ALK rearrangement by IHC: negative"
+
+
+def test_hl7v2_formatted_text_escapes_are_read_with_their_spans() -> None:
+    text = ("MSH|^~\\&|LAB|HOSP|OG|OG|20240101||ORU^R01|1|P|2.5\rOBX|1|FT|22637-3^Path report.final diagnosis^LN||"
+            "\\H\\FINAL DIAGNOSIS\\N\\:\\.br\\Lung, right upper lobe, lobectomy:\\.br\\Invasive adenocarcinoma."
+            "\\.br\\ALK rearrangement by IHC\\F\\ negative.\\.br\\PD-L1 TPS 80%.")
+    doc = hl7_doc(text)
+    p = extract_hl7v2(doc)
+    assert_spans(doc, p)
+    assert p.cancer.cancer_id == "lung-adenocarcinoma"
+    assert [(b.name, b.result) for b in p.biomarkers] == [("ALK", "negative"), ("PD-L1", "positive")]
+    assert [t.name for t in p.treatments] == ["surgery: lobectomy"]
+
+
+def test_hl7v2_coded_answers_win_over_narrative() -> None:
+    text = HL7_NARRATIVE.replace("Invasive adenocarcinoma.", "Invasive adenocarcinoma, stage IIB.")
+    p = extract_hl7v2(hl7_doc(text))
+    assert p.stage.group.value == "IIA"  # type: ignore[union-attr]
+
+
 def test_real_hl7v2_colon_report() -> None:
     path = ROOT.parent / "shared" / "eval-data" / "ihe-sdc-cancer-pathology-fhir" / "bundles" / \
         "ColonPathReport_Rosa.hl7.txt"
@@ -629,3 +669,78 @@ def test_loinc_check_digit() -> None:
     from oncoguide.knowledge.topics.codes import loinc_check_digit
 
     assert [loinc_check_digit(n) for n in ("21905", "21899", "89247", "40556")] == [5, 0, 1, 3]
+
+
+@pytest.mark.parametrize(("model", "text", "where", "why"), [
+    ("CapFile", "questions:\n  - {code: '72913', name: BRAF, kind: marker}\n", ":2: field questions.0",
+     "names its marker"),
+    ("CapFile", "questions:\n  - {code: '2118', kind: site}\n  - {code: '2118', kind: grade}\n", "", "listed twice"),
+    ("CapFile", "questions:\n  - {code: '2118', kind: site, prefix: p}\n", ":2: field questions.0", "prefix"),
+    ("HgncFile", "genes:\n  - {id: '3236', symbol: EGFR, name: x}\n  - {id: '3237', symbol: EGFR, name: y}\n", "",
+     "listed twice"),
+    ("HgncFile", "genes:\n  - {id: 'HGNC:3236', symbol: EGFR, name: x}\n", ":2: field genes.0.id", "pattern"),
+    ("RxnormFile", "drugs:\n  - {code: '1164214', name: tamoxifen}\n", ":2: field drugs.0.drug", "required"),
+    ("Hl7File", "interpretations:\n  - {code: POS, name: Positive, result: yes}\n",
+     ":2: field interpretations.0.result", "result"),
+])
+def test_a_bad_cap_hgnc_rxnorm_or_hl7_entry_names_file_line_and_field(tmp_path: Path, model: str, text: str,
+                                                                       where: str, why: str) -> None:
+    from oncoguide.knowledge import KnowledgeError
+    from oncoguide.knowledge.schema import load_yaml
+    from oncoguide.knowledge.topics import codes
+
+    path = tmp_path / "table.yaml"
+    path.write_text(text)
+    with pytest.raises(KnowledgeError) as err:
+        load_yaml(path, getattr(codes, model))
+    assert f"{path}{where}" in str(err.value) and why in str(err.value)
+
+
+def test_cap_hgnc_and_rxnorm_codes_are_read_from_the_knowledge_tables() -> None:
+    from oncoguide.knowledge import load
+    from oncoguide.knowledge.vocab_models import load_vocabulary
+    from oncoguide.records.codes import Code, drug_of, gene_of, question
+
+    codes = load("en").get("codes")
+    generics = {d.generic for d in load_vocabulary().drugs}
+    assert {d.drug for d in codes.rxnorm.drugs} <= generics  # every RxNorm code names a vocabulary drug
+    cap = Code("https://CAP.org/eCC", "72913.100004300", "")
+    concept = question([cap])
+    assert concept is not None and (concept.kind, concept.name, concept.coded) == ("marker", "BRAF", True)
+    assert gene_of(Code("http://www.genenames.org", "HGNC:3236", "")) == ("EGFR", True)
+    assert drug_of(Code("http://www.nlm.nih.gov/research/umls/rxnorm", "1164214", "")) == (
+        "tamoxifen", "hormonal", True, "tamoxifen")
+
+
+# --- Narrative text in FHIR: read, not lost ----------------------------------------------------------------------
+
+def test_fhir_report_text_is_read_with_spans_in_the_json() -> None:
+    report = {"resourceType": "DiagnosticReport", "id": "r1", "status": "final",
+              "conclusion": "Lung, right upper lobe, lobectomy:\nInvasive adenocarcinoma (caf\u00e9 au lait).\n"
+                            "ALK rearrangement by IHC: negative. EGFR exon 19 deletion detected."}
+    text = obs("o1", cc(LOINC, "22637-3", "Pathology report final diagnosis"),
+               valueString="PD-L1 (22C3) TPS 60%.")
+    p = read(report, text)
+    assert p.cancer.cancer_id == "lung-adenocarcinoma"
+    assert {(b.name, b.result) for b in p.biomarkers} == {("ALK", "negative"), ("EGFR", "positive"),
+                                                           ("PD-L1", "positive")}
+    assert [t.name for t in p.treatments] == ["surgery: lobectomy"]
+    alk = next(b for b in p.biomarkers if b.name == "ALK")
+    assert alk.evidence.quote == "ALK rearrangement by IHC: negative" and alk.evidence.resource == "DiagnosticReport/r1"
+
+
+def test_fhir_text_escapes_keep_their_spans() -> None:
+    raw = ('{"resourceType": "DiagnosticReport", "id": "r1", "conclusion": '
+           '"Caf\\u00e9 note.\\nKRAS G12C mutation detected.\\t\\ud83d\\ude00 BRAF: wild-type."}')
+    doc = doc_of(raw)
+    p = extract_fhir(doc)
+    assert_spans(doc, p)
+    assert {(b.name, b.result) for b in p.biomarkers} == {("KRAS", "positive"), ("BRAF", "negative")}
+    assert next(b for b in p.biomarkers if b.name == "BRAF").evidence.quote == "BRAF: wild-type"
+
+
+def test_a_free_text_comment_is_not_report_text() -> None:
+    comment = obs("o1", cc("https://CAP.org/eCC", "16784.100004300", "?Comment(s)"),
+                  valueString="this is a sample breast cancer test")
+    p = read(comment)
+    assert p.cancer.primary_site is None and p.cancer.cancer_id is None

@@ -11,16 +11,18 @@ from fpdf import FPDF
 
 from oncoguide.config import Settings
 from oncoguide.records.model import RecordError
+from oncoguide.records.profile import build_profile
 from oncoguide.records.read import read_record, safe_name
 
 
 def pdf(pages: list[str], encrypt: str | None = None, image_only: bool = False) -> bytes:
-    """A PDF with one page per text; ``encrypt`` 'user' needs a password to open, 'owner' only restricts."""
+    """A PDF with one page per text; ``encrypt`` 'user' needs a password to open, 'owner' only restricts; an empty
+    text is a page with a picture only (a scanned page)."""
     doc = FPDF()
     doc.set_font("Helvetica", size=11)
     for text in pages:
         doc.add_page()
-        if not image_only:
+        if not image_only and text:
             doc.multi_cell(0, 6, text)
         else:
             doc.rect(10, 10, 50, 50, style="F")
@@ -41,6 +43,14 @@ def test_multi_page_pdf_keeps_page_offsets() -> None:
     assert [doc.text[p.end:p.end + 2] for p in doc.pages[:-1]] == ["\n\n", "\n\n"]
     assert doc.page_of(doc.text.index("ALK rearrangement")) == 2
     assert doc.page_of(doc.text.index("adenocarcinoma")) == 1 and doc.page_of(len(doc.text)) == 3
+
+
+def test_a_scanned_page_among_text_pages_shifts_no_page_number() -> None:
+    doc = read_record("mixed.pdf", pdf(["Page one: adenocarcinoma.", "", "Page three: ALK rearrangement detected."]))
+    assert [p.number for p in doc.pages] == [1, 2, 3] and doc.pages[1].start == doc.pages[1].end
+    assert doc.page_of(doc.text.index("ALK rearrangement")) == 3
+    p = build_profile([doc])
+    assert [(b.name, b.result, b.evidence.page) for b in p.biomarkers] == [("ALK", "positive", 3)]
 
 
 @pytest.mark.parametrize(("name", "data", "kind"), [
@@ -68,6 +78,23 @@ def test_text_kinds_keep_their_text() -> None:
     assert read_record("u.txt", "Ki-67 20%".encode("utf-16")).text == "Ki-67 20%"
     hl7 = b"MSH|^~\\&|LAB\rPID|1\r"
     assert read_record("m.hl7", hl7).text == hl7.decode()  # segment separators kept as they are
+
+
+@pytest.mark.parametrize("sep", ["\n", "\r\n", "\r"])
+def test_every_line_ending_keeps_sections_and_findings(sep: str) -> None:
+    text = sep.join(["FAMILY HISTORY:", "Mother had breast cancer, ER positive.", "DIAGNOSIS:",
+                     "Lung adenocarcinoma. ALK negative."])
+    doc = read_record("note.txt", text.encode())
+    assert "\r" not in doc.text
+    p = build_profile([doc])
+    assert p.cancer.cancer_id == "lung-adenocarcinoma"
+    assert [(b.name, b.result) for b in p.biomarkers] == [("ALK", "negative")]
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_byte_order_mark_is_text(codec: str) -> None:
+    doc = read_record("note.txt", "Lung adenocarcinoma.\r\nALK negative.".encode(codec))
+    assert doc.kind == "text" and doc.text == "Lung adenocarcinoma.\nALK negative."
 
 
 def test_document_id_defaults_to_a_short_hash_of_the_bytes() -> None:
@@ -161,3 +188,15 @@ def test_read_record_keeps_only_the_base_name() -> None:
     with pytest.raises(RecordError) as info:
         read_record("../secret/../empty.txt", b"")
     assert str(info.value) == "empty.txt: the file is empty"
+
+
+def test_an_extractors_record_error_reaches_the_user(monkeypatch: pytest.MonkeyPatch) -> None:
+    from oncoguide.records import service
+    from oncoguide.text.pdf import CpuBudget
+
+    def refuse(doc):  # type: ignore[no-untyped-def]
+        raise RecordError(f"{doc.name} is not an HL7 v2 message: bad MSH delimiters")
+
+    monkeypatch.setattr(service, "extract_document", refuse)
+    doc, profile, why = service.read_one("x.hl7", b"MSH|^~\\&|A|B\rOBX|1|TX|x||y", "r1", Settings(), CpuBudget(10))
+    assert (doc, profile, why) == (None, None, "x.hl7 is not an HL7 v2 message: bad MSH delimiters")

@@ -188,6 +188,31 @@ def test_confidence_is_lower_for_uncertain_and_misspelt_readings() -> None:
     assert clear > typo > hedged
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("IMMUNOHISTOCHEMISTRY:\nFollowing a request for EGFR mutation analysis, the preparations were re-evaluated.\n"
+     "The number of tumor cells is fewer than 200, which is insufficient for mutation analysis.",
+     [("EGFR", "not_tested", None)]),
+    ("Tissue was sent for ALK and ROS1 testing. Molecular testing could not be performed.",
+     [("ALK", "not_tested", None), ("ROS1", "not_tested", None)]),
+    ("Tissue was sent for EGFR testing. Molecular testing is pending.", [("EGFR", "pending", None)]),
+    # a result stated for the marker wins over an outcome of another test
+    ("EGFR mutation analysis: no mutation detected. The second block is insufficient for mutation analysis.",
+     [("EGFR", "negative", None)]),
+    # out of reach, or in another section: not bound
+    ("EGFR mutation analysis requested. Slides reviewed. Stains repeated. Blocks recut. "
+     "Insufficient material for mutation analysis.", []),
+    ("FAMILY HISTORY:\nHer sister had EGFR testing.\nPATHOLOGY:\nInsufficient tumor cells for mutation analysis.", []),
+])
+def test_an_outcome_stated_apart_from_its_test_binds_to_the_markers_asked_for(text: str,
+                                                                               expected: list[Marker]) -> None:
+    p = profile_of(text)
+    assert [(b.name, b.result, b.detail) for b in p.biomarkers] == expected
+    for b in p.biomarkers:
+        if b.result in ("not_tested", "pending"):
+            assert b.evidence.quote.startswith(b.name) and b.evidence.quote.rstrip(".").endswith(
+                ("analysis", "performed", "pending"))
+
+
 def test_one_document_that_disagrees_with_itself_keeps_both() -> None:
     p = profile_of("KRAS G12C: positive (tissue, 01/2025).\nKRAS: not detected (plasma, 02/2025).")
     assert [(b.result, b.detail) for b in p.biomarkers] == [("positive", "G12C"), ("negative", None)]
@@ -689,3 +714,59 @@ def test_an_operation_named_by_its_kind_is_its_own_treatment() -> None:
     assert ("surgery: lobectomy", "completed") in _txs(
         "GROSS DESCRIPTION: C. Received fresh, designated 'right upper lobe', is a 16.0 x 14.5 x 6.0 cm lobe of lung "
         "with a 1.3 cm mass.\nFINAL DIAGNOSIS: C. Right upper lobe, lung: adenocarcinoma.")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("FINAL DIAGNOSIS: prostate adenocarcinoma.\nRadical prostatectomy:  Negative lymph nodes.  Prostate gland showing "
+     "adenocarcinoma, Gleason 3 + 4.", {"surgery: radical prostatectomy", "surgery: pelvic lymph node dissection"}),
+    # nodes of a sentinel biopsy are staging, not a dissection
+    ("Prostate adenocarcinoma. Pelvic sentinel lymph node biopsy was done.\n"
+     "Radical prostatectomy: Negative lymph nodes.",
+     {"surgery: radical prostatectomy"}),
+    # no specimen, no stated pathology: nothing implied
+    ("History of right breast cancer in 1984. Postsurgical and postradiation changes of the right breast.",
+     set()),
+])
+def test_an_operation_is_implied_only_by_its_specimens_stated_pathology(text: str, expected: set[str]) -> None:
+    p = profile_of(text)
+    assert {t.name for t in p.treatments if t.drug_class == "surgery"} == expected
+    for t in p.treatments:
+        if t.name.endswith("lymph node dissection"):
+            assert t.status == "completed" and "lymph nodes" in t.evidence.quote
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Pancreatic adenocarcinoma. CA 19.9 was 560 U/mL.", [("CA19-9", "unknown", "560 U/mL")]),
+    ("Carbohydrate antigen 19-9: elevated at 88.", [("CA19-9", "positive", "88")]),
+])
+def test_ca19_9_as_reports_write_it(text: str, expected: list[Marker]) -> None:
+    assert markers(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("OPERATION:\nRight hand-assisted laparoscopic cryoablation of renal lesions x2.", ["surgery: cryoablation"]),
+    ("Biopsies one year after MRI-guided cryoablation of the right seminal vesicle.", ["surgery: cryoablation"]),
+    ("Pulmonary vein cryoablation for atrial fibrillation in 2019.", []),  # a heart rhythm, not a tumour
+])
+def test_tumour_ablation_is_treatment_even_where_no_cancer_is_named(text: str, expected: list[str]) -> None:
+    assert [t.name for t in profile_of(text).treatments] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("IMPRESSION AND PLAN:\nWe discussed using Temodar after she heals from her surgery.",
+     [("temozolomide", "planned")]),
+    ("We discussed using Temodar; she prefers to wait.", []),  # talked about, no plan: not listed
+])
+def test_a_treatment_discussed_for_a_time_to_come_is_planned(text: str, expected: list[tuple[str, str]]) -> None:
+    assert [(t.name, t.status) for t in profile_of(text).treatments] == expected
+
+
+@pytest.mark.parametrize(("text", "site"), [
+    # imaging: a tumour at a site, nothing says malignant, no histology: not yet a cancer's site
+    ("Conclusion:\nHypovascular tumor in the pancreatic body (43 mm). Probable metastasis in liver segment 7.", None),
+    ("Conclusion:\nCarcinoma of the pancreatic body (43 mm).", "pancreas"),
+    ("FINAL DIAGNOSIS: adenocarcinoma. The tumor in the pancreatic body measures 4 cm.", "pancreas"),
+])
+def test_a_tumour_at_a_site_is_a_cancer_site_only_when_something_says_malignant(text: str, site: str | None) -> None:
+    p = profile_of(text)
+    assert (p.cancer.primary_site.value if p.cancer.primary_site else None) == site

@@ -74,6 +74,7 @@ def _words(text: str) -> int:
 def assertion_in(sentence: str, cues: list[Cue], start: int, end: int) -> str:
     """The assertion of ``sentence[start:end]`` given the sentence's ``cues``."""
     hits: set[str] = set()
+    near: dict[str, int] = {}  # the fewest words between a category's cue and the finding
     for c in cues:
         if c.direction in ("pseudo", "terminate") or (c.start < end and start < c.end):
             continue
@@ -93,6 +94,9 @@ def assertion_in(sentence: str, cues: list[Cue], start: int, end: int) -> str:
                                                 and lo <= o.start < hi for o in cues):
             continue  # "we talked about surgery in anticipation of [radioactive iodine]": the nearer plan decides
         hits.add(c.category)
+        near[c.category] = min(near.get(c.category, 1 << 30), _words(sentence[lo:hi]))
+    if {"hypothetical", "planned"} <= hits and near["planned"] < near["hypothetical"]:
+        hits.discard("hypothetical")  # "we discussed using [Temodar] after she heals": the nearer plan decides
     return next((p for p in PRIORITY if p in hits), "present")
 
 

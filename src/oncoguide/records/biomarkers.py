@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from oncoguide.knowledge.topics import biomarker_groups
 from oncoguide.knowledge.vocab_models import load_vocabulary
@@ -232,6 +233,7 @@ _PARTNER = re.compile(r"(?<![\w-])([A-Z][A-Z0-9]{1,7})-$")  # EML4-ALK, KIF5B-RE
 _TYPO = re.compile(r"\b(EFGR|EGRF|mutaion|mutatoin|rearangement|rearrangment|postive|positve|posative|positiv|negtive"
                    r"|negitive|negatve|neagtive|negaitve)\b", re.I)
 CONFIDENT, TYPO, UNCERTAIN = 0.9, 0.7, 0.5
+BOUND = 0.7  # a result bound from another sentence
 
 
 @dataclass(frozen=True)
@@ -515,3 +517,71 @@ def _method(word: str) -> str:
     w = word.lower()
     return {"sequencing": "NGS", "immunohistochemistry": "IHC", "liquid biopsy": "ctDNA", "ctdna": "ctDNA"}.get(
         w, word.upper())
+
+
+# --- Outcomes stated apart from their test ----------------------------------------------------------------------
+# "Following a request for EGFR mutation analysis, the preparations were re-evaluated. The number of tumour cells is
+# fewer than 200, which is insufficient for mutation analysis.": the outcome (knowledge/en/context.yaml, outcomes)
+# binds to the markers named as a test, without a result of their own, in the sentences just before it.
+_AS_TEST = re.compile(r"\b(analys[ie]s|testing|tests?|studies|panel|assay|sequencing|requested|request|ordered"
+                      r"|sent (out )?for)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Bound:
+    """A marker (``mention`` clause, offsets in it) given the result an ``outcome`` clause states (up to ``end``)."""
+
+    name: str
+    result: str
+    mention: int
+    start: int
+    end_of_name: int
+    outcome: int
+    outcome_start: int
+    end: int
+
+
+@lru_cache(maxsize=1)
+def _outcome_rules() -> tuple[int, tuple[tuple[re.Pattern[str], str], ...]]:
+    from oncoguide import knowledge
+
+    model = knowledge.load("en").get("context")
+    if model is None:
+        return 1, ()
+    return model.outcome_reach, tuple((re.compile(o.pattern, re.I), o.result) for o in model.outcomes)
+
+
+def bind_outcomes(texts: list[str], same_section: list[bool]) -> list[Bound]:
+    """Markers of the clauses ``texts`` that get their result from a later clause's outcome. ``same_section[i]``:
+    clause ``i`` is in the same section as clause ``i - 1``."""
+    reach, rules = _outcome_rules()
+    if not rules:
+        return []
+    out: list[Bound] = []
+    done: set[tuple[int, int]] = set()
+    for j, text in enumerate(texts):
+        hit = next(((m, r) for p, r in rules for m in [p.search(text)] if m), None)
+        if hit is None or _mentions(text):
+            continue
+        m, result = hit
+        i = j
+        while i > 0 and j - i < reach and same_section[i]:
+            i -= 1
+            if not _AS_TEST.search(texts[i]):
+                continue
+            read = {r.name for r in read_markers(texts[i]) if r.result != "pending"}  # an outcome is news
+            for name, start, end in _mentions(texts[i]):
+                if name in read or name in VALUE_MARKERS or (i, start) in done:
+                    continue
+                done.add((i, start))
+                out.append(Bound(name, result, i, start, end, j, m.start(), m.end()))
+    return out
+
+
+def outcome_results(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, result) in ``text`` of every marker bound to a later outcome (sections as one)."""
+    from oncoguide.records import context as ctx
+
+    clauses = ctx.clauses(text)
+    bound = bind_outcomes([c.text for c in clauses], [i > 0 for i in range(len(clauses))])
+    return [(clauses[b.mention].at(b.start), clauses[b.mention].at(b.end_of_name), b.result) for b in bound]

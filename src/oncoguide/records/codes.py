@@ -1,12 +1,11 @@
 """Code tables and readers shared by the FHIR and HL7 v2 extractors.
 
-The LOINC and SNOMED CT tables are reviewable data in ``knowledge/codes/`` (``loinc.yaml``, ``snomed.yaml``,
-validated by ``knowledge.topics.codes``); the CAP eCC question codes, HGNC ids and RxNorm codes of the sample
-records stay here. Only codes that can be justified are listed: codes seen in the IHE SDC / CAP eCC and mCODE
-sample records, codes the mCODE IG names for staging, performance status and tumor markers, and the
-trial-matching code lists (stage, ECOG/Karnofsky, metastasis, tumor-marker and cancer-type codes). Everything else
-falls back to the display text, read through the shared vocabulary (``knowledge/vocab``); a value that cannot be
-read stays unread.
+Every code table is reviewable data in ``knowledge/codes/`` (``loinc.yaml``, ``snomed.yaml``, ``cap.yaml``,
+``hgnc.yaml``, ``rxnorm.yaml``, ``hl7.yaml``, validated by ``knowledge.topics.codes``); this module only reads them.
+Only codes that can be justified are listed: codes seen in the IHE SDC / CAP eCC and mCODE sample records, codes the
+mCODE IG names for staging, performance status and tumor markers, and the trial-matching code lists (stage,
+ECOG/Karnofsky, metastasis, tumor-marker and cancer-type codes). Everything else falls back to the display text,
+read through the shared vocabulary (``knowledge/vocab``); a value that cannot be read stays unread.
 """
 
 from __future__ import annotations
@@ -79,19 +78,6 @@ class Concept:
     index: int = -1
 
 
-# CAP eCC question codes (checklist question -> concept), as they appear in the IHE SDC sample reports.
-_CAP_QUESTIONS: dict[str, tuple[str, str | None]] = {
-    **dict.fromkeys(("59852", "41794", "50757", "372396", "41344"), ("histology", None)),
-    **dict.fromkeys(("49275", "38391", "35916", "38111"), ("grade", None)),
-    **dict.fromkeys(("2118", "49029", "54193", "56314"), ("site", None)),
-    **dict.fromkeys(("52756", "16214", "1693"), ("laterality", None)),
-    **dict.fromkeys(("42554", "58807", "55856", "1416"), ("procedure", None)),
-    **dict.fromkeys(("2137", "37929", "327868", "327745"), ("T", "p")),
-    **dict.fromkeys(("2143", "17042", "327870", "371494008"), ("N", "p")),
-    **dict.fromkeys(("16775", "47348", "46170"), ("M", "p")),
-    "72913": ("marker", "BRAF"), "72921": ("marker", "NRAS"), "72935": ("marker", "KIT"),
-    "30000": ("marker", "MSH2"),
-}
 _TEXT_QUESTIONS: list[tuple[re.Pattern[str], str]] = [(re.compile(p, re.I), k) for p, k in (
     (r"^histologic(?:al)? type\b", "histology"),
     (r"^(?:histologic(?:al)? grade|overall grade)\b", "grade"),
@@ -115,7 +101,7 @@ _AXES = {"primary tumor": "T", "primary tumour": "T", "regional lymph nodes": "N
 def _lookup(c: Code) -> tuple[str, str | None] | None:
     system = system_key(c.system)
     if system == CAP:
-        return _CAP_QUESTIONS.get(c.code.removesuffix(".100004300"))
+        return _tables().cap_questions.get(c.code.removesuffix(".100004300"))
     if system == SNOMED:
         return _tables().snomed_questions.get(c.code)
     if system == LOINC:
@@ -162,6 +148,18 @@ def _question_text(words: str) -> Concept | None:
     return Concept("marker", name=name, method=method_of(words)) if name else None
 
 
+_NARRATIVE_WORDS = re.compile(r"\b(report|diagnosis|impression|conclusions?|interpretation|findings|narrative|summary"
+                              r"|note)\b", re.I)
+
+
+def is_narrative(codings: Sequence[Code], text: str = "") -> bool:
+    """Whether an observation's free-text value is report text to read (``knowledge/codes/loinc.yaml``,
+    ``narrative``; or a question named as a report, diagnosis, impression...), not a comment or an identifier."""
+    if any(system_key(c.system) == LOINC and c.code in _tables().narrative for c in codings):
+        return True
+    return any(_NARRATIVE_WORDS.search(clean(w)) for w in [*(c.display for c in codings), text] if w)
+
+
 # --- Display text -----------------------------------------------------------------------------------------------
 
 _TAG = re.compile(r"\s*\((?:disorder|finding|procedure|qualifier value|body structure|morphologic abnormality|"
@@ -197,8 +195,7 @@ def is_boilerplate(text: str) -> bool:
 
 # --- Results ----------------------------------------------------------------------------------------------------
 
-# HL7 v3 ObservationInterpretation codes; the SNOMED and LOINC answer codes are in knowledge/codes/.
-_V3_RESULTS: dict[str, Result] = {"POS": "positive", "NEG": "negative", "DET": "positive", "ND": "negative"}
+# The answer codes (SNOMED, LOINC, HL7 v3 interpretation) are in knowledge/codes/.
 _LEVEL_MARKERS = ("TMB", "MSI")
 _RESULT_WORDS: tuple[tuple[str, Result], ...] = (
     (r"\b(?:not (?:performed|tested|done)|test not performed)\b", "not_tested"),
@@ -266,11 +263,6 @@ def method_of(text: str) -> str | None:
 _MARKER_NAMES = {"er": "ER", "pr": "PR", "her2": "HER2", "her2-mutation": "HER2", "pd-l1": "PD-L1",
                  "ki-67": "Ki-67", "msi-mmr": "MSI", "tmb": "TMB", "ntrk": "NTRK", "esr1": "ESR1"}
 _MMR = re.compile(r"\b(MLH1|MSH2|MSH6|PMS2)\b")
-# HGNC ids: the genes of the mCODE sample variants, and the genes of knowledge/vocab/biomarkers.yaml.
-_HGNC = {"3467": "ESR1", "8975": "PIK3CA", "1582": "CCND1", "3688": "FGFR1", "6973": "MDM2",
-         "3236": "EGFR", "427": "ALK", "10261": "ROS1", "1097": "BRAF", "6407": "KRAS", "7989": "NRAS",
-         "7029": "MET", "9967": "RET", "3430": "ERBB2", "1100": "BRCA1", "1101": "BRCA2", "6342": "KIT",
-         "8031": "NTRK1", "8032": "NTRK2", "8033": "NTRK3", "391": "AKT1", "9588": "PTEN", "11998": "TP53"}
 
 
 def marker_in_text(text: str) -> str | None:
@@ -292,7 +284,7 @@ def _vocab_gene(marker_id: str) -> str | None:
 def gene_of(c: Code) -> tuple[str, bool] | None:
     """Gene symbol of an HGNC coding (True) or of its display (False)."""
     if system_key(c.system) == HGNC or c.code.upper().startswith("HGNC:"):
-        symbol = _HGNC.get(c.code.upper().removeprefix("HGNC:"))
+        symbol = _tables().hgnc.get(c.code.upper().removeprefix("HGNC:"))
         if symbol:
             return symbol, True
     words = clean(c.display)
@@ -469,11 +461,6 @@ def clean_site(display: str) -> tuple[int, int]:
 
 # --- Treatments -------------------------------------------------------------------------------------------------
 
-# RxNorm codes of the mCODE sample medication statements -> generic name.
-_RXNORM = {"1163443": "leuprolide", "1156671": "fulvestrant", "1946828": "abemaciclib", "1946827": "abemaciclib",
-           "1873980": "ribociclib", "1163788": "exemestane", "1156253": "zoledronic acid", "1157702": "anastrozole",
-           "1163195": "letrozole", "1601377": "palbociclib", "1158877": "capecitabine", "1164214": "tamoxifen",
-           "1156710": "gemcitabine", "2169297": "alpelisib"}
 _KIND_CLASS: dict[str, TreatmentClass] = {
     "targeted": "targeted", "immunotherapy": "immunotherapy", "chemotherapy": "chemotherapy",
     "hormonal": "hormonal", "antibody-drug conjugate": "antibody-drug conjugate", "radiopharmaceutical": "radiation",
@@ -486,8 +473,8 @@ _DOSE_FORM = re.compile(r"\s+(?:oral|injectable|injetable|topical|transdermal|in
 def drug_of(c: Code | None, text: str = "") -> tuple[str, TreatmentClass, bool, str] | None:
     """(generic name, class, coded, the words naming it) of a medication coding or its words; None when no known
     drug is named (brand names give the generic: 'Tagrisso' -> osimertinib)."""
-    if c is not None and system_key(c.system) == RXNORM and c.code in _RXNORM:
-        generic = _RXNORM[c.code]
+    if c is not None and system_key(c.system) == RXNORM and c.code in _tables().rxnorm:
+        generic = _tables().rxnorm[c.code]
         return generic, drug_class(generic), True, generic
     for words in ([c.display] if c is not None else []) + [text]:
         drugs = [e for e in extract(words) if e.kind == "drug"] if words else []
@@ -551,7 +538,7 @@ def stop_reason(text: str) -> str | None:
 
 @dataclass(frozen=True)
 class _Tables:
-    """The LOINC and SNOMED CT tables of ``knowledge/codes/`` as lookups."""
+    """The LOINC, SNOMED CT, CAP eCC, HGNC and RxNorm tables of ``knowledge/codes/`` as lookups."""
 
     snomed_questions: dict[str, tuple[str, str | None]]
     loinc_questions: dict[str, tuple[str, str | None]]
@@ -564,6 +551,10 @@ class _Tables:
     cancers: dict[str, CancerCode]
     metastases: dict[str, str]
     procedures: dict[str, TreatmentClass]
+    cap_questions: dict[str, tuple[str, str | None]]
+    hgnc: dict[str, str]
+    rxnorm: dict[str, str]
+    narrative: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -575,7 +566,7 @@ def _tables() -> _Tables:
         loinc_questions={q.code: (q.kind, q.prefix) for q in ln.questions},
         loinc_markers={m.code: (m.marker, m.method) for m in ln.markers},
         results={**{(SNOMED, r.code): r.result for r in sct.results}, **{(LOINC, r.code): r.result for r in ln.results},
-                 **{("v3", code): result for code, result in _V3_RESULTS.items()}},
+                 **{("v3", i.code): i.result for i in codes.hl7.interpretations}},
         levels={(SNOMED, lv.code): lv.level for lv in sct.levels},
         stages={s.code: s.group for s in sct.stages},
         ecog={a.code: a.score for a in ln.ecog},
@@ -583,6 +574,10 @@ def _tables() -> _Tables:
         cancers={c.code: CancerCode(c.cancer, c.histology, c.site) for c in sct.cancers},
         metastases={m.code: m.site for m in sct.metastases},
         procedures={p.code: p.treatment for p in sct.procedures},
+        cap_questions={q.code: (q.kind, q.marker if q.kind == "marker" else q.prefix) for q in codes.cap.questions},
+        hgnc={g.id: g.symbol for g in codes.hgnc.genes},
+        rxnorm={d.code: d.drug for d in codes.rxnorm.drugs},
+        narrative=frozenset(n.code for n in ln.narrative),
     )
 
 

@@ -195,7 +195,9 @@ def _primary_site(doc: RecordDocument, clauses: list[ctx.Clause], context: ctx.D
         sites = histology.sites_in(c.text)
         if not sites:
             continue
-        near = {s.start for s in histology.sites_next_to_cancer(c.text, sites)}
+        # with no histology in the record, a "tumor" or "mass" at a site is not yet a cancer (a CT's "hypovascular
+        # tumor in the pancreatic body"): only a word that says malignant places one
+        near = {s.start for s in histology.sites_next_to_cancer(c.text, sites, malignant=hist_clause is None)}
         level = 3.0 if c is hist_clause else 1.0 if _SITE_LABEL.match(c.text) else 0.0
         for s in sites:
             if histology.spread_before(c.text, s.start) or _SPREAD_CONTEXT.search(c.text[s.end:s.end + 20]) \

@@ -35,6 +35,7 @@ from oncoguide.records.model import (
     TreatmentStatus,
     Value,
 )
+from oncoguide.records.narrative import json_string, read_pieces
 from oncoguide.records.spans import evidence_at
 from oncoguide.records.tnm import categories, stage_group
 
@@ -495,6 +496,7 @@ class _Reader:
         self.group_prefix: dict[str, str] = {}
         self.summaries: list[tuple[Answer, str | None, list[str], date | None]] = []
         self.sections: list[tuple[str, Value]] = []
+        self.narrative: list[Answer] = []  # free text no code reads: report conclusions, free-text values
 
     def read(self) -> Profile:
         self._prepass()
@@ -510,7 +512,13 @@ class _Reader:
         for prefix, value in self.sections:
             if prefix in self.out.staging:  # the edition of a staging that was read
                 self.out.set_stage(prefix, "system", value, None)
-        return self.out.build(self.doc.id)
+        coded = self.out.build(self.doc.id)
+        pieces = [p for a in self.narrative if (p := json_string(self.doc.text[a.start:a.end], a.start, a.resource))]
+        if not pieces:
+            return coded
+        from oncoguide.records.merge import merge
+
+        return merge([read_pieces(self.doc, pieces, "\n\n"), coded])  # coded values win ties
 
     # -- helpers
 
@@ -609,6 +617,10 @@ class _Reader:
         concept = self._concept(res)
         if concept is None:
             self._staging_section(res, r)
+            text = self.at(res, "valueString", r)
+            code = _dict(res.get("code"))
+            if text is not None and codes.is_narrative([c for c, _ in _codings(code)], _str(code.get("text"))):
+                self.narrative.append(text)  # report text under a code no table reads (a pathology report)
             return
         if concept.kind in ("T", "N", "M", "group") and concept.prefix is None:
             prefix = next((self.member_prefix[k] for k in r.keys if k in self.member_prefix), None)
@@ -881,6 +893,8 @@ class _Reader:
             if hit:
                 self.out.set_cancer_id(hit[0].cancer_id, CODED if hit[1] else TEXT)
         conclusion = self.at(res, "conclusion", r)
+        if conclusion is not None:
+            self.narrative.append(conclusion)  # markers, histology, treatments: the text reader's
         if conclusion is None or _NEGATION.search(conclusion.text):
             return
         self.out.set_cancer_id(codes.cancer_in_text(conclusion.text), TEXT)

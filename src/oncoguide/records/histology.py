@@ -30,6 +30,7 @@ _MODIFIERS = (r"invasive|infiltrating|ductal|lobular|papillary|serous|mucinous|c
 HISTOLOGY_RE = re.compile(rf"(?<![\w-])(?:(?:{_MODIFIERS})[\s-]+){{0,5}}(?:{_HEAD})(?![\w-])(?:\s+in situ)?", re.I)
 # A cancer word that a site word may stand next to
 _CANCER_WORD = r"(?:cancer|carcinoma|adenocarcinoma|malignancy|malignant neoplasm|neoplasm|tumou?r|primary)"
+_MALIGNANT_WORD = r"(?:cancer|carcinoma|adenocarcinoma|malignancy|malignant (neoplasm|tumou?r))"
 _LEAD_WORDS = re.compile(r"^(?:(?:low|high|intermediate|grade|to|primary)[\s-]+)+", re.I)
 
 
@@ -95,16 +96,17 @@ def sites_in(text: str) -> list[Site]:
     return out
 
 
-def sites_next_to_cancer(text: str, sites: list[Site] | None = None) -> list[Site]:
+def sites_next_to_cancer(text: str, sites: list[Site] | None = None, malignant: bool = False) -> list[Site]:
     """Sites written as a cancer's place: "prostate adenocarcinoma", "carcinoma of the left breast",
-    "cancer in the thyroid"."""
+    "cancer in the thyroid"; with ``malignant``, only next to a word that says malignant (not "tumor")."""
+    word = _MALIGNANT_WORD if malignant else _CANCER_WORD
     out = []
     for s in sites if sites is not None else sites_in(text):
         before = text[max(0, s.start - 45):s.start]
         after = text[s.end:s.end + 90]
-        if re.search(rf"\b{_CANCER_WORD}\s+(of|in|involving|arising in|from)\s+(the\s+)?((left|right|upper|lower"
+        if re.search(rf"\b{word}\s+(of|in|involving|arising in|from)\s+(the\s+)?((left|right|upper|lower"
                      rf"|outer|inner)\s+){{0,3}}$", before, re.I) or re.match(
-                         rf"^[\s,]*((\w+[\s-]+){{0,5}}){_CANCER_WORD}\b", after, re.I):
+                         rf"^[\s,]*((\w+[\s-]+){{0,5}}){word}\b", after, re.I):
             out.append(s)
     return out
 

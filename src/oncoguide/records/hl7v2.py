@@ -4,6 +4,9 @@ Each OBX is one checklist answer: OBX-3 the question (code^text^system, e.g. CAP
 OBX-5 the answer (coded ``CWE``/``CE`` as code^text^system, or ``ST``/``TX`` text, or ``NM`` number). Questions and
 answers go through the same code tables and the same answer rules as FHIR (``codes``, ``fhir.apply_answer``), and
 every value's evidence is the span of the OBX-5 text it was read from. Patient identification (PID) is never read.
+Nothing written is lost: narrative text (a TX/FT answer to a question no code table knows, such as the lines of a
+pathology report under LOINC 22637-3, an ST answer to a report question, and NTE comments) is read by the text
+reader, its evidence mapped back to the message; coded answers win over it where both give a field.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from oncoguide.records import codes
 from oncoguide.records.codes import Code
 from oncoguide.records.fhir import Answer, ProfileBuilder, apply_answer
 from oncoguide.records.model import Profile, RecordDocument, RecordError
+from oncoguide.records.narrative import hl7_text, read_pieces
 
 _CODED_TYPES = ("CWE", "CE", "CNE", "CF")
 _TEXT_TYPES = ("ST", "TX", "FT")
@@ -94,6 +98,7 @@ class _Reader:
         self.doc, self.d = doc, d
         self.out = ProfileBuilder()
         self.report_date: date | None = None
+        self.narrative: list[tuple[_Part, str]] = []  # (text no code table reads, its segment), in message order
 
     def segment(self, seg: _Part) -> None:
         fields = _split(seg, self.d.field)
@@ -102,11 +107,17 @@ class _Reader:
             self.report_date = _date(fields[7].text) or self.report_date
         elif kind == "OBX" and len(fields) > 5:
             self.obx(fields)
+        elif kind == "NTE" and len(fields) > 3 and fields[3].text.strip():
+            self.narrative.append((fields[3], f"NTE/{fields[1].text}" if fields[1].text else "NTE"))
 
     def obx(self, fields: list[_Part]) -> None:
         question = _codes(fields[3], self.d)
         concept = codes.question(question)
         if concept is None:
+            if fields[2].text.upper() in ("TX", "FT") or (fields[2].text.upper() == "ST"
+                                                           and codes.is_narrative(question)):
+                label = f"OBX/{fields[1].text}" if fields[1].text else "OBX"
+                self.narrative += [(rep, label) for rep in _split(fields[5], self.d.repetition) if rep.text.strip()]
             return
         label = f"OBX/{fields[1].text}" if fields[1].text else "OBX"
         when = (_date(fields[14].text) if len(fields) > 14 else None) or self.report_date
@@ -147,4 +158,10 @@ def extract_hl7v2(doc: RecordDocument) -> Profile:
             reader.segment(seg)
         except (ValueError, IndexError):
             continue  # an unusable segment is skipped
-    return reader.out.build(doc.id)
+    coded = reader.out.build(doc.id)
+    if not reader.narrative:
+        return coded
+    from oncoguide.records.merge import merge
+
+    pieces = [hl7_text(part.text, part.start, reader.d.escape, label) for part, label in reader.narrative]
+    return merge([read_pieces(doc, pieces), coded])  # coded answers win ties

@@ -49,7 +49,8 @@ def _table() -> _Table:
         key = _tokens(name)
         if not key or key in names:
             continue
-        short = len(name) <= 4 and (name.isupper() or not name.isalpha())
+        # a short code is read only as written: "CaP" (prostate cancer) is not the "CAP" of "CAP protocol"
+        short = len(name) <= 4 and (name.isupper() or not name.isalpha() or any(ch.isupper() for ch in name[1:]))
         names[key] = _Name(kind, ident, len(key), re.sub(r"[\s\-'\u2019/]", "", name) if short else None)
     by_prefix: dict[str, list[str]] = {}
     for d in vocab.drugs:

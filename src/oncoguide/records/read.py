@@ -82,11 +82,17 @@ def _check_msh(name: str, text: str) -> None:
 def _decode(name: str, data: bytes) -> str:
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
-            return data.decode("utf-16")
+            return _line_ends(data.decode("utf-16"))
         except UnicodeDecodeError as exc:
             raise RecordError(f"{name}: not valid UTF-16 text") from exc
     if b"\x00" in data[:4096]:
-        raise RecordError(f"{name}: a binary file, not a PDF, text, FHIR JSON or HL7 record")
+        utf16 = _utf16_without_bom(data)
+        if utf16 is None:
+            raise RecordError(f"{name}: a binary file, not a PDF, text, FHIR JSON or HL7 record")
+        try:
+            return _line_ends(data.decode(utf16))
+        except UnicodeDecodeError as exc:
+            raise RecordError(f"{name}: not valid UTF-16 text") from exc
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -94,7 +100,28 @@ def _decode(name: str, data: bytes) -> str:
     controls = sum(1 for ch in text[:4096] if ord(ch) < 32 and ch not in "\r\n\t\f")
     if controls > 8:
         raise RecordError(f"{name}: a binary file, not a PDF, text, FHIR JSON or HL7 record")
-    return text.replace("\r\n", "\n") if "MSH|" not in text[:8] else text
+    return _line_ends(text)
+
+
+def _line_ends(text: str) -> str:
+    """LF line ends (CRLF and old Mac CR alone are line ends too); HL7 v2 keeps its CR segment ends."""
+    if "MSH|" in text[:8]:
+        return text
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """``utf-16-le`` / ``utf-16-be`` for text saved as UTF-16 without a byte-order mark (every other byte of
+    Latin-script text is zero), else None."""
+    head = data[:4096]
+    if len(head) < 4 or len(head) % 2:
+        return None
+    even, odd = head[0::2], head[1::2]
+    if odd.count(0) == len(odd) and even.count(0) == 0:
+        return "utf-16-le"
+    if even.count(0) == len(even) and odd.count(0) == 0:
+        return "utf-16-be"
+    return None
 
 
 def _fhir(name: str, text: str, max_depth: int) -> dict[str, object]:

@@ -39,12 +39,15 @@ class Upload:
     error: str | None = None
 
 
-def extract(doc: RecordDocument) -> Profile | None:
-    """The document's own profile, or None when the extractor fails on it (any error: hostile input must not
-    take its owner's pages down; only the error's type is logged, never its message)."""
+def extract(doc: RecordDocument) -> Profile | str | None:
+    """The document's own profile; a RecordError's reason (it names the file and why, never the content); or None
+    when the extractor fails on it otherwise (any error: hostile input must not take its owner's pages down; only
+    the error's type is logged, never its message)."""
     try:
         return extract_document(doc)
-    except Exception as exc:  # every extractor failure means "unreadable", whatever its type
+    except RecordError as exc:
+        return str(exc)
+    except Exception as exc:  # every other extractor failure means "unreadable", whatever its type
         log.warning("record extraction failed", extra={"kind": doc.kind, "error": exc.__class__.__name__})
         return None
 
@@ -67,6 +70,8 @@ def read_one(name: str, data: bytes, rid: str, settings: Settings, budget: CpuBu
     except RecordError as exc:
         return None, None, str(exc)
     found = extract(doc)
+    if isinstance(found, str):
+        return None, None, found
     if found is None:
         return None, None, (f"{doc.name}: the {_KINDS.get(doc.kind, doc.kind)} could not be read into a diagnosis "
                             "profile (damaged or an unsupported variant); it was not stored")
@@ -171,7 +176,8 @@ class RecordService:
         saved = self.records.profile(owner)
         fixes = saved.corrections if saved else {}
         docs = self.records.documents(owner)
-        found = {d.id: (extracted or {}).get(d.id) or extract(d) for d in docs}
+        read = {d.id: (extracted or {}).get(d.id) or extract(d) for d in docs}
+        found = {rid: p if isinstance(p, Profile) else None for rid, p in read.items()}
         unreadable = sorted(rid for rid, p in found.items() if p is None)
         profile = merge([p for p in found.values() if p is not None])
         self.records.save_profile(owner, profile, fixes, built_from=[d.id for d in docs], unreadable=unreadable)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from oncoguide.records import context as ctx
-from oncoguide.records.biomarkers import read_markers
+from oncoguide.records.biomarkers import BOUND, bind_outcomes, read_markers
 from oncoguide.records.diagnosis import read_cancer, read_metastases, read_performance
 from oncoguide.records.lexicon import find as find_names
 from oncoguide.records.model import Biomarker, Cancer, Conflict, Profile, RecordDocument, Value
@@ -26,10 +26,22 @@ def _biomarkers(doc: RecordDocument, clauses: list[ctx.Clause],
     """Marker readings of the patient (not relatives', not hypothetical), one per (marker, result): a pending or
     not-tested reading gives way to a result, and different results for one marker are kept and flagged."""
     found: list[Biomarker] = []
-    for c in clauses:
+    sections = [context.section(c.start) for c in clauses]
+    bound = [o for o in bind_outcomes([c.text for c in clauses],
+                                      [i > 0 and sections[i] == sections[i - 1] for i in range(len(clauses))])
+             if not (ctx.is_family(clauses[o.mention].text, o.start) or ctx.is_hypothetical(
+                 clauses[o.mention].text, o.start) or context.assertion(clauses[o.mention], o.start, o.end_of_name)
+                     in ("family", "hypothetical", "negated"))]
+    superseded = {(o.mention, o.name) for o in bound}  # "sent for EGFR testing" (pending), then its outcome
+    for o in bound:  # the quote runs from the test's name to its outcome
+        found.append(Biomarker(name=o.name, result=o.result,  # type: ignore[arg-type]
+                               evidence=evidence_at(doc, clauses[o.mention].at(o.start), clauses[o.outcome].at(o.end)),
+                               confidence=BOUND))
+    for i, c in enumerate(clauses):
         for r in read_markers(c.text):
             if ctx.is_family(c.text, r.start) or ctx.is_hypothetical(c.text, r.start) \
-                    or context.assertion(c, r.start, r.end) in ("family", "hypothetical"):
+                    or context.assertion(c, r.start, r.end) in ("family", "hypothetical") \
+                    or (r.result == "pending" and (i, r.name) in superseded):
                 continue
             when = ctx.dates(c.text)
             found.append(Biomarker(

@@ -74,7 +74,7 @@ _RECOMMENDED = re.compile(r"\brecommend\w*|\badvised?\b", re.I)
 _BENIGN = re.compile(r"\b(risk-reducing|risk reducing|prophylactic|fibroids?|leiomyomas?|adenomas?|benign|hernia"
                      r"|gallstones?|cholecystitis|appendicitis"
                      r"|endometriosis|prolapse|menorrhagia|bleeding|goiter|cysts?|polyps?|infection|abscess|trauma"
-                     r"|fracture|stones?|obstruction)\b", re.I)
+                     r"|fracture|stones?|obstruction|atrial|arrhythmias?|pulmonary veins?|varicose)\b", re.I)
 _CANCER_CONTEXT = re.compile(r"\b(cancer|carcinoma|adenocarcinoma|malignan\w*|tumou?r|neoplasm|lymphoma|sarcoma"
                              r"|melanoma|metasta\w*|oncolog\w*|\w+blastoma|\w*glioma)\b", re.I)
 
@@ -92,6 +92,7 @@ class _Procedures:
     received: re.Pattern[str]
     planned: re.Pattern[str]
     after: re.Pattern[str]
+    implied: list[tuple[str, re.Pattern[str], re.Pattern[str], re.Pattern[str]]]  # (name, after, pathology, unless)
 
 
 @lru_cache(maxsize=1)
@@ -111,6 +112,8 @@ def _procedures() -> _Procedures:
         received=re.compile(rf"(?:{m.cues.received})\s+(?:[\w-]+\s+){{0,2}}$", re.I),
         planned=re.compile(rf"(?:{m.cues.planned})\s+(?:[\w-]+\s+){{0,2}}$", re.I),
         after=re.compile(m.cues.after, re.I),
+        implied=[(i.name, pattern(i.after), re.compile(i.pathology, re.I), re.compile(i.unless, re.I))
+                 for i in m.implied],
     )
 
 
@@ -143,6 +146,26 @@ def _surgeries(text: str) -> list[tuple[str, bool, bool, frozenset[str], int, in
             out.append((name or words, cancer_op, needs_target, organ, m.start(), m.end()))
             taken.append((m.start(), m.end()))
     return sorted(out, key=lambda x: x[4])
+
+
+_SPECIMEN_GAP = re.compile(r"\s*(:|-|,|\bshow(ed|ing|s)\b|\brevealed\b|\bwith\b)\s*", re.I)
+
+
+def implied_in(text: str, record: str) -> list[tuple[str, int, int]]:
+    """(name, start, end) of each operation a sentence implies by stating its specimen's pathology right after an
+    operation ("Radical prostatectomy: Negative lymph nodes." -> pelvic lymph node dissection); none when the record
+    makes the nodes a biopsy (sentinel node)."""
+    out: list[tuple[str, int, int]] = []
+    for name, after, pathology, unless in _procedures().implied:
+        if unless.search(record):
+            continue
+        for m in after.finditer(text):
+            gap = _SPECIMEN_GAP.match(text, m.end())
+            found = pathology.match(text, gap.end()) if gap else None
+            if found:
+                out.append((name, m.start(), found.end()))
+                break
+    return out
 
 
 def _spread_to(text: str, organ: frozenset[str]) -> bool:
@@ -243,6 +266,9 @@ def read_treatments(doc: RecordDocument, sentences: list[ctx.Clause], entities: 
                 found.append((f"surgery: {proc}", "surgery", start, end))
                 if needs_target:
                     vague.add((start, end))
+        if has_cancer and "lymph node" in low:  # "Radical prostatectomy: Negative lymph nodes."
+            found += [(f"surgery: {name}", "surgery", start, end) for name, start, end in implied_in(text, doc.text)
+                      if not _hypothetical(text, start)]
         for m in (_TRANSPLANT.finditer(text) if "transplant" in low else ()):
             kind_of = "allogeneic" if re.search(r"allo", m.group(0), re.I) else "autologous" if re.search(
                 r"auto", m.group(0), re.I) else "stem cell"
@@ -348,7 +374,11 @@ _HYPOTHETICAL_AFTER = re.compile(
 
 def _hypothetical(text: str, start: int) -> bool:
     if ctx.is_hypothetical(text, start):
-        return True
+        # "We discussed using Temodar after she heals": a nearer plan cue (context.yaml) makes it planned
+        from oncoguide.records.assertion import assertion_of
+
+        word = re.match(r"[\w-]+", text[start:])
+        return assertion_of(text, start, start + (word.end() if word else 1)) != "planned"
     return bool(_HYPOTHETICAL_AFTER.search(text[start:start + 90])) and not _ONGOING.search(text[:start])
 
 

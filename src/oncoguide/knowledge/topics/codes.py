@@ -1,6 +1,8 @@
 """Code tables shared by all languages (``knowledge/codes/``): ICD-O-3 topography with the words reports use for
-each site (``topography.yaml``), and the LOINC (``loinc.yaml``) and SNOMED CT (``snomed.yaml``) codes the FHIR and
-HL7 v2 readers understand. Each file is validated on its own, so an error names its file, line and field."""
+each site (``topography.yaml``), and the codes the FHIR and HL7 v2 readers understand: LOINC (``loinc.yaml``),
+SNOMED CT (``snomed.yaml``), CAP eCC question codes (``cap.yaml``), HGNC gene ids (``hgnc.yaml``), RxNorm drug
+codes (``rxnorm.yaml``) and HL7 v3 interpretation codes (``hl7.yaml``). Each file is validated on its own, so an
+error names its file, line and field."""
 
 from __future__ import annotations
 
@@ -88,16 +90,21 @@ def _unique(codes: list[str]) -> None:
         seen.add(code)
 
 
+class LoincNarrative(LoincCode):
+    name: str = Field(min_length=1)
+
+
 class LoincFile(Strict):
     questions: list[LoincQuestion]
     markers: list[LoincMarker]
     results: list[LoincResult]
     ecog: list[LoincScore]
     karnofsky: list[LoincScore]
+    narrative: list[LoincNarrative] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _codes(self) -> LoincFile:
-        _unique([e.code for e in [*self.questions, *self.markers]])
+        _unique([e.code for e in [*self.questions, *self.markers, *self.narrative]])
         for answers in (self.results, self.ecog, self.karnofsky):
             _unique([e.code for e in answers])
         if any(e.score > 5 for e in self.ecog):
@@ -168,22 +175,121 @@ class SnomedFile(Strict):
         return self
 
 
+# --- CAP eCC, HGNC, RxNorm ---------------------------------------------------------------------------------------
+
+class CapQuestion(Strict):
+    """A CAP eCC checklist question code (digits, without the ``.100004300`` version suffix) and what it reports."""
+
+    code: str = Field(pattern=r"^\d{3,12}$")
+    name: str | None = Field(default=None, description="the question text in the sample reports (its example)")
+    kind: QuestionKind | Literal["marker"]
+    prefix: Literal["c", "p"] | None = None
+    marker: str | None = Field(default=None, pattern=r"^[A-Z][A-Z0-9-]{1,9}$")
+
+    @model_validator(mode="after")
+    def _marker(self) -> CapQuestion:
+        if (self.kind == "marker") != (self.marker is not None):
+            raise ValueError("a marker question names its marker (marker:), and only a marker question does")
+        if self.prefix is not None and self.kind not in ("T", "N", "M", "group"):
+            raise ValueError(f"prefix: only a staging question (T, N, M, group) has one, not {self.kind}")
+        return self
+
+
+class CapFile(Strict):
+    questions: list[CapQuestion]
+
+    @model_validator(mode="after")
+    def _codes(self) -> CapFile:
+        _unique([q.code for q in self.questions])
+        return self
+
+
+class HgncGene(Strict):
+    """An HGNC gene: the number of its ``HGNC:<id>``, its approved symbol and name."""
+
+    id: str = Field(pattern=r"^\d{1,6}$")
+    symbol: str = Field(pattern=r"^[A-Z][A-Z0-9-]{0,14}$")
+    name: str = Field(min_length=1)
+
+
+class HgncFile(Strict):
+    genes: list[HgncGene]
+
+    @model_validator(mode="after")
+    def _codes(self) -> HgncFile:
+        _unique([g.id for g in self.genes])
+        _unique([g.symbol for g in self.genes])
+        return self
+
+
+class RxnormDrug(Strict):
+    """An RxNorm concept (RxCUI) of a medication, its display and the vocabulary generic it is."""
+
+    code: str = Field(pattern=r"^[1-9]\d{1,8}$")
+    name: str = Field(min_length=1)
+    drug: str = Field(min_length=1)
+
+
+class RxnormFile(Strict):
+    drugs: list[RxnormDrug]
+
+    @model_validator(mode="after")
+    def _codes(self) -> RxnormFile:
+        _unique([d.code for d in self.drugs])
+        return self
+
+
+class Interpretation(Strict):
+    """An HL7 v3 ObservationInterpretation code and the result it states."""
+
+    code: str = Field(pattern=r"^[A-Z]{1,4}$")
+    name: str = Field(min_length=1)
+    result: Result
+
+
+class Hl7File(Strict):
+    interpretations: list[Interpretation]
+
+    @model_validator(mode="after")
+    def _codes(self) -> Hl7File:
+        _unique([i.code for i in self.interpretations])
+        return self
+
+
 class Model(Strict):
     topography: list[Topography]
     loinc: LoincFile
     snomed: SnomedFile
+    cap: CapFile
+    hgnc: HgncFile
+    rxnorm: RxnormFile
+    hl7: Hl7File
 
 
 def load_shared() -> Model:
     return Model(topography=load_yaml(CODES_DIR / "topography.yaml", TopographyFile).topography,
                  loinc=load_yaml(CODES_DIR / "loinc.yaml", LoincFile),
-                 snomed=load_yaml(CODES_DIR / "snomed.yaml", SnomedFile))
+                 snomed=load_yaml(CODES_DIR / "snomed.yaml", SnomedFile),
+                 cap=load_yaml(CODES_DIR / "cap.yaml", CapFile),
+                 hgnc=load_yaml(CODES_DIR / "hgnc.yaml", HgncFile),
+                 rxnorm=load_yaml(CODES_DIR / "rxnorm.yaml", RxnormFile),
+                 hl7=load_yaml(CODES_DIR / "hl7.yaml", Hl7File))
 
 
 def examples(model: Model) -> Iterable[ExampleCase]:
-    """Each SNOMED cancer, stage and metastasis code means what its name says: the name, read as display text by
-    the records engine, gives the same cancer (by organ), stage group and metastasis site as the code."""
-    from oncoguide.records.codes import Code, cancer_in_text, group_of, metastasis_site
+    """Each code means what its name says: the name of a SNOMED cancer, stage and metastasis code, of a CAP eCC
+    question, of an RxNorm drug and the symbol of an HGNC gene, read as display text by the records engine, gives
+    the same cancer (by organ), stage group, metastasis site, question, generic drug and gene as the code."""
+    from oncoguide.records.codes import (
+        Code,
+        cancer_in_text,
+        drug_of,
+        gene_of,
+        group_of,
+        is_narrative,
+        metastasis_site,
+        question,
+    )
     from oncoguide.records.diagnosis import _roots
 
     roots = _roots()
@@ -200,10 +306,30 @@ def examples(model: Model) -> Iterable[ExampleCase]:
     def same_site(want: str) -> Callable[[str], bool]:
         return lambda text: (metastasis_site(Code("", "", text)) or ("",))[0] == want
 
+    def same_question(q: CapQuestion) -> Callable[[str], bool]:
+        def check(text: str) -> bool:
+            concept = question((), text)
+            return concept is not None and (concept.kind, concept.prefix if concept.kind != "marker" else None,
+                                             concept.name if concept.kind == "marker" else None) == (
+                q.kind, q.prefix, q.marker)
+        return check
+
+    def same_drug(want: str) -> Callable[[str], bool]:
+        return lambda text: (drug_of(None, text) or ("",))[0] == want
+
+    def same_gene(want: str) -> Callable[[str], bool]:
+        return lambda text: (gene_of(Code("", "", text)) or ("",))[0] == want
+
     out = [ExampleCase(f"codes.snomed.cancers.{c.code}", c.name, True, same_cancer(root(c.cancer)))
            for c in model.snomed.cancers]
     out += [ExampleCase(f"codes.snomed.stages.{s.code}", s.name, True, same_group(s.group))
             for s in model.snomed.stages]
     out += [ExampleCase(f"codes.snomed.metastases.{m.code}", m.name, True, same_site(m.site))
             for m in model.snomed.metastases]
+    out += [ExampleCase(f"codes.cap.questions.{q.code}", q.name, True, same_question(q))
+            for q in model.cap.questions if q.name]
+    out += [ExampleCase(f"codes.rxnorm.drugs.{d.code}", d.name, True, same_drug(d.drug)) for d in model.rxnorm.drugs]
+    out += [ExampleCase(f"codes.loinc.narrative.{n.code}", n.name, True, lambda text: is_narrative((), text))
+            for n in model.loinc.narrative]
+    out += [ExampleCase(f"codes.hgnc.genes.{g.id}", g.symbol, True, same_gene(g.symbol)) for g in model.hgnc.genes]
     return out

@@ -1,5 +1,7 @@
 """Assertion cues (``en/context.yaml``), ConText style: negated, possible, hypothetical, planned, historical,
-family and declined, each with a direction and a scope in words."""
+family and declined, each with a direction and a scope in words; and test outcomes, a test's result stated in a
+later sentence than the markers it was asked for ("... for EGFR mutation analysis. ... insufficient for mutation
+analysis")."""
 
 from __future__ import annotations
 
@@ -32,8 +34,27 @@ class Cue(Strict):
         return v
 
 
+class Outcome(Strict):
+    """A sentence that states a test's outcome without naming its marker; it binds to the markers named as that
+    test (``EGFR mutation analysis``, ``testing for ALK``) without a result of their own in the sentences just
+    before it, in the same section."""
+
+    name: str
+    pattern: str
+    result: Literal["not_tested", "pending"]
+    examples: Examples | None = None
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, v: str) -> str:
+        re.compile(v)
+        return v
+
+
 class Model(Strict):
     cues: list[Cue]
+    outcome_reach: int = Field(default=3, ge=1, le=10, description="Sentences back an outcome may bind to.")
+    outcomes: list[Outcome] = Field(default_factory=list)
 
 
 def _target(text: str) -> tuple[str, int, int]:
@@ -52,4 +73,11 @@ def examples(model: Model) -> Iterable[ExampleCase]:
             got = assertion_of(plain, start, end)
             return got == category if direction not in ("pseudo", "terminate") else got != "present"
         out += cases(f"context.{cue.literal}", cue.examples, check)
+    from oncoguide.records.biomarkers import outcome_results
+
+    for outcome in model.outcomes:  # the marker in [brackets] gets the outcome's result
+        def bound(text: str, result: str = outcome.result) -> bool:
+            plain, start, _ = _target(text)
+            return any(s == start and r == result for s, _, r in outcome_results(plain))
+        out += cases(f"context.outcomes.{outcome.name}", outcome.examples, bound)
     return out

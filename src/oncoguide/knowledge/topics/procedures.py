@@ -60,8 +60,22 @@ class Cues(Strict):
     _check = field_validator("received", "planned", "after")(classmethod(lambda cls, v: _compiles([v])[0]))
 
 
+class Implied(Strict):
+    """An operation implied by its specimen's stated pathology, right after an operation in ``after``."""
+
+    name: str
+    after: list[str] = Field(min_length=1)
+    pathology: str
+    unless: str
+    examples: Examples | None = None
+
+    _check = field_validator("after")(classmethod(lambda cls, v: _compiles(v)))
+    _check_one = field_validator("pathology", "unless")(classmethod(lambda cls, v: _compiles([v])[0]))
+
+
 class Model(Strict):
     surgery: list[Surgery]
+    implied: list[Implied] = Field(default_factory=list)
     targets: list[str] = Field(min_length=1)
     radiation: Radiation
     generic: list[Generic]
@@ -80,12 +94,16 @@ def load_shared() -> Model:
 
 def examples(model: Model) -> Iterable[ExampleCase]:
     """Surgery examples run through the engine (targets, biopsy words); radiation and generic nouns by pattern."""
-    from oncoguide.records.treatments import surgeries_in
+    from oncoguide.records.treatments import implied_in, surgeries_in
 
     out: list[ExampleCase] = []
     for s in model.surgery:
         out += cases(f"procedures.surgery.{s.name or s.patterns[0]}", s.examples,
                      lambda t: bool(surgeries_in(t)))
+    for i in model.implied:
+        def implies(text: str, name: str = i.name) -> bool:
+            return any(n == name for n, _, _ in implied_in(text, text))
+        out += cases(f"procedures.implied.{i.name}", i.examples, implies)
     out += cases("procedures.radiation", model.radiation.examples, _finds(model.radiation.patterns))
     for g in model.generic:
         out += cases(f"procedures.generic.{g.name}", g.examples, _finds(g.patterns))
