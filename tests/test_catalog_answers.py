@@ -77,8 +77,30 @@ def test_a_near_miss_on_another_cancer_does_not_take_the_written_answer(engine: 
 
 
 def test_a_personal_question_is_answered_for_the_profile_not_from_the_catalog(engine: AnswerEngine) -> None:
-    from tests.profiles import alk_progressed
+    from profiles import alk_progressed
 
     answer = engine.ask("What are my treatment options now?", profile=alk_progressed())
     assert answer.catalog_match is None
     assert answer.profile_used
+
+
+@pytest.mark.parametrize(("part", "question", "expected"), [
+    ("how is it treated", "What is small cell lung cancer and how is it treated?",
+     "how is small cell lung cancer treated"),
+    ("what are the side effects", "My dad takes osimertinib. What does it do and what are the side effects?",
+     "what are the side effects for osimertinib"),
+    ("is lung cancer common", "Is lung cancer common and how is it found?", "is lung cancer common"),
+])
+def test_a_sub_question_is_completed_with_what_the_whole_question_names(part: str, question: str,
+                                                                        expected: str) -> None:
+    from oncoguide.answer.stages.match import completed
+
+    assert completed(part, question) == expected
+
+
+def test_a_two_part_question_starts_from_both_written_answers(engine: AnswerEngine) -> None:
+    what = _answered("what-is-mesothelioma")
+    cause = _answered("does-asbestos-cause-mesothelioma")
+    answer = engine.ask("What is mesothelioma, and does asbestos cause it?")
+    quoted = {tuple(c.section) for c in answer.citations.values() if c.document_id == "mesothelioma-answers"}
+    assert {(what,), (cause,)} <= quoted

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from oncoguide.answer.engine import AnswerEngine
+from oncoguide.records.model import Biomarker, Profile
 from profiles import alk_progressed
 
 
@@ -60,3 +61,25 @@ def test_diagnosis_summary(engine: AnswerEngine) -> None:
     alk = " ".join(s.text for s in answer.sections[0].sentences)
     assert "ALK" in alk and all(s.citations for s in answer.sections[0].sentences)
     assert answer.sources and answer.verification.removed == 0
+
+
+def test_a_sentence_about_a_marker_state_the_records_rule_out_is_not_the_persons() -> None:
+    """HER2 drugs are not quoted as the situation of someone whose HER2 is negative; HER2-low sentences are, when
+    theirs is low; another EGFR variant than theirs is not."""
+    from oncoguide.answer.personal import contradicts_markers
+    from profiles import ev
+
+    def person(*markers: tuple[str, str, str | None]) -> Profile:
+        return Profile(biomarkers=[Biomarker(name=n, result=r, detail=d, evidence=ev(n), confidence=0.9)
+                                   for n, r, d in markers])
+
+    her2_zero = person(("HER2", "negative", None))
+    her2_low = person(("HER2", "negative", "low"))
+    egfr19 = person(("EGFR", "positive", "exon 19 deletion"))
+    assert contradicts_markers(her2_zero, "Trastuzumab (Herceptin) is a HER2 drug for breast cancer.")
+    assert not contradicts_markers(her2_zero, "HER2-negative breast cancer is treated with hormone therapy.")
+    assert contradicts_markers(her2_zero, "HER2-low breast cancer has an IHC score of 1+.")
+    assert not contradicts_markers(her2_low, "HER2-low breast cancer has an IHC score of 1+.")
+    assert not contradicts_markers(egfr19, "Osimertinib is for lung cancer with an EGFR exon 19 deletion.")
+    assert contradicts_markers(egfr19, "Amivantamab is for lung cancer with an EGFR exon 20 insertion.")
+    assert not contradicts_markers(person(), "Trastuzumab (Herceptin) is a HER2 drug for breast cancer.")

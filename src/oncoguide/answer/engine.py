@@ -112,12 +112,13 @@ class AnswerEngine:
         if evidence.correction is not None:
             ask.safety = triage.message("myth", res.lang)
         # question-first: a question meaning a catalog question starts from its written answer
-        found = None if (profile or carried or evidence.correction) else self.catalog_answers.match(question)
-        if found is None and not gate.answerable(res, evidence):
+        parts = tuple(p.text for p in ask.asked.parts)
+        found = [] if (profile or carried or evidence.correction) else self.catalog_answers.match_all(question, parts)
+        if not found and not gate.answerable(res, evidence):
             if gate.out_of_scope(res, ask, evidence):
                 ask.safety = triage.message("out_of_scope", res.lang)
             return cite.declined(res, question, ask.intent, ask.safety)
-        if found is not None:
+        if found:
             strong, candidates, chosen = select.from_match(res, ask, evidence, found)
         else:
             strong = select.strong_hits(res, ask, evidence)
@@ -126,8 +127,8 @@ class AnswerEngine:
         written = write.write(res, ask, strong, summary, sections)
         draft = compose.complete(res, ask, evidence, strong, candidates, chosen, written)
         answer = cite.finish(res, question, ask.intent, ask.safety, draft.summary, draft.sections, draft.asked,
-                             draft.context, "supported" if found is not None else gate.status(evidence))
-        answer.catalog_match = found.question.slug if found is not None else None
+                             draft.context, "supported" if found else gate.status(evidence))
+        answer.catalog_match = found[0].question.slug if found else None
         written.annotate(answer)
         answer.related = self.related.find(question, ask.intent, [c.document_id for c in answer.citations.values()])
         return answer

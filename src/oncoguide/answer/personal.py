@@ -6,12 +6,15 @@ the guides list after a drug stopped working) and says which of the person's fac
 
 from __future__ import annotations
 
+import re
 from datetime import date
+from functools import lru_cache
 
 from oncoguide.knowledge.schema import required
 from oncoguide.knowledge.topics import answer_rules, answer_text
 from oncoguide.knowledge.vocab_models import load_vocabulary
 from oncoguide.records.model import Biomarker, Profile, Treatment
+from oncoguide.understand.entities import extract
 
 # Markers whose negative result is part of how the cancer is named (hormone receptor and HER2 status).
 _NAMED_WHEN_NEGATIVE = {"ER", "PR", "HER2"}
@@ -195,5 +198,43 @@ def fits(profile: Profile, text: str, lang: str = "en") -> bool:
         return False
     if rules.histology_subtypes is not None and (m := rules.histology_subtypes.pattern.search(text)):
         histology = (profile.cancer.histology.value if profile.cancer.histology else "").lower()
-        return m.group(0).lower() in histology
-    return True
+        if m.group(0).lower() not in histology:
+            return False
+    return not contradicts_markers(profile, text)
+
+
+_SAYS_NEGATIVE = re.compile(r"negative|wild[- ]?type|\bwithout\b|\bnot\b|\bno\b|\bnormal\b|\blacks?\b", re.I)
+_NEAR = 40  # characters around a marker name in which a negative word speaks of it
+
+
+def contradicts_markers(profile: Profile, text: str) -> bool:
+    """The sentence is about a marker state the person's records rule out: a marker their report calls negative,
+    spoken of as present ("Trastuzumab is a HER2 drug" for HER2-negative cancer; HER2-low only when theirs is
+    low); a marker called negative when theirs is positive; or another variant of a marker than theirs ("exon 20
+    insertion" for an exon 19 deletion)."""
+    stated = {b.name.lower(): b for b in profile.biomarkers if b.result in ("positive", "negative")}
+    if not stated:
+        return False
+    names = _marker_names()
+    for e in extract(text):
+        b = stated.get(names.get(e.id, e.id)) if e.kind == "biomarker" else None
+        if b is None:
+            continue
+        variant, detail = (e.variant or "").lower(), (b.detail or "").lower()
+        near = text[max(0, e.start - _NEAR): e.end + _NEAR]
+        if b.result == "negative":
+            low = "low" in detail
+            if "negative" in variant or "wild" in variant or (low and ("low" in variant or not variant)):
+                continue
+            if not _SAYS_NEGATIVE.search(near) or "low" in variant:
+                return True
+        elif "negative" in variant or "low" in variant or (variant and detail and variant not in detail
+                                                               and detail not in variant):
+            return True
+    return False
+
+
+@lru_cache(maxsize=1)
+def _marker_names() -> dict[str, str]:
+    """Vocabulary biomarker id -> the name profiles use for it (lower case)."""
+    return {b.id: (b.report_name or b.gene).lower() for b in load_vocabulary().biomarkers}

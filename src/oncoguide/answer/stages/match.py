@@ -9,6 +9,7 @@ is a general one), the same biomarkers, drugs and stages. Naming checks keep "Wh
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -140,6 +141,37 @@ class CatalogAnswers:
             return None
         i, similarity = found
         return Match(self.matcher.questions[i], similarity, self.passages[i])
+
+    def match_all(self, question: str, parts: tuple[str, ...] = ()) -> list[Match]:
+        """The catalog questions a question means: the whole question's, or else one per sub-question ("What is
+        small cell lung cancer and how is it treated?" -> its definition and its treatment questions), each part
+        completed with what the whole question names ("how is it treated" -> "how is small cell lung cancer
+        treated")."""
+        whole = self.match(question)
+        if whole is not None or len(parts) < 2:
+            return [whole] if whole is not None else []
+        found: list[Match] = []
+        for part in parts:
+            m = self.match(completed(part, question))
+            if m is not None and all(m.question.slug != f.question.slug for f in found):
+                found.append(m)
+        return found
+
+
+_PRONOUN = re.compile(r"\b(it|this|that|they|them)\b", re.I)
+
+
+def completed(part: str, question: str) -> str:
+    """A sub-question with the cancers, biomarkers and drugs of the whole question it does not name itself: in
+    place of its first pronoun, or appended."""
+    mine = {e.id for e in extract(part)}
+    missing = " ".join(dict.fromkeys(e.text for e in extract(question) if e.kind in ("cancer", "biomarker", "drug")
+                                     and e.id not in mine))
+    if not missing:
+        return part
+    if _PRONOUN.search(part):
+        return _PRONOUN.sub(missing, part, count=1)
+    return f"{part.rstrip(' ?')} for {missing}"
 
 
 def catalog_texts(catalog: list[CatalogQuestion] | None = None) -> dict[str, str]:

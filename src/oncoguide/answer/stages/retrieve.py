@@ -34,6 +34,8 @@ def understand(res: Resources, question: str, carried: str, profile: Profile | N
         intent = "resistance"  # "what are my options now?" after a drug stopped working
     steer = personal.search_terms(profile) if profile else ""
     meant = personal.situation(profile, intent) if profile else ""
+    if profile and not meant and not any(e.kind == "cancer" for e in extract(question)):
+        meant = personal.cancer_name(profile)  # "What is my prognosis?" is about the person's cancer
     said = " ".join(x for x in (search_text(question, res.lang), carried, meant) if x)
     query = " ".join(x for x in (said, steer) if x)
     query += triage.search_hint(safety, res.lang)  # urgent questions: the sections written for them

@@ -67,22 +67,25 @@ def other_stage(text: str, stages: str | set[str]) -> bool:
 MATCH_EXTRA = 5  # best sentences of other passages added after a catalog question's written answer
 
 
-def from_match(res: Resources, ask: Ask, ev: Evidence, found: Match) -> tuple[
+def from_match(res: Resources, ask: Ask, ev: Evidence, found: list[Match]) -> tuple[
     list[Hit], list[extractive.Candidate], list[extractive.Candidate]
 ]:
-    """A catalog question's written answer, whole and in order (its first sentences become the summary), then the
-    best extra evidence on the same cancer without near-duplicates. Returns (strong, candidates, chosen)."""
-    if found.question.cancer != "general":  # the person means the catalog question: its cancer is the scope
-        ask.family = scope.widen({found.question.cancer})
+    """The written answers of the catalog questions the question means, whole and in order (the first one's
+    opening sentences become the summary), then the best extra evidence on the same cancer without near-duplicates.
+    Returns (strong, candidates, chosen)."""
+    cancers = {m.question.cancer for m in found}
+    if "general" not in cancers:  # the person means the catalog questions: their cancers are the scope
+        ask.family = scope.widen(cancers)
     lead = max([1.0, *(h.score for h in ev.hits)]) + 1.0
-    own = [Hit(p, lead, 0.0, found.similarity, 0.0) for p in found.passages]
+    passages = [p for m in found for p in m.passages]
+    own = [Hit(p, lead, 0.0, found[0].similarity, 0.0) for p in passages]
     written = [
         extractive.Candidate(text, p.id, p.document_id, p.section_path, pos, lead - 0.01 * k, p.topic)
         for k, (p, pos, text) in enumerate(
-            (p, pos, text) for p in found.passages for pos, text in enumerate(split_sentences(p.text))
+            (p, pos, text) for p in passages for pos, text in enumerate(split_sentences(p.text))
             if not text.endswith(":"))
     ]
-    ids = {p.id for p in found.passages}
+    ids = {p.id for p in passages}
     others = [h for h in strong_hits(res, ask, ev) if h.passage.id not in ids]
     candidates, _ = sentences(res, ask, ev, others) if others else ([], [])
     pool = [*written, *candidates]
