@@ -212,12 +212,19 @@ def contradicts_markers(profile: Profile, text: str) -> bool:
     spoken of as present ("Trastuzumab is a HER2 drug" for HER2-negative cancer; HER2-low only when theirs is
     low); a marker called negative when theirs is positive; or another variant of a marker than theirs ("exon 20
     insertion" for an exon 19 deletion)."""
-    stated = {b.name.lower(): b for b in profile.biomarkers if b.result in ("positive", "negative")}
+    ids, targets = _marker_ids(), _drug_targets()
+    stated = {ids.get(b.name.lower(), b.name.lower()): b for b in profile.biomarkers
+              if b.result in ("positive", "negative")}
     if not stated:
         return False
-    names = _marker_names()
     for e in extract(text):
-        b = stated.get(names.get(e.id, e.id)) if e.kind == "biomarker" else None
+        if e.kind == "drug":  # a drug aimed at a marker the records call negative (not HER2 drugs for HER2-low)
+            near = text[max(0, e.start - _NEAR): e.end + _NEAR]
+            if any((b := stated.get(t)) is not None and b.result == "negative" and "low" not in (b.detail or "")
+                   .lower() for t in targets.get(e.id, ())) and not _SAYS_NEGATIVE.search(near):
+                return True
+            continue
+        b = stated.get(e.id) if e.kind == "biomarker" else None
         if b is None:
             continue
         variant, detail = (e.variant or "").lower(), (b.detail or "").lower()
@@ -235,6 +242,18 @@ def contradicts_markers(profile: Profile, text: str) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _marker_names() -> dict[str, str]:
-    """Vocabulary biomarker id -> the name profiles use for it (lower case)."""
-    return {b.id: (b.report_name or b.gene).lower() for b in load_vocabulary().biomarkers}
+def _drug_targets() -> dict[str, tuple[str, ...]]:
+    """Vocabulary drug -> the vocabulary ids of the markers it targets (by gene symbol)."""
+    ids = _marker_ids()
+    return {d.generic: tuple(ids.get(t.lower(), t.lower()) for t in d.targets) for d in load_vocabulary().drugs}
+
+
+@lru_cache(maxsize=1)
+def _marker_ids() -> dict[str, str]:
+    """A marker's names as profiles and drug targets write them (id, gene, report name, name) -> vocabulary id."""
+    out: dict[str, str] = {}
+    for b in load_vocabulary().biomarkers:
+        for name in (b.name, b.report_name, b.gene, b.id):
+            if name:
+                out.setdefault(name.lower(), b.id)
+    return out
