@@ -105,6 +105,8 @@ class Bank:
     embedder: str
     kinds: np.ndarray = field(init=False, repr=False)
     families: np.ndarray = field(init=False, repr=False)
+    # models fitted on this bank (the triage classifier), kept with it
+    cache: dict[object, object] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "kinds", np.array([e.kind for e in self.entries]))
