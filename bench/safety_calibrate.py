@@ -126,8 +126,8 @@ def classifier_sweep(grid: dict[str, tuple[float, ...]] | None = None) -> list[P
                         rules.model.figurative is not None and rules.model.figurative.search(t),
                         {k: float(v[i]) for k, v in near.items()}, probs[i]) for i, t in enumerate(texts)]
     truth = {"dev": np.isin(dev.kinds, list(URGENT)), "test": np.isin(test.kinds, list(URGENT))}
-    grid = grid or {"urgent": (0.3, 0.4, 0.5), "urgent_strict": (0.8, 0.85, 0.9), "crisis": (0.3, 0.4, 0.5),
-                    "crisis_strict": (0.5, 0.7, 0.9), "near": (0.82, 0.84, 0.86), "near_strict": (0.86, 0.87, 0.88)}
+    grid = grid or {"urgent": (0.3, 0.4), "urgent_strict": (0.75, 0.8, 0.85), "crisis": (0.3, 0.4),
+                    "crisis_strict": (0.4, 0.5), "near": (0.83, 0.84), "near_strict": (0.86, 0.87)}
     out = []
     for values in product(*grid.values()):
         t = shipped.model_copy(update=dict(zip(grid, values, strict=True)))

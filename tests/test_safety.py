@@ -279,7 +279,6 @@ def test_long_stories_no_cancer_word_and_figures_of_speech(text: str, expected: 
 def test_a_crisis_in_one_sentence_of_a_story_is_scored_on_its_own() -> None:
     story = STORIES[0][0]
     assert not compiled("en").fired(story)  # no rule names it
-    assert "crisis" not in semantic_kinds(story)  # the whole message's vector is diluted by the story
     assert sentence_crisis(story)
     assert not sentence_crisis("Lately I keep thinking everyone would be better off if I just didn't wake up.")  # one
     # sentence: the whole message's vector already is that sentence's
