@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from oncoguide.answer.stages.triage_bank import Bank, bank_dir, open_bank, refresh
+from oncoguide.answer.stages.triage_bank import Bank, _bank, bank_dir, open_bank, refresh, save_model
 
 WRITERS = Path("/work/data/safety_bank")
 TEST_SHARE = 0.4  # families whose hash falls in the first 40% are held out as test
@@ -49,6 +49,9 @@ def sync(source: Path = WRITERS) -> None:
         if bank_dir(lang).exists():
             rows_, done = refresh(lang)
             print(f"{lang}: {rows_} messages, {done} embedded now")
+            _bank.cache_clear()
+            if save_model(lang):  # the classifier fitted on the new bank, shipped beside its vectors
+                print(f"{lang}: classifier fitted and stored")
 
 
 def main(argv: list[str]) -> None:

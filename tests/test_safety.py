@@ -23,7 +23,7 @@ from oncoguide.answer.stages.triage import (
     sentence_crisis,
     triage,
 )
-from oncoguide.answer.stages.triage_bank import EMBEDDER, bank, bank_dir, embed, read_entries, text_key
+from oncoguide.answer.stages.triage_bank import EMBEDDER, bank, bank_dir, embed, read_entries, stored_model, text_key
 from oncoguide.answer.stages.triage_rules import compiled
 from oncoguide.answer.stages.triage_semantic import CLASSES, classified, fit, overrides
 from oncoguide.records.model import Evidence, Profile, Treatment
@@ -242,7 +242,17 @@ def test_the_classifier_fits_the_bank_it_is_given() -> None:
     predicted = np.array(CLASSES)[model.proba(shipped.vectors[rows]).argmax(axis=1)]
     assert (predicted == shipped.kinds[rows]).mean() > 0.9  # it learns its own bank
     again = fit(shipped.vectors, shipped.kinds, 0.01)
-    assert np.allclose(again.weights, model.weights)  # deterministic
+    assert np.allclose(again.weights, model.weights, atol=1e-5)  # deterministic
+
+
+def test_the_shipped_classifier_is_fitted_on_the_shipped_bank() -> None:
+    shipped = bank("en")
+    t = compiled("en").model.classifier
+    assert shipped is not None and t is not None
+    stored = stored_model(shipped, t.l2)  # none stale: run python -m oncoguide.answer.stages.triage_bank
+    assert stored is not None
+    fresh = fit(shipped.vectors, shipped.kinds, t.l2)
+    assert np.allclose(stored[0], fresh.weights, atol=1e-5) and np.allclose(stored[1], fresh.bias, atol=1e-5)
 
 
 # A red flag or a crisis buried in a long story, no cancer word, figures of speech: what the hard gates of the

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from oncoguide.answer.model import Safety
-from oncoguide.answer.stages.triage_bank import EMBEDDER, Bank, bank
+from oncoguide.answer.stages.triage_bank import EMBEDDER, Bank, bank, stored_model
 from oncoguide.answer.stages.triage_rules import Rules, compiled, sentences
 from oncoguide.answer.stages.triage_semantic import Model, classified, fit, kind_scores, overrides, raised
 from oncoguide.knowledge.topics.safety import PRIORITY, URGENT
@@ -106,11 +106,14 @@ def _nearest(scores: dict[str, np.ndarray], rules: Rules, general: bool, doubt: 
 
 
 def classifier(pool: Bank, l2: float) -> Model:
-    """The classifier fitted on a bank (once per bank and weight decay; kept on the bank)."""
+    """The classifier fitted on a bank (once per bank and weight decay; kept on the bank). A language's shipped
+    bank comes with its fitted weights (``classifier.npz``, keyed by the bank's messages and the weight decay), so
+    start-up fits nothing unless the bank was edited without ``python -m oncoguide.answer.stages.triage_bank``."""
     key = ("classifier", l2)
     found = pool.cache.get(key)
     if not isinstance(found, Model):
-        found = fit(pool.vectors, pool.kinds, l2)
+        stored = stored_model(pool, l2)
+        found = Model(*stored) if stored is not None else fit(pool.vectors, pool.kinds, l2)
         pool.cache[key] = found
     return found
 
