@@ -1,7 +1,8 @@
 """Safety triage benchmark: per-kind recall and precision on the bank's dev and test splits (split by concept
 family; test messages are triaged against the dev bank only), on the old labelled set, on the blind set when
-``bench/data/safety_blind.yaml`` is present, false urgent flags on ordinary questions (MedQuAD, LiveQA, the
-question catalog, K-QA; skipped when absent) and the latency triage adds. Results: bench/results/safety*.json.
+``bench/data/safety_blind.yaml`` is present (aggregate numbers only: no blind message is written out), false
+urgent flags on ordinary questions (MedQuAD, LiveQA, the question catalog, K-QA; skipped when absent) and the
+latency triage adds. Results: bench/results/safety*.json.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from bench.common import EVAL_DATA, report
 from bench.safety_bank import split
 from oncoguide.answer.stages.triage import triage
 from oncoguide.answer.stages.triage_bank import EMBEDDER, Bank, Entry, embed, open_bank
-from oncoguide.answer.stages.triage_rules import compiled
+from oncoguide.answer.stages.triage_rules import compiled, sentences
 from oncoguide.corpus.schema import load_catalog
 from oncoguide.knowledge.topics.safety import URGENT
 from oncoguide.search.embed import get_embedder
@@ -145,8 +146,12 @@ def latency(texts: Sequence[str]) -> dict[str, float]:
         return sorted(values)[int(q * (len(values) - 1))]
 
     wall, cpu = [w for w, _ in full], [c for _, c in full]
+    several = [c for text, (_, c) in zip(texts, full, strict=True) if len(sentences(text)) > 1]
     return {"p50_wall_ms": statistics.median(wall), "p95_wall_ms": pct(wall, 0.95),
             "p50_cpu_ms": statistics.median(cpu), "p95_cpu_ms": pct(cpu, 0.95),
+            "several_sentences_share": len(several) / len(texts),  # they may embed a sentence (sentence_crisis)
+            "several_sentences_p50_cpu_ms": statistics.median(several) if several else float("nan"),
+            "several_sentences_p95_cpu_ms": pct(several, 0.95) if several else float("nan"),
             "rules_p50_cpu_ms": statistics.median(c for _, c in only_rules),
             "embedding_p50_cpu_ms_if_not_reused": statistics.median(c for _, c in embedding)}
 
@@ -170,9 +175,9 @@ def main() -> None:
     if BLIND.exists():
         blind = [Entry(str(x["text"]), str(x["kind"]), str(x.get("family") or ""), "", str(x.get("lang") or "en"))
                  for x in yaml.safe_load(BLIND.read_text())]
-        blind_scores, blind_misses = _labelled(blind, None)
+        blind_scores, _ = _labelled(blind, None)  # aggregate numbers only: the blind set's messages stay unread
         rows += _rows("blind", blind_scores)
-        results |= {"blind": blind_scores, "blind_misses": blind_misses}
+        results |= {"blind": blind_scores}
     report("safety", "Safety triage: bank dev/test (split by family), labelled set, blind set",
            ["set", "kind", "cases", "flagged", "precision", "recall"], rows, results)
 

@@ -1,7 +1,8 @@
 """The safety bank: copy the writers' files into the package (split by language), embed what is new, and split
 the bank by concept family into dev and test.
 
-    python -m bench.safety_bank sync [/work/data/safety_bank]
+    python -m bench.safety_bank sync [/work/data/safety_bank]   # writers a, b, triage14
+    python -m bench.safety_bank sync /work/data/bank5             # writer d
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from oncoguide.answer.stages.triage_bank import Bank, bank_dir, open_bank, refresh
+from oncoguide.answer.stages.triage_bank import Bank, _bank, bank_dir, open_bank, refresh, save_model
 
 WRITERS = Path("/work/data/safety_bank")
 TEST_SHARE = 0.4  # families whose hash falls in the first 40% are held out as test
@@ -37,7 +38,7 @@ def sync(source: Path = WRITERS) -> None:
     for path in sorted(source.glob("*.yaml")):
         rows = yaml.safe_load(path.read_text(encoding="utf-8")) or []
         for lang in ("en", "es"):
-            mine = [{k: r[k] for k in ("text", "kind", "family", "source", "lang") if k in r}
+            mine = [{k: r[k] for k in ("text", "kind", "family", "source") if k in r} | {"lang": lang}
                     for r in rows if (r.get("lang") or "en") == lang and r.get("text") and r.get("kind")]
             target = bank_dir(lang) / path.name
             if mine:
@@ -48,6 +49,9 @@ def sync(source: Path = WRITERS) -> None:
         if bank_dir(lang).exists():
             rows_, done = refresh(lang)
             print(f"{lang}: {rows_} messages, {done} embedded now")
+            _bank.cache_clear()
+            if save_model(lang):  # the classifier fitted on the new bank, shipped beside its vectors
+                print(f"{lang}: classifier fitted and stored")
 
 
 def main(argv: list[str]) -> None:

@@ -4,7 +4,8 @@ For each kind, the (similarity, margin) pair with the highest recall of that kin
 semantic layer), while false flags on the dev split's ordinary messages stay under a cap; ties go to fewer false
 flags. Prints the ``semantic:`` block for knowledge/en/safety.yaml.
 
-    python -m bench.safety_calibrate
+    python -m bench.safety_calibrate              # nearest-neighbour thresholds (``semantic:``)
+    python -m bench.safety_calibrate classifier   # the classifier's thresholds (``classifier:``): a sweep
 """
 
 from __future__ import annotations
@@ -75,5 +76,83 @@ def main() -> None:
               f" ordinary flagged {f:.3f}")
 
 
+
+
+# -- the classifier layer ------------------------------------------------------------------------------------------
+_FOLDS = 6
+
+
+def _fold(family: str) -> int:
+    import hashlib
+
+    return int(hashlib.sha256(family.encode()).hexdigest()[:8], 16) % _FOLDS
+
+
+Point = tuple[float, float, float, dict[str, float]]
+
+
+def classifier_sweep(grid: dict[str, tuple[float, ...]] | None = None) -> list[Point]:
+    """(dev urgent recall, test urgent recall, false urgent share on ordinary questions, thresholds) for each point
+    of ``grid`` (the rest of the shipped ``classifier`` block kept): dev leave-family-out (6 folds by family), test
+    against a classifier fitted on dev, ordinary questions against the shipped bank. Rules count too, as in triage."""
+    from itertools import product
+
+    from bench.safety import ordinary_sets, vectors
+    from oncoguide.answer.stages.triage import classifier
+    from oncoguide.answer.stages.triage_semantic import classified, fit
+    from oncoguide.knowledge.topics.safety import PRIORITY
+
+    rules = compiled("en")
+    shipped = rules.model.classifier
+    assert shipped is not None
+    bank = open_bank("en")
+    dev, test = split(bank)
+    folds = np.array([_fold(f) for f in dev.families])
+    p_dev = np.zeros((len(dev.entries), 9), np.float32)
+    for k in range(_FOLDS):
+        model = fit(dev.vectors[folds != k], dev.kinds[folds != k], shipped.l2)
+        p_dev[folds == k] = model.proba(dev.vectors[folds == k])
+    ordinary = [t for texts in ordinary_sets().values() for t in texts]
+    sets = {"dev": ([e.text for e in dev.entries], dev.vectors, dev, p_dev, list(dev.families)),
+            "test": ([e.text for e in test.entries], test.vectors, dev, classifier(dev, shipped.l2).proba(test.vectors),
+                     None)}
+    ord_vecs = vectors(ordinary)
+    sets["ordinary"] = (ordinary, ord_vecs, bank, classifier(bank, shipped.l2).proba(ord_vecs), None)
+    facts = {}
+    for name, (texts, vecs, pool, probs, families) in sets.items():
+        near = kind_scores(pool, vecs, families)
+        facts[name] = [(min((r.kind for r in rules.fired(t)), key=PRIORITY.index, default=None), rules.in_context(t),
+                        rules.denies(t), rules.is_general(t), rules.symptom(t),
+                        rules.model.figurative is not None and rules.model.figurative.search(t),
+                        {k: float(v[i]) for k, v in near.items()}, probs[i]) for i, t in enumerate(texts)]
+    truth = {"dev": np.isin(dev.kinds, list(URGENT)), "test": np.isin(test.kinds, list(URGENT))}
+    grid = grid or {"urgent": (0.3, 0.4), "urgent_strict": (0.75, 0.8, 0.85), "crisis": (0.3, 0.4),
+                    "crisis_strict": (0.4, 0.5), "near": (0.83, 0.84), "near_strict": (0.86, 0.87)}
+    out = []
+    for values in product(*grid.values()):
+        t = shipped.model_copy(update=dict(zip(grid, values, strict=True)))
+        flagged = {}
+        for name, rows in facts.items():
+            hits = []
+            for ruled, context, denies, general, symptom, figurative, near, p in rows:
+                milder = ruled is not None and ruled not in URGENT and not symptom
+                kinds = classified(p, near, t, strict=(not context) or denies or general or milder, general=general,
+                                   ruled=ruled, figurative=figurative)
+                hits.append(ruled in URGENT or any(k in URGENT for k in kinds))
+            flagged[name] = np.array(hits)
+        out.append((float(flagged["dev"][truth["dev"]].mean()), float(flagged["test"][truth["test"]].mean()),
+                    float(flagged["ordinary"].mean()), dict(zip(grid, values, strict=True))))
+    return out
+
+
+def main_classifier(cap: float = 0.018) -> None:
+    """The sweep's best points on dev recall with false urgent flags on ordinary questions under ``cap``."""
+    found = [r for r in classifier_sweep() if r[2] <= cap]
+    for dev_recall, test_recall, flags, point in sorted(found, key=lambda r: (-r[0], r[2]))[:10]:
+        print(f"dev {dev_recall:.3f} test {test_recall:.3f} ordinary false urgent {flags:.4f} {point}")
+
+
 if __name__ == "__main__":
-    main()
+    import sys
+
+    main_classifier() if sys.argv[1:] == ["classifier"] else main()

@@ -15,10 +15,17 @@ import pytest
 import yaml
 
 from oncoguide.answer.engine import AnswerEngine
-from oncoguide.answer.stages.triage import instead_of_not_covered, profile_classes, semantic_kinds, triage
-from oncoguide.answer.stages.triage_bank import EMBEDDER, Bank, Entry, bank, bank_dir, embed, read_entries, text_key
+from oncoguide.answer.stages.triage import (
+    classifier,
+    instead_of_not_covered,
+    profile_classes,
+    semantic_kinds,
+    sentence_crisis,
+    triage,
+)
+from oncoguide.answer.stages.triage_bank import EMBEDDER, bank, bank_dir, embed, read_entries, stored_model, text_key
 from oncoguide.answer.stages.triage_rules import compiled
-from oncoguide.answer.stages.triage_semantic import overrides
+from oncoguide.answer.stages.triage_semantic import CLASSES, classified, fit, overrides
 from oncoguide.records.model import Evidence, Profile, Treatment
 from oncoguide.search.embed import get_embedder
 
@@ -194,14 +201,95 @@ def test_a_bank_urgent_kind_overrides_a_milder_rule_only_with_a_symptom_or_a_cle
     scores = {"emergency": np.array([0.91]), "dosing": np.array([0.89])}
     assert not overrides(scores, "emergency", "dosing", 0.05)
     assert overrides(scores, "emergency", "dosing", 0.0)
-    # end to end, against a two-message bank whose emergency message leads its dosing message by 0.03 (< 0.05)
-    q = np.zeros(384, np.float32)
-    q[0] = 1.0
-    near = np.zeros(384, np.float32)
-    near[0], near[1] = 0.97, np.sqrt(1 - 0.97**2)
-    pool = Bank([Entry("a", "emergency", "f1", "", "en"), Entry("b", "dosing", "f2", "", "en")],
-                np.vstack([q, near]), EMBEDDER)
-    plain = triage("can I take my capecitabine with breakfast", vector=q, pool=pool)
-    assert plain is not None and plain.kind == "dosing"
-    symptom = triage("can I take my capecitabine with breakfast, I feel dizzy", vector=q, pool=pool)
-    assert symptom is not None and symptom.kind == "emergency"
+    # the classifier: with a rule's milder kind and no symptom (strict thresholds), or when the rule's kind is
+    # likelier, the urgent kind is not raised
+    t = rules.model.classifier
+    assert t is not None
+    near = dict.fromkeys(CLASSES, 0.9)
+    p = _probs(emergency=0.6, dosing=0.3, none=0.1)
+    assert "emergency" in classified(p, near, t, strict=False, general=False, ruled="dosing")
+    assert "emergency" not in classified(p, near, t, strict=True, general=False, ruled="dosing")
+    likelier = _probs(emergency=0.45, dosing=0.5, none=0.05)
+    assert "emergency" not in classified(likelier, near, t, strict=False, general=False, ruled="dosing")
+    assert "emergency" in classified(likelier, near, t, strict=False, general=False, ruled=None)
+
+
+def _probs(**p: float) -> np.ndarray:
+    return np.array([p.get(k, 0.0) for k in CLASSES], np.float32)
+
+
+def test_the_classifier_needs_a_near_bank_message_and_no_near_copy_of_an_ordinary_one() -> None:
+    t = compiled("en").model.classifier
+    assert t is not None
+    p = _probs(urgent_call=0.7, emergency=0.2, none=0.1)
+    near = dict.fromkeys(CLASSES, 0.9)
+    assert classified(p, near, t, strict=False, general=False, ruled=None) == ["urgent_call"]
+    assert classified(p, near | {"urgent_call": t.near - 0.01}, t, strict=False, general=False, ruled=None) == []
+    assert classified(p, near | {"none": 0.9 + t.veto}, t, strict=False, general=False, ruled=None) == []
+    assert classified(p, near, t, strict=False, general=True, ruled=None) == []  # a general question
+    # the urgent group counts as one: neither emergency nor urgent call is likely alone, together they are
+    split_ = _probs(urgent_call=0.3, emergency=0.25, none=0.45)
+    assert classified(split_, near, t, strict=False, general=False, ruled=None) == ["urgent_call"]
+    assert classified(split_, near, t, strict=True, general=False, ruled=None) == []
+
+
+def test_the_classifier_fits_the_bank_it_is_given() -> None:
+    shipped = bank("en")
+    assert shipped is not None
+    model = classifier(shipped, 0.01)
+    assert model is classifier(shipped, 0.01)  # fitted once per bank
+    rows = np.arange(0, len(shipped.entries), 25)
+    predicted = np.array(CLASSES)[model.proba(shipped.vectors[rows]).argmax(axis=1)]
+    assert (predicted == shipped.kinds[rows]).mean() > 0.9  # it learns its own bank
+    again = fit(shipped.vectors, shipped.kinds, 0.01)
+    assert np.allclose(again.weights, model.weights, atol=1e-5)  # deterministic
+
+
+def test_the_shipped_classifier_is_fitted_on_the_shipped_bank() -> None:
+    shipped = bank("en")
+    t = compiled("en").model.classifier
+    assert shipped is not None and t is not None
+    stored = stored_model(shipped, t.l2)  # none stale: run python -m oncoguide.answer.stages.triage_bank
+    assert stored is not None
+    fresh = fit(shipped.vectors, shipped.kinds, t.l2)
+    assert np.allclose(stored[0], fresh.weights, atol=1e-5) and np.allclose(stored[1], fresh.bias, atol=1e-5)
+
+
+# A red flag or a crisis buried in a long story, no cancer word, figures of speech: what the hard gates of the
+# nearest-neighbour layer missed (held-out families) and the classifier with per-sentence scoring catches.
+STORIES = [
+    ("I have been reading a lot about my diagnosis and the treatment plan. My daughter helps me keep track of "
+     "appointments. Lately I keep thinking everyone would be better off if I just didn't wake up. What questions "
+     "should I ask at my next appointment?", "crisis"),
+    ("We moved house in the summer and the kids have just started at a new school. Things have been hectic with "
+     "work too. My wife has a temperature of 38.4 and feels shivery, she had her chemo on Monday. Is it ok to wait "
+     "until her clinic visit on Friday?", "urgent_call"),
+    ("Sorry for the long message. Mum has been staying with us since her operation and she is doing well with her "
+     "walking. The district nurse comes on Tuesdays. This afternoon she started coughing up bright red blood, quite "
+     "a lot. Should we mention it to the nurse next week?", "emergency"),
+    ("Thanks for the information last time. We have a holiday booked for June. The fatigue is getting better. "
+     "Anyway my legs went numb and weak this morning and I can't feel the toilet seat, I have bone mets in my "
+     "spine.", "emergency"),
+    ("My husband suddenly can't move his right arm and his words are slurred", "emergency"),
+    ("she's been really drowsy and muddled since yesterday and barely drinking", "emergency"),
+    ("not a big deal but since my last infusion of nivo my breathing is tighter and i'm coughing at night. no temp",
+     "urgent_call"),
+    ("My mum finished radiotherapy last month. She is tired but eating well. What foods help with energy?", "none"),
+    ("How long does hair take to grow back after chemo? Mine is starting to come back curly.", "none"),
+    ("Is there anything I can take for the pain? My daughter says I should rest more. I'm dying to get back to "
+     "my garden.", "none"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), STORIES, ids=[t[:40] for t, _ in STORIES])
+def test_long_stories_no_cancer_word_and_figures_of_speech(text: str, expected: str) -> None:
+    assert kind(text) == expected
+
+
+def test_a_crisis_in_one_sentence_of_a_story_is_scored_on_its_own() -> None:
+    story = STORIES[0][0]
+    assert not compiled("en").fired(story)  # no rule names it
+    assert sentence_crisis(story)
+    assert not sentence_crisis("Lately I keep thinking everyone would be better off if I just didn't wake up.")  # one
+    # sentence: the whole message's vector already is that sentence's
+    assert not sentence_crisis(STORIES[7][0])

