@@ -22,7 +22,8 @@ def _recognisers() -> tuple[tuple[str, re.Pattern[str]], ...]:
 # (canonical name, pattern), built from the vocabulary (knowledge/vocab/biomarkers*.yaml: report_patterns)
 MARKERS = _recognisers()
 VALUE_MARKERS = frozenset(b.report_name or b.gene for b in load_vocabulary().biomarkers if b.value)
-_VALUE = re.compile(r"(?<![\d/.])(\d+(?:\.\d+)?)(?![\d/])(\s*(ng/mL|ng/ml|U/mL|units?/mL|IU/L|U/L|mg/L))?", re.I)
+_VALUE = re.compile(r"(?<![\d/.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d/])"
+                    r"(\s*(ng/mL|ng/ml|U/mL|units?/mL|mIU/mL|IU/L|U/L|mg/L|mAU/mL|mg/24\s?h))?", re.I)
 _ELEVATED = re.compile(r"\b(elevated|high|rising|increased|increasing|raised|abnormal)\b", re.I)
 _NORMAL = re.compile(r"\b(normal|undetectable|not detectable|within normal limits|wnl)\b", re.I)
 # Group results ("triple-negative" = ER, PR and HER2 negative): knowledge/vocab/biomarker-groups.yaml
@@ -187,6 +188,12 @@ _RESULTS = re.compile(
     r"|\breactive\b)",
     re.I,
 )
+# "positive for CD20, PAX5 and BCL6": an IHC panel led by its result (the list shares it; see read_markers)
+_LEADING_POSITIVE = re.compile(r"\b(positive|immunoreactive|reactive) for\b[\w \t-]{0,30}$|\b(express(es|ing)?"
+                               r"|co-?express(es|ing)?)\s+(\w+\s+){0,2}$", re.I)
+_NEXT_PHRASE = re.compile(r";|\b(negative|positive|immunoreactive|reactive) for\b|\b(but|while|whereas)\b", re.I)
+_NEXT_LEAD = re.compile(r"\b(negative|positive|immunoreactive|reactive) for\b[\w \t-]{0,30}$", re.I)  # the next
+_LED_POSITIVE = re.compile(r"(positive|immunoreactive|reactive) for\b|(co-?)?express", re.I)  # marker's own cue
 _LEADING_NEGATION = re.compile(r"\b(negative for|no evidence of|absence of|without|no)\b[\w \t-]{0,30}$", re.I)
 _NEGATED_AFTER = re.compile(r"^([\w\s-]{0,25}?|[\s:,-]*(\([^()]{0,30}\))?[\s:,-]*)\b(not detected|not identified"
                             r"|not found|not seen|negative|absent|were not|was not|is not|are not)\b", re.I)
@@ -404,6 +411,9 @@ def _read_one(clause: str, mentions: list[tuple[str, int, int]], i: int, after: 
     if _UNLIKELY.search(before) and not hedge:
         return None
     result, used = _result(name, window)
+    nxt = _NEXT_LEAD.search(window) if i + 1 < len(mentions) else None
+    if nxt and nxt.start() < used:  # "BCL6; negative for CD3": that result leads the next marker, not this one
+        result, used = None, 0
     lead_value = re.search(r"\b(elevated|rising|increased|raised|high)\s+(serum\s+)?$", before, re.I) \
         if name in VALUE_MARKERS and result in (None, "unknown") else None
     if lead_value:  # "an elevated CA 19-9"
@@ -425,6 +435,9 @@ def _read_one(clause: str, mentions: list[tuple[str, int, int]], i: int, after: 
     lead = _LEADING_NEGATION.search(before)
     if lead and result in (None, "positive"):
         result, used, first = "negative", 0, start - len(before) + lead.start()
+    lead_pos = _LEADING_POSITIVE.search(own) if not lead else None
+    if lead_pos and (result is None or _NEXT_PHRASE.search(window, 0, used)):  # the window's result is the next list's
+        result, used, first = "positive", 0, start - len(own) + lead_pos.start()
     status = _LEADING_STATUS.search(own) if result is None else None
     if status:
         result = "not_tested" if status.group("not_tested") else "pending"
@@ -433,7 +446,7 @@ def _read_one(clause: str, mentions: list[tuple[str, int, int]], i: int, after: 
         result, used = "positive", 0  # a gene listed under "Genomic alterations:" is altered
     if result is None:
         return None
-    if used == 0 and (lead or status):
+    if used == 0 and (lead or status or lead_pos):
         noun = _NOUN_TAIL.match(window)
         used = noun.end() if noun else 0
     late = _HEDGE_AFTER.search(window, 0, used + 30) if result in ("positive", "negative") else None
@@ -481,7 +494,10 @@ def read_markers(clause: str) -> list[Reading]:
     for i in range(1, len(mentions)):
         prev = readings[i - 1]
         led = bool(chains and chains[-1][-1] == i - 1) or (prev is not None and prev.start < mentions[i - 1][1])
-        if prev is not None and prev.result in ("negative", "not_tested", "pending") and led \
+        head = readings[chains[-1][0]] if chains and chains[-1][-1] == i - 1 else prev
+        led_pos = head is not None and prev is not None and prev.result == "positive" \
+            and _LED_POSITIVE.match(clause, head.start) is not None
+        if prev is not None and (prev.result in ("negative", "not_tested", "pending") or led_pos) and led \
                 and _SEPARATORS.match(clause[mentions[i - 1][2]:mentions[i][1]]):
             name, start, end = mentions[i]
             noun = _NOUN_TAIL.match(clause[end:])
