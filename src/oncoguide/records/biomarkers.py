@@ -175,7 +175,7 @@ _RESULTS = re.compile(
     r"|(?P<negative>\bnegative\b|\bneg\b|\b(negtive|negitive|negatve|neagtive|negaitve)\b"
     r"|not detected|\bno\b(?! other)|none detected|wild[- ]?type|\bwt\b|\babsent\b"
     r"|not amplified|non-?amplified|not rearranged|\bmss\b|microsatellite stable|\bpmmr\b|proficient|\bintact\b"
-    r"|retained|\blow\b|(?<![\d.])0(?![\d.%+])|<\s?1\s?%|\(-\)|HER2-low|\bunmutated\b|\bunmethylated\b"
+    r"|retained|\blow\b|(?<![\w.])0(?![\d.%+])|<\s?1\s?%|\(-\)|HER2-low|\bunmutated\b|\bunmethylated\b"
     r"|non-?methylated|not (co-?)?deleted|\bnon-?reactive\b|\bno reactivity\b)"
     r"|(?P<equivocal>equivocal|indeterminate|borderline|\b2\+)"
     r"|(?P<positive>\bpositive\b|\bpos\b|\b(postive|positve|posative|positiv)\b|\bdetected\b|\bidentified\b"
@@ -185,7 +185,7 @@ _RESULTS = re.compile(
     r"|\b3\+|overexpress|(?<=\w)\+|\bV600[EK]\b|\bG12[A-Z]\b|\bL858R\b|\bT790M\b|exon\s?(19|20|14)"
     r"|(?<=\()\s?[A-Z]\d{1,4}[A-Z*]?\s?(?=\))"
     r"|\bp\.[A-Z]\d+|pathogenic|\bskipping\b|\bmethylated\b|\b(co-?)?deleted\b|\bco-?deletion\b"
-    r"|\breactive\b)",
+    r"|\breactive\b|\bbright\b|\bdim(ly)?\b|^-(associated|related|mediated|driven)\b)",
     re.I,
 )
 # "positive for CD20, PAX5 and BCL6": an IHC panel led by its result (the list shares it; see read_markers)
@@ -260,15 +260,16 @@ def _mentions(clause: str) -> list[tuple[str, int, int]]:
     candidates = _PREFILTER.candidates(clause)
     if not candidates:  # most clauses name no marker
         return found
+    # leftmost-longest: "t(8;14) IGH/MYC" is one t(8;14) mention, not also MYC; at one start and length, the
+    # vocabulary order decides
+    matches = [(m.start(), -(m.end() - m.start()), rank, name, m.end()) for rank, (name, pattern) in enumerate(MARKERS)
+               if name in candidates for m in pattern.finditer(clause)]
     taken: set[int] = set()
-    for name, pattern in MARKERS:
-        if name not in candidates:
+    for begin, _, _, name, stop in sorted(matches):
+        if any(i in taken for i in range(begin, stop)):
             continue
-        for m in pattern.finditer(clause):
-            if any(i in taken for i in range(m.start(), m.end())):
-                continue
-            taken.update(range(m.start(), m.end()))
-            found.append((name, m.start(), m.end()))
+        taken.update(range(begin, stop))
+        found.append((name, begin, stop))
     found.sort(key=lambda x: x[1])
     # "RET fusion (KIF5B-RET)": the second RET is part of the fusion's name, not a new mention
     found = [f for i, f in enumerate(found) if not (_PARTNER.search(clause[max(0, f[1] - 9):f[1]]) and any(
@@ -286,6 +287,9 @@ def _mentions(clause: str) -> list[tuple[str, int, int]]:
 _INTRINSIC = {"mss": "negative", "msi-h": "positive", "msi-high": "positive", "msi-l": "negative",
               "msi-low": "negative", "dmmr": "positive", "pmmr": "negative", "tmb-h": "positive", "tmb-l": "negative",
               "microsatellite stable": "negative"}
+_VARIANT_FIRST = re.compile(r"^[\s:,-]*(p\.)?[A-Z]\d{2,4}([A-Z](?![a-z])|\*|fs\*?\d*)")
+# A translocation written in a karyotype ("46,XY,t(9;22)(q34;q11.2)[20]") is present
+_IN_KARYOTYPE = re.compile(r"\b\d{2,3}(~\d{2,3})?(<\dn>)?,\s?(X{1,2}Y?|XY|X)(,[^\s,]+)*,$")
 _SIGN = re.compile(r"^\s*(\+|-|\u2212)(?![\w\d])|^\s*(\+|-|\u2212)(?=/)")
 _CELL = re.compile(r"^[^:|.;]{0,60}?[:|]\s*")  # the test's name up to its result cell
 _PHRASE_END = re.compile(r"[|;\n]|,\s(?=[A-Z])|\.\s|\.$|\)")
@@ -349,6 +353,8 @@ def _result(name: str, window: str) -> tuple[str | None, int]:
         if m:
             return "unknown", m.end()
     m = _RESULTS.search(window)
+    if m is None and _VARIANT_FIRST.match(window):  # "TET2 Q810*, VAF 22%": a named variant is a finding
+        return "positive", _VARIANT_FIRST.match(window).end()  # type: ignore[union-attr]
     if m and m.lastgroup == "positive":
         after = _NEGATED_AFTER.match(window[m.end():])
         if after:  # "fusions were not detected", "V600E not detected"
@@ -420,6 +426,8 @@ def _read_one(clause: str, mentions: list[tuple[str, int, int]], i: int, after: 
         result = "positive"
     loss = _LEADING_LOSS.search(before) if name == "MMR" else None
     if loss:
+        result, used = "positive", 0
+    if result is None and clause[start:end].startswith("t(") and _IN_KARYOTYPE.search(clause, 0, start):
         result, used = "positive", 0
     intrinsic = _INTRINSIC.get(clause[start:end].lower())
     if intrinsic and result not in ("pending", "not_tested") and not _NEGATED_AFTER.match(window):

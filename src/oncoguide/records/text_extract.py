@@ -20,12 +20,16 @@ from oncoguide.records.spans import evidence_at
 from oncoguide.records.staging import read_stages
 from oncoguide.records.treatments import read_treatments
 
+_LEADERS = re.compile(r"[ \t]*\.{3,}[ \t]*")
+
 
 def _biomarkers(doc: RecordDocument, clauses: list[ctx.Clause],
                 context: ctx.DocContext) -> tuple[list[Biomarker], list[Conflict]]:
     """Marker readings of the patient (not relatives', not hypothetical), one per (marker, result): a pending or
     not-tested reading gives way to a result, and different results for one marker are kept and flagged."""
     found: list[Biomarker] = []
+    if _LEADERS.search(doc.text):  # "P53 ........ ABERRANT": a dotted leader is a table cell, not sentence ends
+        clauses = ctx.clauses(_LEADERS.sub(lambda m: " " * (len(m.group(0)) - 2) + ": ", doc.text))
     for c in clauses:
         for r in read_markers(c.text):
             if ctx.is_family(c.text, r.start) or ctx.is_hypothetical(c.text, r.start) \
