@@ -185,7 +185,8 @@ _RESULTS = re.compile(
     r"|\b3\+|overexpress|(?<=\w)\+|\bV600[EK]\b|\bG12[A-Z]\b|\bL858R\b|\bT790M\b|exon\s?(19|20|14)"
     r"|(?<=\()\s?[A-Z]\d{1,4}[A-Z*]?\s?(?=\))"
     r"|\bp\.[A-Z]\d+|pathogenic|\bskipping\b|\bmethylated\b|\b(co-?)?deleted\b|\bco-?deletion\b"
-    r"|\breactive\b|\bbright\b|\bdim(ly)?\b|^-(associated|related|mediated|driven)\b)",
+    r"|\breactive\b|\bbright\b|\bdim(ly)?\b|^-(associated|related|mediated|driven)\b"
+    r"|(?<![<\d.])[1-9]\d{0,2}(\.\d+)?\s?% of (the )?(interphase )?(nuclei|metaphases)\b)",
     re.I,
 )
 # "positive for CD20, PAX5 and BCL6": an IHC panel led by its result (the list shares it; see read_markers)
@@ -287,9 +288,12 @@ def _mentions(clause: str) -> list[tuple[str, int, int]]:
 _INTRINSIC = {"mss": "negative", "msi-h": "positive", "msi-high": "positive", "msi-l": "negative",
               "msi-low": "negative", "dmmr": "positive", "pmmr": "negative", "tmb-h": "positive", "tmb-l": "negative",
               "microsatellite stable": "negative"}
-_VARIANT_FIRST = re.compile(r"^[\s:,-]*(p\.)?[A-Z]\d{2,4}([A-Z](?![a-z])|\*|fs\*?\d*)")
+_VARIANT_FIRST = re.compile(r"^[\s:,-]*((p\.)?[A-Z]\d{2,4}([A-Z](?![a-z])|\*|fs\*?\d*)|p(190|210|230)\b)")
 # A translocation written in a karyotype ("46,XY,t(9;22)(q34;q11.2)[20]") is present
 _IN_KARYOTYPE = re.compile(r"\b\d{2,3}(~\d{2,3})?(<\dn>)?,\s?(X{1,2}Y?|XY|X)(,[^\s,]+)*,$")
+_KARYOTYPE = re.compile(r"^[\s:]*(?P<k>\d{2,3}(~\d{2,3})?(<\dn>)?,\s?X{1,2}Y?(\[\d+\])?(,[^\s,]+)*(/[^\s]+)*)"
+                        r"(?<![.,;])")  # an ISCN string: "46,XY,t(11;14)(q13;q32)[14]/46,XY[6]"
+_NORMAL_KARYOTYPE = re.compile(r"46,X[XY](\[\d+\])?")
 _SIGN = re.compile(r"^\s*(\+|-|\u2212)(?![\w\d])|^\s*(\+|-|\u2212)(?=/)")
 _CELL = re.compile(r"^[^:|.;]{0,60}?[:|]\s*")  # the test's name up to its result cell
 _PHRASE_END = re.compile(r"[|;\n]|,\s(?=[A-Z])|\.\s|\.$|\)")
@@ -409,7 +413,7 @@ def _read_one(clause: str, mentions: list[tuple[str, int, int]], i: int, after: 
     """The result of mention ``i``: read after the name, else from a leading cue (after ``after``, where the
     previous reading ended); hedges make it uncertain."""
     name, start, end = mentions[i]
-    stop = mentions[i + 1][1] if i + 1 < len(mentions) else len(clause)
+    stop = mentions[i + 1][1] if i + 1 < len(mentions) and name != "karyotype" else len(clause)
     window = clause[end:min(stop, end + _WINDOW)]
     before = clause[max(0, start - 30):start]
     own = clause[max(0, start - 30, after):start]  # cues that are not the previous marker's result
@@ -417,6 +421,11 @@ def _read_one(clause: str, mentions: list[tuple[str, int, int]], i: int, after: 
     if _UNLIKELY.search(before) and not hedge:
         return None
     result, used = _result(name, window)
+    iscn = _KARYOTYPE.match(window) if name == "karyotype" else None
+    if iscn:  # "Karyotype: 46,XY,t(11;14)(q13;q32)[14]/46,XY[6]": normal or not, the string is the detail
+        result, used = ("negative" if _NORMAL_KARYOTYPE.fullmatch(iscn.group("k")) else "positive"), iscn.end()
+    if name == "light chain restriction" and result is None:  # "lambda-restricted": a clonal B-cell finding
+        result = "positive"
     nxt = _NEXT_LEAD.search(window) if i + 1 < len(mentions) else None
     if nxt and nxt.start() < used:  # "BCL6; negative for CD3": that result leads the next marker, not this one
         result, used = None, 0
@@ -476,6 +485,10 @@ def _read_one(clause: str, mentions: list[tuple[str, int, int]], i: int, after: 
     origin = _ORIGIN.search(wide)
     detail = _detail(name, window) if result in ("positive", "equivocal", "unknown") or name in (
         "PD-L1", "TMB", "HER2", "ER", "PR", *VALUE_MARKERS) else None
+    if iscn:
+        detail = iscn.group("k")
+    elif name == "light chain restriction" and result == "positive":
+        detail = clause[start:end].split()[0].split("-")[0].lower()
     if detail is None and partner and result == "positive":
         detail = partner.group(1)
     confidence = UNCERTAIN if uncertain else TYPO if _TYPO.search(clause, first, end + used) else CONFIDENT

@@ -21,6 +21,7 @@ from oncoguide.records.staging import read_stages
 from oncoguide.records.treatments import read_treatments
 
 _LEADERS = re.compile(r"[ \t]*\.{3,}[ \t]*")
+_CYTOGENETIC = re.compile(r"\b[ti]\(\w{1,3};\s?\w{1,3}\)|\([pq][\d.]+;\s?[pq][\d.]+\)")
 
 
 def _biomarkers(doc: RecordDocument, clauses: list[ctx.Clause],
@@ -28,8 +29,12 @@ def _biomarkers(doc: RecordDocument, clauses: list[ctx.Clause],
     """Marker readings of the patient (not relatives', not hypothetical), one per (marker, result): a pending or
     not-tested reading gives way to a result, and different results for one marker are kept and flagged."""
     found: list[Biomarker] = []
-    if _LEADERS.search(doc.text):  # "P53 ........ ABERRANT": a dotted leader is a table cell, not sentence ends
-        clauses = ctx.clauses(_LEADERS.sub(lambda m: " " * (len(m.group(0)) - 2) + ": ", doc.text))
+    if _LEADERS.search(doc.text) or _CYTOGENETIC.search(doc.text):
+        # "P53 ........ ABERRANT": a dotted leader is a table cell, not sentence ends; "t(9;22)(q34;q11.2)": the
+        # semicolons of a cytogenetic notation do not end a clause (same lengths, so offsets hold)
+        text = _LEADERS.sub(lambda m: " " * (len(m.group(0)) - 2) + ": ", doc.text)
+        text = _CYTOGENETIC.sub(lambda m: m.group(0).replace(";", "\x1f"), text)
+        clauses = [ctx.Clause(c.start, c.end, c.text.replace("\x1f", ";")) for c in ctx.clauses(text)]
     for c in clauses:
         for r in read_markers(c.text):
             if ctx.is_family(c.text, r.start) or ctx.is_hypothetical(c.text, r.start) \
