@@ -38,7 +38,7 @@ _ALIASES = {"p53": "tp53", "bcrabl1is": "bcrabl1", "bcrabl": "bcrabl1", "ki67": 
             "1p19qcodeletion": "1p19q", "1p19q": "1p19q", "cdkn2ab": "cdkn2a", "cdkn2a": "cdkn2a", "eber": "ebv",
             "cd117": "kit", "7del7q": "del7q", "dcppivkaii": "pivkaii", "5hiaa24hurine": "5hiaa", "ccd3": "cd3",
             "sstr2a": "sstr2", "1q21": "1qgain", "1q": "1qgain", "ss18ssx": "ss18", "ss18ssx1": "ss18",
-            "monosomy13": "del13q", "hpv16": "hpv", "lightchainrestriction": "lightchain",
+            "monosomy13": "del13q", "hpv16": "hpv", "lightchainrestriction": "lightchain", "cytokeratin": "ae1ae3",
             "pmlrara": "pmlrara", "bcrabl1p210": "bcrabl1"}
 # words that name how or on what a marker was tested, not the marker
 _METHOD = re.compile(r"\b(ihc|ish|fish|ngs|pcr|serum|transcript|status|tps|cps|is|promoter|gene|protein|mutation"
