@@ -23,7 +23,8 @@ def _recognisers() -> tuple[tuple[str, re.Pattern[str]], ...]:
 # (canonical name, pattern), built from the vocabulary (knowledge/vocab/biomarkers*.yaml: report_patterns)
 MARKERS = _recognisers()
 VALUE_MARKERS = frozenset(b.report_name or b.gene for b in load_vocabulary().biomarkers if b.value)
-_VALUE = re.compile(r"(?<![\d/.])(\d+(?:\.\d+)?)(?![\d/])(\s*(ng/mL|ng/ml|U/mL|units?/mL|IU/L|U/L|mg/L))?", re.I)
+_VALUE = re.compile(r"(?<![\d/.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d/])"
+                    r"(\s*(ng/mL|ng/ml|U/mL|units?/mL|mIU/mL|IU/L|U/L|mg/L|mAU/mL|mg/24\s?h))?", re.I)
 _ELEVATED = re.compile(r"\b(elevated|high|rising|increased|increasing|raised|abnormal)\b", re.I)
 _NORMAL = re.compile(r"\b(normal|undetectable|not detectable|within normal limits|wnl)\b", re.I)
 # Group results ("triple-negative" = ER, PR and HER2 negative): knowledge/vocab/biomarker-groups.yaml
@@ -175,7 +176,7 @@ _RESULTS = re.compile(
     r"|(?P<negative>\bnegative\b|\bneg\b|\b(negtive|negitive|negatve|neagtive|negaitve)\b"
     r"|not detected|\bno\b(?! other)|none detected|wild[- ]?type|\bwt\b|\babsent\b"
     r"|not amplified|non-?amplified|not rearranged|\bmss\b|microsatellite stable|\bpmmr\b|proficient|\bintact\b"
-    r"|retained|\blow\b|(?<![\d.])0(?![\d.%+])|<\s?1\s?%|\(-\)|HER2-low|\bunmutated\b|\bunmethylated\b"
+    r"|retained|\blow\b|(?<![\w.])0(?![\d.%+])|<\s?1\s?%|\(-\)|HER2-low|\bunmutated\b|\bunmethylated\b"
     r"|non-?methylated|not (co-?)?deleted|\bnon-?reactive\b|\bno reactivity\b)"
     r"|(?P<equivocal>equivocal|indeterminate|borderline|\b2\+)"
     r"|(?P<positive>\bpositive\b|\bpos\b|\b(postive|positve|posative|positiv)\b|\bdetected\b|\bidentified\b"
@@ -185,9 +186,16 @@ _RESULTS = re.compile(
     r"|\b3\+|overexpress|(?<=\w)\+|\bV600[EK]\b|\bG12[A-Z]\b|\bL858R\b|\bT790M\b|exon\s?(19|20|14)"
     r"|(?<=\()\s?[A-Z]\d{1,4}[A-Z*]?\s?(?=\))"
     r"|\bp\.[A-Z]\d+|pathogenic|\bskipping\b|\bmethylated\b|\b(co-?)?deleted\b|\bco-?deletion\b"
-    r"|\breactive\b)",
+    r"|\breactive\b|\bbright\b|\bdim(ly)?\b|^-(associated|related|mediated|driven)\b"
+    r"|(?<![<\d.])[1-9]\d{0,2}(\.\d+)?\s?% of (the )?(interphase )?(nuclei|metaphases)\b)",
     re.I,
 )
+# "positive for CD20, PAX5 and BCL6": an IHC panel led by its result (the list shares it; see read_markers)
+_LEADING_POSITIVE = re.compile(r"\b(positive|immunoreactive|reactive) for\b[\w \t-]{0,30}$|\b(express(es|ing)?"
+                               r"|co-?express(es|ing)?)\s+(\w+\s+){0,2}$", re.I)
+_NEXT_PHRASE = re.compile(r";|\b(negative|positive|immunoreactive|reactive) for\b|\b(but|while|whereas)\b", re.I)
+_NEXT_LEAD = re.compile(r"\b(negative|positive|immunoreactive|reactive) for\b[\w \t-]{0,30}$", re.I)  # the next
+_LED_POSITIVE = re.compile(r"(positive|immunoreactive|reactive) for\b|(co-?)?express", re.I)  # marker's own cue
 _LEADING_NEGATION = re.compile(r"\b(negative for|no evidence of|absence of|without|no)\b[\w \t-]{0,30}$", re.I)
 _NEGATED_AFTER = re.compile(r"^([\w\s-]{0,25}?|[\s:,-]*(\([^()]{0,30}\))?[\s:,-]*)\b(not detected|not identified"
                             r"|not found|not seen|negative|absent|were not|was not|is not|are not)\b", re.I)
@@ -255,15 +263,16 @@ def _mentions(clause: str) -> list[tuple[str, int, int]]:
     candidates = _PREFILTER.candidates(clause)
     if not candidates:  # most clauses name no marker
         return found
+    # leftmost-longest: "t(8;14) IGH/MYC" is one t(8;14) mention, not also MYC; at one start and length, the
+    # vocabulary order decides
+    matches = [(m.start(), -(m.end() - m.start()), rank, name, m.end()) for rank, (name, pattern) in enumerate(MARKERS)
+               if name in candidates for m in pattern.finditer(clause)]
     taken: set[int] = set()
-    for name, pattern in MARKERS:
-        if name not in candidates:
+    for begin, _, _, name, stop in sorted(matches):
+        if any(i in taken for i in range(begin, stop)):
             continue
-        for m in pattern.finditer(clause):
-            if any(i in taken for i in range(m.start(), m.end())):
-                continue
-            taken.update(range(m.start(), m.end()))
-            found.append((name, m.start(), m.end()))
+        taken.update(range(begin, stop))
+        found.append((name, begin, stop))
     found.sort(key=lambda x: x[1])
     # "RET fusion (KIF5B-RET)": the second RET is part of the fusion's name, not a new mention
     found = [f for i, f in enumerate(found) if not (_PARTNER.search(clause[max(0, f[1] - 9):f[1]]) and any(
@@ -281,6 +290,12 @@ def _mentions(clause: str) -> list[tuple[str, int, int]]:
 _INTRINSIC = {"mss": "negative", "msi-h": "positive", "msi-high": "positive", "msi-l": "negative",
               "msi-low": "negative", "dmmr": "positive", "pmmr": "negative", "tmb-h": "positive", "tmb-l": "negative",
               "microsatellite stable": "negative"}
+_VARIANT_FIRST = re.compile(r"^[\s:,-]*((p\.)?[A-Z]\d{2,4}([A-Z](?![a-z])|\*|fs\*?\d*)|p(190|210|230)\b)")
+# A translocation written in a karyotype ("46,XY,t(9;22)(q34;q11.2)[20]") is present
+_IN_KARYOTYPE = re.compile(r"\b\d{2,3}(~\d{2,3})?(<\dn>)?,\s?(X{1,2}Y?|XY|X)(,[^\s,]+)*,$")
+_KARYOTYPE = re.compile(r"^[\s:]*(?P<k>\d{2,3}(~\d{2,3})?(<\dn>)?,\s?X{1,2}Y?(\[\d+\])?(,[^\s,]+)*(/[^\s]+)*)"
+                        r"(?<![.,;])")  # an ISCN string: "46,XY,t(11;14)(q13;q32)[14]/46,XY[6]"
+_NORMAL_KARYOTYPE = re.compile(r"46,X[XY](\[\d+\])?")
 _SIGN = re.compile(r"^\s*(\+|-|\u2212)(?![\w\d])|^\s*(\+|-|\u2212)(?=/)")
 _CELL = re.compile(r"^[^:|.;]{0,60}?[:|]\s*")  # the test's name up to its result cell
 _PHRASE_END = re.compile(r"[|;\n]|,\s(?=[A-Z])|\.\s|\.$|\)")
@@ -344,6 +359,8 @@ def _result(name: str, window: str) -> tuple[str | None, int]:
         if m:
             return "unknown", m.end()
     m = _RESULTS.search(window)
+    if m is None and _VARIANT_FIRST.match(window):  # "TET2 Q810*, VAF 22%": a named variant is a finding
+        return "positive", _VARIANT_FIRST.match(window).end()  # type: ignore[union-attr]
     if m and m.lastgroup == "positive":
         after = _NEGATED_AFTER.match(window[m.end():])
         if after:  # "fusions were not detected", "V600E not detected"
@@ -398,7 +415,7 @@ def _read_one(clause: str, mentions: list[tuple[str, int, int]], i: int, after: 
     """The result of mention ``i``: read after the name, else from a leading cue (after ``after``, where the
     previous reading ended); hedges make it uncertain."""
     name, start, end = mentions[i]
-    stop = mentions[i + 1][1] if i + 1 < len(mentions) else len(clause)
+    stop = mentions[i + 1][1] if i + 1 < len(mentions) and name != "karyotype" else len(clause)
     window = clause[end:min(stop, end + _WINDOW)]
     before = clause[max(0, start - 30):start]
     own = clause[max(0, start - 30, after):start]  # cues that are not the previous marker's result
@@ -406,12 +423,22 @@ def _read_one(clause: str, mentions: list[tuple[str, int, int]], i: int, after: 
     if _UNLIKELY.search(before) and not hedge:
         return None
     result, used = _result(name, window)
+    iscn = _KARYOTYPE.match(window) if name == "karyotype" else None
+    if iscn:  # "Karyotype: 46,XY,t(11;14)(q13;q32)[14]/46,XY[6]": normal or not, the string is the detail
+        result, used = ("negative" if _NORMAL_KARYOTYPE.fullmatch(iscn.group("k")) else "positive"), iscn.end()
+    if name == "light chain restriction" and result is None:  # "lambda-restricted": a clonal B-cell finding
+        result = "positive"
+    nxt = _NEXT_LEAD.search(window) if i + 1 < len(mentions) else None
+    if nxt and nxt.start() < used:  # "BCL6; negative for CD3": that result leads the next marker, not this one
+        result, used = None, 0
     lead_value = re.search(r"\b(elevated|rising|increased|raised|high)\s+(serum\s+)?$", before, re.I) \
         if name in VALUE_MARKERS and result in (None, "unknown") else None
     if lead_value:  # "an elevated CA 19-9"
         result = "positive"
     loss = _LEADING_LOSS.search(before) if name == "MMR" else None
     if loss:
+        result, used = "positive", 0
+    if result is None and clause[start:end].startswith("t(") and _IN_KARYOTYPE.search(clause, 0, start):
         result, used = "positive", 0
     intrinsic = _INTRINSIC.get(clause[start:end].lower())
     if intrinsic and result not in ("pending", "not_tested") and not _NEGATED_AFTER.match(window):
@@ -427,6 +454,9 @@ def _read_one(clause: str, mentions: list[tuple[str, int, int]], i: int, after: 
     lead = _LEADING_NEGATION.search(before)
     if lead and result in (None, "positive"):
         result, used, first = "negative", 0, start - len(before) + lead.start()
+    lead_pos = _LEADING_POSITIVE.search(own) if not lead else None
+    if lead_pos and (result is None or _NEXT_PHRASE.search(window, 0, used)):  # the window's result is the next list's
+        result, used, first = "positive", 0, start - len(own) + lead_pos.start()
     status = _LEADING_STATUS.search(own) if result is None else None
     if status:
         result = "not_tested" if status.group("not_tested") else "pending"
@@ -435,7 +465,7 @@ def _read_one(clause: str, mentions: list[tuple[str, int, int]], i: int, after: 
         result, used = "positive", 0  # a gene listed under "Genomic alterations:" is altered
     if result is None:
         return None
-    if used == 0 and (lead or status):
+    if used == 0 and (lead or status or lead_pos):
         noun = _NOUN_TAIL.match(window)
         used = noun.end() if noun else 0
     late = _HEDGE_AFTER.search(window, 0, used + 30) if result in ("positive", "negative") else None
@@ -457,6 +487,10 @@ def _read_one(clause: str, mentions: list[tuple[str, int, int]], i: int, after: 
     origin = _ORIGIN.search(wide)
     detail = _detail(name, window) if result in ("positive", "equivocal", "unknown") or name in (
         "PD-L1", "TMB", "HER2", "ER", "PR", *VALUE_MARKERS) else None
+    if iscn:
+        detail = iscn.group("k")
+    elif name == "light chain restriction" and result == "positive":
+        detail = clause[start:end].split()[0].split("-")[0].lower()
     if detail is None and partner and result == "positive":
         detail = partner.group(1)
     confidence = UNCERTAIN if uncertain else TYPO if _TYPO.search(clause, first, end + used) else CONFIDENT
@@ -483,7 +517,10 @@ def read_markers(clause: str) -> list[Reading]:
     for i in range(1, len(mentions)):
         prev = readings[i - 1]
         led = bool(chains and chains[-1][-1] == i - 1) or (prev is not None and prev.start < mentions[i - 1][1])
-        if prev is not None and prev.result in ("negative", "not_tested", "pending") and led \
+        head = readings[chains[-1][0]] if chains and chains[-1][-1] == i - 1 else prev
+        led_pos = head is not None and prev is not None and prev.result == "positive" \
+            and _LED_POSITIVE.match(clause, head.start) is not None
+        if prev is not None and (prev.result in ("negative", "not_tested", "pending") or led_pos) and led \
                 and _SEPARATORS.match(clause[mentions[i - 1][2]:mentions[i][1]]):
             name, start, end = mentions[i]
             noun = _NOUN_TAIL.match(clause[end:])

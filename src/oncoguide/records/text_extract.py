@@ -20,12 +20,21 @@ from oncoguide.records.spans import evidence_at
 from oncoguide.records.staging import read_stages
 from oncoguide.records.treatments import read_treatments
 
+_LEADERS = re.compile(r"[ \t]*\.{3,}[ \t]*")
+_CYTOGENETIC = re.compile(r"\b[ti]\(\w{1,3};\s?\w{1,3}\)|\([pq][\d.]+;\s?[pq][\d.]+\)")
+
 
 def _biomarkers(doc: RecordDocument, clauses: list[ctx.Clause],
                 context: ctx.DocContext) -> tuple[list[Biomarker], list[Conflict]]:
     """Marker readings of the patient (not relatives', not hypothetical), one per (marker, result): a pending or
     not-tested reading gives way to a result, and different results for one marker are kept and flagged."""
     found: list[Biomarker] = []
+    if _LEADERS.search(doc.text) or _CYTOGENETIC.search(doc.text):
+        # "P53 ........ ABERRANT": a dotted leader is a table cell, not sentence ends; "t(9;22)(q34;q11.2)": the
+        # semicolons of a cytogenetic notation do not end a clause (same lengths, so offsets hold)
+        text = _LEADERS.sub(lambda m: " " * (len(m.group(0)) - 2) + ": ", doc.text)
+        text = _CYTOGENETIC.sub(lambda m: m.group(0).replace(";", "\x1f"), text)
+        clauses = [ctx.Clause(c.start, c.end, c.text.replace("\x1f", ";")) for c in ctx.clauses(text)]
     sections = [context.section(c.start) for c in clauses]
     bound = [o for o in bind_outcomes([c.text for c in clauses],
                                       [i > 0 and sections[i] == sections[i - 1] for i in range(len(clauses))])
