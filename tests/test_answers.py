@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from oncoguide.answer.engine import AnswerEngine
+from oncoguide.corpus.answers import guide_of
 
 
 def cited_sections(answer: object, engine: AnswerEngine) -> list[tuple[str, ...]]:
@@ -32,7 +33,7 @@ def test_biomarker_answers_cite_the_right_guide_section(
     sections = cited_sections(answer, engine)
     assert sections, "the answer cites nothing"
     top = sections[0]
-    assert top[0] == doc and any(section_word in h for h in top[1:]), top
+    assert guide_of(top[0]) == doc and any(section_word in h for h in top[1:]), top  # the guide or its answers
     share = sum(1 for s in sections if any(section_word in h for h in s[1:])) / len(sections)
     assert share >= 0.5, sections
     assert answer.sources and answer.sources[0].title and (answer.sources[0].version or answer.sources[0].year)
@@ -99,7 +100,7 @@ def test_follow_up_questions_keep_the_earlier_subject(engine: AnswerEngine) -> N
 def test_named_cancer_steers_to_its_guides(engine: AnswerEngine) -> None:
     answer = engine.ask("What is immunotherapy for lung cancer?")
     docs = [answer.citations[c].document_id for s in answer.body_sentences() for c in s.citations]
-    lung = sum(d in ("nsclc", "nsclc-biomarkers", "sclc") for d in docs)
+    lung = sum(guide_of(d) in ("nsclc", "nsclc-biomarkers", "sclc") for d in docs)
     assert lung / len(docs) >= 0.6, docs
 
 
@@ -133,7 +134,7 @@ def test_false_premises_are_corrected_from_the_myths_guide(engine: AnswerEngine,
     ("What does ALK positive mean in lung cancer?", {"What ALK positive lung cancer means"}),
     ("What are the treatment options for EGFR positive lung cancer?", {"Main options"}),
     ("What are the side effects of osimertinib?", {"Side effects to know", "When to call your care team"}),
-    ("How is PD-L1 tested?", {"What the test looks for"}),
+    ("How is PD-L1 tested?", {"How testing is done"}),
 ])
 def test_section_headings_follow_the_intent(engine: AnswerEngine, question: str, headings: set[str]) -> None:
     answer = engine.ask(question)
@@ -150,9 +151,13 @@ def test_terms_are_explained_from_the_guides(engine: AnswerEngine) -> None:
 
 
 def test_a_drug_question_stays_with_the_drugs_cancer(engine: AnswerEngine) -> None:
+    from oncoguide.answer.scope import is_general
+
     answer = engine.ask("What happens when alectinib stops working?")
-    assert {c.document_id for c in answer.citations.values()} <= {"nsclc-biomarkers", "nsclc", "clinical-trials",
-                                                                  "treatment-types", "biomarker-testing"}
+    quoted = {c.document_id for c in answer.citations.values()}
+    other = {d for d in quoted if not is_general(engine.documents.get(d)) and guide_of(d) not in ("nsclc-biomarkers",
+                                                                                                 "nsclc")}
+    assert not other, quoted  # lung guides (or their question-first answers) and general guides only
 
 
 def test_unsupported_sentences_are_removed_and_counted(engine: AnswerEngine) -> None:

@@ -256,8 +256,8 @@ def test_real_model_answers_keep_only_supported_sentences(corpus_dir: Path, loca
         if w.mode == "llm":
             assert a.verification.removed >= w.dropped and a.verification.sentences >= w.kept + w.dropped
     assert any(w.mode == "llm" for w in writers), writers
-    # The tiny model gets facts wrong; the verifier removes those sentences and counts them.
-    assert sum(w.drop_reasons.get("unsupported", 0) for w in writers) >= 1, writers
+    # The tiny model gets facts or citations wrong; the verifier removes those sentences and counts them.
+    assert sum(w.dropped for w in writers) >= 1, writers
 
 
 @pytest.mark.llm

@@ -55,7 +55,8 @@ def test_a_fresh_index_embeds_nothing(tmp_path: Path, monkeypatch: pytest.Monkey
     index = SearchIndex.open(store, settings, embed=False)
     assert index.vectors is not None and len(index.vectors) == len(index.passages)
     assert calls == []
-    assert index.search("What does ALK positive mean in lung cancer?")[0].passage.document_id == "nsclc-biomarkers"
+    top = index.search("What does ALK positive mean in lung cancer?")[0].passage.document_id
+    assert top in ("nsclc-biomarkers", "nsclc-biomarkers-answers"), top  # the guide or its question-first answers
 
 
 def test_every_catalog_question_has_a_shipped_query_vector() -> None:

@@ -143,19 +143,19 @@ class CatalogAnswers:
         return Match(self.matcher.questions[i], similarity, self.passages[i])
 
     def match_all(self, question: str, parts: tuple[str, ...] = ()) -> list[Match]:
-        """The catalog questions a question means: the whole question's, or else one per sub-question ("What is
-        small cell lung cancer and how is it treated?" -> its definition and its treatment questions), each part
-        completed with what the whole question names ("how is it treated" -> "how is small cell lung cancer
-        treated")."""
-        whole = self.match(question)
-        if whole is not None or len(parts) < 2:
-            return [whole] if whole is not None else []
+        """The catalog questions a question means: one per sub-question when two or more parts have one ("What is
+        small cell lung cancer and how is it treated?" -> its definition and its treatment questions; each part
+        completed with what the whole question names: "how is it treated" -> "how is small cell lung cancer
+        treated"), else the whole question's, else the one part's."""
         found: list[Match] = []
-        for part in parts:
+        for part in parts if len(parts) >= 2 else ():
             m = self.match(completed(part, question))
             if m is not None and all(m.question.slug != f.question.slug for f in found):
                 found.append(m)
-        return found
+        if len(found) >= 2:  # each part has its own written answer
+            return found
+        whole = self.match(question)
+        return [whole] if whole is not None else found
 
 
 _PRONOUN = re.compile(r"\b(it|this|that|they|them)\b", re.I)
