@@ -6,8 +6,10 @@ import threading
 
 import numpy as np
 
+from oncoguide.corpus.answers import answer_index
 from oncoguide.corpus.schema import CatalogQuestion
 from oncoguide.domain.answer import Related
+from oncoguide.domain.corpus import Passage
 from oncoguide.search.index import SearchIndex
 from oncoguide.search.lexical import Lexical, tokenize
 from oncoguide.text.segment import split_sentences
@@ -22,6 +24,12 @@ class RelatedQuestions:
         self.index = index
         self.lexical = Lexical([f"{q.question} {q.topic}" for q in self.catalog])
         self._snippets: dict[str, str] = {}
+        sections = {(a.document_id, a.heading): a.slug for a in answer_index().values()}
+        self._written: dict[str, Passage] = {}  # slug -> the first passage of its written answer
+        for p in sorted(index.passages, key=lambda p: p.order, reverse=True):
+            slug = sections.get((p.document_id, p.section_path[0])) if p.section_path else None
+            if slug:
+                self._written[slug] = p
         self._lock = threading.Lock()
 
     def find(self, question: str, intent: str, guides: list[str], limit: int = 4) -> list[Related]:
@@ -49,14 +57,18 @@ class RelatedQuestions:
         return out
 
     def snippet(self, q: CatalogQuestion) -> str:
-        """The opening sentence of the best passage of the question's own guide (BM25 + topic, no embedding)."""
+        """The opening sentence of the question's written answer (``corpus/answers.py``), else of the best passage
+        of the question's own guide (BM25 + topic, no embedding)."""
         with self._lock:
             if q.slug in self._snippets:
                 return self._snippets[q.slug]
-        hits = self.index.search(q.question, k=1, intent=q.intent, mode="lexical", doc_filter={q.guide})
+        written = self._written.get(q.slug)
+        hits = [] if written else self.index.search(q.question, k=1, intent=q.intent, mode="lexical",
+                                                    doc_filter={q.guide})
+        passage = written or (hits[0].passage if hits else None)
         text = ""
-        if hits:
-            sentences = [s for s in split_sentences(hits[0].passage.text) if not s.endswith((":", "?"))]
+        if passage is not None:
+            sentences = [s for s in split_sentences(passage.text) if not s.endswith((":", "?"))]
             text = sentences[0] if sentences else ""
         with self._lock:
             self._snippets[q.slug] = text
