@@ -124,7 +124,8 @@ def treatment_match(pred: str, gold: str) -> bool:
     """A drug by generic name; a procedure by its head word; radiation by any radiation word."""
     g = gold.lower()
     if pred.startswith("radiation"):
-        return bool(re.search(r"radiation|radiotherapy|brachytherapy|radioactive", g))
+        return bool(re.search(r"radiation|radiotherapy|brachytherapy|radioactive|\b(imrt|isrt|sbrt|sabr|srs|wbrt|rt)\b"
+                              r"|\d+(\.\d+)? ?gy\b", g))
     if pred.startswith("surgery: "):
         head = pred.removeprefix("surgery: ").split()[-1]
         if head == "lobectomy" and re.search(r"\blobe (lung )?resection", g):

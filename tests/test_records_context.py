@@ -34,9 +34,19 @@ def _target(text: str) -> tuple[str, int, int]:
     ("Family History:\nNone.\nSocial history: no tobacco.", ["family_history", "social_history"]),
     ("FINAL DIAGNOSIS\nInvasive ductal carcinoma.", ["pathology"]),
     ("The family history is negative. The plan is surgery.", []),
+    ("FAMILY HISTORY (three-generation pedigree obtained):\n- Sister: colon cancer.", ["family_history"]),
+    ("CONSENSUS RECOMMENDATIONS:\n1. Start lenalidomide.\nTUMOR BOARD DISCUSSION:\nOptions include surgery.",
+     ["plan", "discussion"]),
 ])
 def test_sections(text: str, kinds: list[str]) -> None:
     assert [s.kind for s in find_sections(text)] == kinds
+
+
+def test_a_family_section_ends_at_a_header_no_rule_names() -> None:
+    text = ("Family history (pedigree reviewed):\n- Father: prostate cancer.\n[[PAGE BREAK]]\n"
+            "Genetic test results (panel, 30 genes):\n- BRCA1: no pathogenic variant detected.\n")
+    fam = find_sections(text)[0]
+    assert fam.kind == "family_history" and "Genetic" not in text[fam.start:fam.end]
 
 
 # ---- assertions: (sentence with [finding], assertion) -------------------------------------------------------------
@@ -130,6 +140,8 @@ def test_cancer(text: str, cancer_id: str, histology: str, site: str | None) -> 
     "PHYSICAL EXAMINATION:\nLUNGS: Clear to auscultation.\nBREASTS: No masses.",
     "Referred for colon cancer screening. There is no history of colon cancer in the family.",
     "Leukocytosis, doubt presence of myeloproliferative disorder.",
+    "Referred after her sister was diagnosed with colon cancer at age 41. She has no personal history of cancer.",
+    "FAMILY HISTORY (three-generation pedigree obtained):\n- Sister (41): adenocarcinoma of the sigmoid colon.",
 ])
 def test_not_the_patients_cancer(text: str) -> None:
     c = profile_of(text).cancer
@@ -156,6 +168,26 @@ def test_gleason_pattern_kept_whole() -> None:
      [("carmustine", "completed"), ("etoposide", "completed"), ("cytarabine", "completed"), ("melphalan", "completed"),
       ("transplant: autologous", "completed")]),
     ("Durvalumab stopped 08/2025. Plan: Durvalumab will not be restarted.", [("durvalumab", "stopped")]),
+    # written by another hand (dev set 2): conditions, options, guideline talk, prior other cancers
+    ("CML on imatinib 400 mg daily. If a mutation is found or IS% continues to rise, switch to a 2nd-generation TKI - "
+     "dasatinib or nilotinib - would be recommended; asciminib is also an option.", [("imatinib", "ongoing")]),
+    ("Diffuse large B-cell lymphoma. DA-EPOCH-R could be considered.", []),
+    ("Follicular lymphoma. Adjuvant radiation not planned. Doxorubicin-based chemotherapy would be reserved for "
+     "recurrence.", []),
+    ("Mantle cell lymphoma. History of prostate adenocarcinoma, s/p radical prostatectomy 2015, PSA undetectable.", []),
+    ("Chronic lymphocytic leukemia. History: breast cancer (left, stage I, ER+), lumpectomy and radiation 2012, "
+     "completed anastrozole 2017.", []),
+    ("CLL. BTK inhibitor-based therapy (e.g., acalabrutinib or zanubrutinib) is generally preferred if and when "
+     "treatment is indicated.", []),
+    ("NLPHL. For reference, in localized stage IA NLPHL, involved-site radiation therapy alone is commonly used.", []),
+    ("MDS with del(5q).\nRECOMMENDATIONS:\n2. Start lenalidomide 10 mg daily days 1-21 q28 days.",
+     [("lenalidomide", "planned")]),
+    ("Colon adenocarcinoma.\nDISCUSSION: Options: (a) pembrolizumab; (b) FOLFOX + bevacizumab; (c) encorafenib + "
+     "cetuximab, reserved for second-line.", []),
+    ("Breast carcinoma. Endocrine therapy with letrozole planned after whole breast radiation; chemotherapy not "
+     "recommended given RS 14.", [("letrozole", "planned"), ("radiation: breast", "planned")]),
+    ("Rectal cancer. Radiation was offered but declined.", [("radiation", "declined")]),
+    ("Lung cancer. He is not a candidate for surgery.", []),
 ])
 def test_treatments(text: str, expected: list[tuple[str, str]]) -> None:
     got = [(t.name, t.status) for t in profile_of(text).treatments]

@@ -87,6 +87,8 @@ def assertion_in(sentence: str, cues: list[Cue], start: int, end: int) -> str:
             continue
         if any(t.direction == "terminate" and lo <= t.start and t.end <= hi for t in cues):
             continue
+        if backward and "; " in sentence[lo:hi]:
+            continue  # "letrozole planned after radiation; chemotherapy not recommended": the cue is the next part's
         if any(o is not c and o.direction in (c.direction, "bidirectional") and o.category == "negated"
                and c.category == "negated" and lo <= o.start < hi for o in cues):
             continue  # a second negation between (double negation is rare; the nearer cue decides)

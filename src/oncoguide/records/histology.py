@@ -63,6 +63,11 @@ def _sites() -> _Sites:
     for c in sorted((c for c in load_vocabulary().cancers if c.parent is None), key=lambda c: "cancer" not in c.name):
         for code in c.icd_o3_topography:
             roots.setdefault(code, c.id)
+    # a site no root cancer covers ("tongue", C02.9) is its site-named subtype's ("oral cavity cancer"), never a
+    # histology's (the adrenal gland is not a neuroblastoma)
+    for c in (c for c in load_vocabulary().cancers if c.parent is not None and c.name.endswith(" cancer")):
+        for code in c.icd_o3_topography:
+            roots.setdefault(code, c.id)
     by_tokens: dict[tuple[str, ...], tuple[str, str, str | None]] = {}
     for t in topo:
         for w in t.words:

@@ -84,9 +84,10 @@ def _biomarkers(doc: RecordDocument, clauses: list[ctx.Clause],
     return out, conflicts
 
 
-def _cancer_words(cancer: Cancer) -> frozenset[str]:
-    """Lower-case words naming the record's cancer: its site, type and histology ("cervix", "cervical")."""
-    text = " ".join(v for v in (cancer.primary_site.value if cancer.primary_site else None, cancer.cancer_id,
+def _cancer_words(cancer: Cancer, site: bool = True) -> frozenset[str]:
+    """Lower-case words naming the record's cancer: its site (unless not ``site``), type and histology ("cervix",
+    "cervical")."""
+    text = " ".join(v for v in (cancer.primary_site.value if cancer.primary_site and site else None, cancer.cancer_id,
                                 cancer.histology.value if cancer.histology else None) if v)
     return frozenset(re.findall(r"[a-z]+", text.lower()))
 
@@ -105,7 +106,8 @@ def extract_text(doc: RecordDocument) -> Profile:
     return Profile(cancer=cancer, stage=stage, stage_history=history, metastases=read_metastases(doc, clauses),
                    biomarkers=markers, treatments=read_treatments(doc, sentences, entities, context,
                                                                  has_cancer=cancer.cancer_id is not None,
-                                                                 cancer_words=_cancer_words(cancer)),
+                                                                 cancer_words=_cancer_words(cancer),
+                                                                 kind_words=_cancer_words(cancer, site=False)),
                    performance=performance,
                    conflicts=cancer_conflicts + stage_conflicts + conflicts + performance_conflicts,
                    documents=[doc.id])
