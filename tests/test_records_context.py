@@ -246,3 +246,10 @@ def test_dates(text: str, expected: list[tuple[str, str]]) -> None:
 ])
 def test_no_marker_result_is_invented(text: str) -> None:
     assert profile_of(text).biomarkers == []
+
+
+def test_mmr_in_cml_is_the_molecular_response() -> None:
+    text = "CML-CP on imatinib. BCR-ABL1 IS 06/2025: 0.08% (MMR achieved); 12/2025: 0.47% - loss of MMR."
+    assert [b for b in profile_of(text).biomarkers if b.name == "MMR"] == []
+    crc = "Colon adenocarcinoma. MMR IHC: loss of MLH1 and PMS2."
+    assert [b.result for b in profile_of(crc).biomarkers if b.name == "MMR"] == ["positive"]

@@ -374,7 +374,7 @@ def _generic_in(text: str, taken: list[tuple[int, int]]) -> list[tuple[str, str,
     return out
 
 
-_NEXT_PHASE = re.compile(r"\b(consolidation|cycle \d+|next cycle|re-?induction|(to start|planned|scheduled)( on| for)? "
+_NEXT_PHASE = re.compile(r"\b(consolidation|next cycle|re-?induction|(to start|planned|scheduled)( on| for)? "
                          r"\d{1,2}/\d{1,2})\b", re.I)
 _OPTION_WORDS = re.compile(r"\b(options?|alternatives?|reserved|favou?rs?|versus|vs\.?|consider\w*|either)\b|\([a-d]\)",
                            re.I)
