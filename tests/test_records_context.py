@@ -63,6 +63,15 @@ def test_a_family_section_ends_at_a_header_no_rule_names() -> None:
     ("Pathology shows [follicular lymphoma].", "present"),
     ("No fever but [lymphoma] confirmed on biopsy.", "present"),
     ("No change in the size of the [mass].", "present"),
+    ("If it comes back, we would use [nivolumab].", "hypothetical"),
+    ("[Radiation] was offered but declined.", "declined"),
+    ("He is not a candidate for [allogeneic transplant].", "negated"),
+    ("[Adjuvant chemotherapy] deferred given age.", "hypothetical"),
+    ("[T-cell/histiocyte-rich large B-cell lymphoma], which is not supported given preserved nodularity.", "negated"),
+    ("TTF-1 negativity excludes metastatic [thyroid carcinoma].", "negated"),
+    ("Referred after her sister was diagnosed with [colon cancer] at 41.", "family"),
+    ("[Letrozole] is planned after radiation; chemotherapy not recommended.", "planned"),
+    ("Induction: vincristine, [dexamethasone], with imatinib day 8 (dasatinib as alternative per trial).", "present"),
 ])
 def test_assertion(text: str, expected: str) -> None:
     plain, start, end = _target(text)
@@ -188,6 +197,14 @@ def test_gleason_pattern_kept_whole() -> None:
      "recommended given RS 14.", [("letrozole", "planned"), ("radiation: breast", "planned")]),
     ("Rectal cancer. Radiation was offered but declined.", [("radiation", "declined")]),
     ("Lung cancer. He is not a candidate for surgery.", []),
+    ("Hepatocellular carcinoma. He underwent conventional TACE (lipiodol + doxorubicin) 07/2025. Tumor board - plan "
+     "microwave ablation of segment 6 residual.",
+     [("doxorubicin", "completed"), ("surgery: chemoembolization", "completed"),
+      ("surgery: microwave ablation", "planned")]),
+    ("Small bowel neuroendocrine tumor. Prior history of papillary thyroid microcarcinoma, s/p total thyroidectomy "
+     "2016.", []),
+    ("APL: ATRA (tretinoin) was started in the ED.\nPLAN: Consolidation with ATRA + arsenic trioxide to start 03/16.",
+     [("tretinoin", "ongoing"), ("tretinoin", "planned"), ("arsenic trioxide", "planned")]),
 ])
 def test_treatments(text: str, expected: list[tuple[str, str]]) -> None:
     got = [(t.name, t.status) for t in profile_of(text).treatments]

@@ -75,7 +75,7 @@ _BENIGN = re.compile(r"\b(risk-reducing|risk reducing|prophylactic|fibroids?|lei
                      r"|gallstones?|cholecystitis|appendicitis"
                      r"|endometriosis|prolapse|menorrhagia|bleeding|goiter|cysts?|polyps?|infection|abscess|trauma"
                      r"|fracture|stones?|obstruction|atrial|arrhythmias?|pulmonary veins?|varicose)\b", re.I)
-_CANCER_CONTEXT = re.compile(r"\b(cancer|carcinoma|adenocarcinoma|malignan\w*|tumou?r|neoplasm|lymphoma|sarcoma"
+_CANCER_CONTEXT = re.compile(r"\b(cancer|\w*carcinoma|malignan\w*|tumou?r|neoplasm|lymphoma|\w*sarcoma"
                              r"|melanoma|metasta\w*|oncolog\w*|\w+blastoma|\w*glioma)\b", re.I)
 
 
@@ -383,6 +383,10 @@ _PRIOR = re.compile(r"\b(history of|hx of|history:|prior|previous(ly)?|remote|s/
 _NOW = re.compile(r"\b(metasta\w*|recurren\w*|spread|progress\w*|now|current(ly)?)\b", re.I)
 
 
+_CANCER_AFTER = re.compile(r"[\s,-]*((\w+[\s-]+){0,3})(\w*carcinoma|cancer|\w*sarcoma|lymphoma|melanoma"
+                           r"|malignan\w*)\b", re.I)
+
+
 def _other_cancer(text: str, cancer_words: frozenset[str]) -> bool:
     """The sentence tells a prior cancer of another organ than the record's ("History of prostate adenocarcinoma,
     s/p radical prostatectomy 2015" in a lymphoma record): its treatments are that cancer's, not this one's."""
@@ -391,10 +395,9 @@ def _other_cancer(text: str, cancer_words: frozenset[str]) -> bool:
     from oncoguide.records.histology import sites_in, sites_next_to_cancer
 
     sites = sites_in(text)
-    named = sites_next_to_cancer(text, sites) + [s for s in sites if re.match(r"[\s,]*(\w+\s+)?(dcis|lcis)\b",
-                                                                              text[s.end:], re.I)
-                                                 or re.search(r"\b(dcis|lcis)\s+((of|in)\s+)?((the|left|right)\s+)?$",
-                                                              text[max(0, s.start - 25):s.start], re.I)]
+    named = sites_next_to_cancer(text, sites) + [s for s in sites if _CANCER_AFTER.match(text, s.end) or re.match(
+        r"[\s,]*(\w+\s+)?(dcis|lcis)\b", text[s.end:], re.I) or re.search(
+        r"\b(dcis|lcis)\s+((of|in)\s+)?((the|left|right)\s+)?$", text[max(0, s.start - 25):s.start], re.I)]
     if not named:
         return False
 
