@@ -197,6 +197,11 @@ def test_gleason_pattern_kept_whole() -> None:
      "recommended given RS 14.", [("letrozole", "planned"), ("radiation: breast", "planned")]),
     ("Rectal cancer. Radiation was offered but declined.", [("radiation", "declined")]),
     ("Lung cancer. He is not a candidate for surgery.", []),
+    ("Breast cancer. She takes methotrexate for rheumatoid arthritis. She completed 4 cycles of AC.",
+     [("doxorubicin", "completed"), ("cyclophosphamide", "completed")]),
+    ("Follicular lymphoma. Rituximab for ITP in 2019.", []),
+    ("MDS.\nRECOMMENDATIONS:\n2. Start lenalidomide 10 mg daily. Lenalidomide VTE prophylaxis covered by current "
+     "anticoagulation.", [("lenalidomide", "planned")]),
     ("Hepatocellular carcinoma. He underwent conventional TACE (lipiodol + doxorubicin) 07/2025. Tumor board - plan "
      "microwave ablation of segment 6 residual.",
      [("doxorubicin", "completed"), ("surgery: chemoembolization", "completed"),

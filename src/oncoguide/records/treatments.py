@@ -327,6 +327,12 @@ def read_treatments(doc: RecordDocument, sentences: list[ctx.Clause], entities: 
                 t = t.model_copy(update={"status": "recommended" if _RECOMMENDED.search(text) else "planned"})
             if kind not in ("surgery", "radiation") and _key(t.evidence.quote) not in spelled:
                 t = t.model_copy(update={"confidence": 0.6})  # a near-miss spelling ("osimertinb")
+            if sec is not None and sec.treatment == "planned" and t.status == "ongoing" and any(
+                    o.name == t.name and o.status in ("planned", "recommended") and context.section(
+                        o.evidence.char_start) == sec for o in out):
+                continue  # "Start lenalidomide ... lenalidomide VTE prophylaxis covered by current anticoagulation"
+            if kind not in ("surgery", "radiation") and _NON_CANCER_USE.match(text, end):
+                continue  # "methotrexate for rheumatoid arthritis"
             if kind in ("surgery", "other") and t.status in ("unknown", "ongoing"):
                 t = t.model_copy(update={"status": "completed"})
             cue = cue_of.get((start, end))
@@ -374,6 +380,13 @@ def _generic_in(text: str, taken: list[tuple[int, int]]) -> list[tuple[str, str,
     return out
 
 
+# a drug's own clause naming a use other than cancer
+_NON_CANCER_USE = re.compile(
+    r"[^.;]{0,40}?\b(for|due to|because of|given for|to treat)\s+(his |her |the |a |an )?(\w+\s+){0,2}"
+    r"(rheumatoid|arthritis|psoriasis|psoriatic|lupus|crohn'?s|ulcerative colitis|multiple sclerosis|sickle cell|ITP"
+    r"|immune thrombocytop\w*"
+    r"|gout|ectopic pregnancy|asthma|vasculitis|myasthenia|nephrotic|transplant rejection|graft-versus-host|GVHD"
+    r"|heartburn|GERD|reflux|acne|warts|hidradenitis)\b", re.I)
 _NEXT_PHASE = re.compile(r"\b(consolidation|next cycle|re-?induction|(to start|planned|scheduled)( on| for)? "
                          r"\d{1,2}/\d{1,2})\b", re.I)
 _OPTION_WORDS = re.compile(r"\b(options?|alternatives?|reserved|favou?rs?|versus|vs\.?|consider\w*|either)\b|\([a-d]\)",
