@@ -200,6 +200,8 @@ def test_gleason_pattern_kept_whole() -> None:
     ("Breast cancer. She takes methotrexate for rheumatoid arthritis. She completed 4 cycles of AC.",
      [("doxorubicin", "completed"), ("cyclophosphamide", "completed")]),
     ("Follicular lymphoma. Rituximab for ITP in 2019.", []),
+    ("DISCHARGE DIAGNOSES:\n1. Burkitt lymphoma, ileocecal, stage IV.\nHe underwent urgent ileocecectomy on 06/12.",
+     [("surgery: ileocecectomy", "completed")]),
     ("MDS.\nRECOMMENDATIONS:\n2. Start lenalidomide 10 mg daily. Lenalidomide VTE prophylaxis covered by current "
      "anticoagulation.", [("lenalidomide", "planned")]),
     ("Hepatocellular carcinoma. He underwent conventional TACE (lipiodol + doxorubicin) 07/2025. Tumor board - plan "

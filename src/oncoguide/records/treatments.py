@@ -170,10 +170,12 @@ def implied_in(text: str, record: str) -> list[tuple[str, int, int]]:
 
 def _spread_to(text: str, organ: frozenset[str]) -> bool:
     """Whether a record says its cancer reached an organ ("She had spread to her kidney", "invasion of the
-    bladder")."""
+    bladder") or names a lymphoma or sarcoma there ("Burkitt lymphoma, ileocecal")."""
     words = "|".join(re.escape(w) for w in sorted(organ))
     return re.search(rf"\b(spread|metasta\w*|invasion|invad\w*|involv\w*|extension|extend\w*)\s+(to|of|into|in)\s+"
-                     rf"(the\s+|her\s+|his\s+|both\s+)?(left\s+|right\s+)?({words})\b", text, re.I) is not None
+                     rf"(the\s+|her\s+|his\s+|both\s+)?(left\s+|right\s+)?({words})\b", text, re.I) is not None or (
+        re.search(rf"\b(lymphoma|\w*sarcoma)\b,?\s+((of|in|involving)\s+)?(the\s+)?({words})\b", text, re.I)
+        is not None)
 
 
 def _for_cancer(text: str, cancer_op: bool, sec: Section | None, has_cancer: bool) -> bool:
