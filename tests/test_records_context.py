@@ -277,3 +277,10 @@ def test_mmr_in_cml_is_the_molecular_response() -> None:
     assert [b for b in profile_of(text).biomarkers if b.name == "MMR"] == []
     crc = "Colon adenocarcinoma. MMR IHC: loss of MLH1 and PMS2."
     assert [b.result for b in profile_of(crc).biomarkers if b.name == "MMR"] == ["positive"]
+
+
+def test_a_subtype_beats_its_parent_type_stated_as_weightily() -> None:
+    text = ("INTEGRATED DIAGNOSIS:\nOLIGODENDROGLIOMA, IDH-MUTANT AND 1p/19q-CODELETED, CNS WHO GRADE 2.\n\n"
+            "HISTOLOGIC DIAGNOSIS: Diffusely infiltrating glioma with oligodendroglial morphology.\n")
+    c = profile_of(text).cancer
+    assert c.cancer_id == "oligodendroglioma" and c.histology is not None and c.histology.value == "oligodendroglioma"

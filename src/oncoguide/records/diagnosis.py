@@ -136,6 +136,13 @@ def read_cancer(doc: RecordDocument, clauses: list[ctx.Clause], entities: list[E
             found.append((w, _value(doc, c, lo, hi, value, 0.5 if hedged else 0.7 if typo else 0.9), c, cid))
     found.sort(key=lambda x: (x[1].confidence < 0.6, -x[0], _rank(x[1].value.split(", ")[0]), x[3] is None,
                               -len(x[1].value.split())))  # sure, weighty, then specific
+    if found:  # "infiltrating glioma" and, as weighty, "oligodendroglioma": the subtype names the tumour
+        top = found[0]
+        finer = [x for x in found[1:] if x[0] == top[0] and (x[1].confidence < 0.6) == (top[1].confidence < 0.6)
+                 and x[3] is not None and top[3] is not None and _is_below(x[3], top[3])]
+        if finer:
+            found.remove(finer[0])
+            found.insert(0, finer[0])
     hist_clause = found[0][2] if found else None
     hist_id = found[0][3] if found else None
     out.histology = found[0][1] if found else None
@@ -326,6 +333,17 @@ def _cancer_id(cancer: Cancer, hist_id: str | None, doc: RecordDocument, clauses
 _ORGAN_ROOTS = {"lung", "breast", "colorectal", "prostate", "bladder", "kidney", "uterine", "cervical", "thyroid",
                 "liver", "stomach", "esophageal", "head-and-neck", "skin", "anal", "biliary", "gallbladder",
                 "ovarian", "pancreatic", "testicular"}
+
+
+def _is_below(child: str, ancestor: str) -> bool:
+    """Whether vocabulary cancer ``child`` is a subtype of ``ancestor`` (oligodendroglioma of glioma)."""
+    cancers = {c.id: c for c in load_vocabulary().cancers}
+    c, n = cancers.get(child), 0
+    while c is not None and c.parent and n < 10:
+        if c.parent == ancestor:
+            return True
+        c, n = cancers.get(c.parent), n + 1
+    return False
 
 
 @lru_cache(maxsize=1)
