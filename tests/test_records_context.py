@@ -284,3 +284,10 @@ def test_a_subtype_beats_its_parent_type_stated_as_weightily() -> None:
             "HISTOLOGIC DIAGNOSIS: Diffusely infiltrating glioma with oligodendroglial morphology.\n")
     c = profile_of(text).cancer
     assert c.cancer_id == "oligodendroglioma" and c.histology is not None and c.histology.value == "oligodendroglioma"
+
+
+def test_a_prior_other_cancer_gives_way_to_the_diagnosis() -> None:
+    text = ("PATIENT: 76-year-old woman with macrocytic anemia. Prior history of DCIS right breast 2008, lumpectomy "
+            "only.\n\nCONSENSUS RECOMMENDATIONS:\n1. Diagnosis: Myelodysplastic neoplasm with low blasts and "
+            "isolated del(5q).\n")
+    assert profile_of(text).cancer.cancer_id == "mds"

@@ -27,7 +27,7 @@ _HISTOLOGY = (  # (normal form, pattern); order: most specific first
     ("non-small cell carcinoma", r"\bnon-?\s?small[- ]cell (lung )?(carcinoma|cancer)\b|\bNSCLC\b"),
 )
 _HISTOLOGY_HINTS = ("carcin", "oma", "cancer", "sclc", "idc", "ilc", "dcis", "special type", "carcinoid", "thrombocyt",
-                    "fibrosis", "lymphoproliferative", "leuk", "polycyth")
+                    "fibrosis", "lymphoproliferative", "leuk", "polycyth", "myelodysplastic")
 _HISTOLOGY_RE = [(n, re.compile(p, re.I)) for n, p in _HISTOLOGY]
 _QUALIFIER = re.compile(r"\b(mucinous|acinar|lepidic|papillary|solid|micropapillary|nodular|superficial spreading|"
                         r"acral lentiginous|lentigo maligna|signet ring)\b", re.I)
@@ -132,7 +132,7 @@ def read_cancer(doc: RecordDocument, clauses: list[ctx.Clause], entities: list[E
             if not normal and cid is not None and _vocab_names().get(re.sub(r"[\s-]+", " ", value)) == cid \
                     and not re.search(r"\b(cancer|tumou?r)\b", _vocab_name(cid)):
                 value = _vocab_name(cid)  # "essential thrombocytosis" -> essential thrombocythemia
-            w = round(weight * (0.8 if assertion == "historical" else 1.0), 1)
+            w = round(weight * (0.6 if assertion == "historical" else 1.0), 1)  # a prior cancer gives way
             found.append((w, _value(doc, c, lo, hi, value, 0.5 if hedged else 0.7 if typo else 0.9), c, cid))
     found.sort(key=lambda x: (x[1].confidence < 0.6, -x[0], _rank(x[1].value.split(", ")[0]), x[3] is None,
                               -len(x[1].value.split())))  # sure, weighty, then specific

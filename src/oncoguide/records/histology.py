@@ -16,7 +16,8 @@ _HEAD = (r"(?:adeno|squamous |basal |urothelial |small |large |neuroendocrine |t
          r"|\w*sarcomas?|lymphomas?|leuka?emias?|myelomas?|mel[ae]nomas?|mesotheliomas?|\w*gliomas?|\w+blastomas?"
          r"|astrocytomas?|plasmacytomas?|seminomas?|carcinoids?|thrombocyth(?:a)?emia|essential thrombocytosis"
          r"|polycyth(?:a)?emia vera"
-         r"|myelofibrosis|cholangiocarcinomas?|glioblastoma multiforme|lymphoproliferative disorder")
+         r"|myelofibrosis|cholangiocarcinomas?|glioblastoma multiforme|lymphoproliferative disorder"
+         r"|myelodysplastic (?:neoplasms?|syndromes?)")
 # Words that may stand before the head inside one histology phrase.
 _MODIFIERS = (r"invasive|infiltrating|ductal|lobular|papillary|serous|mucinous|clear|cell|squamous|basal|small"
               r"|large|non-small|diffuse|b-cell|t-cell|b|t|follicular|mantle|marginal|zone|hodgkin'?s?|non-hodgkin'?s?"
@@ -122,7 +123,8 @@ def spread_before(text: str, start: int) -> bool:
                           r"([\w,]+\s+){0,3}$", text[max(0, start - 50):start], re.I))
 
 
-_HEAD_HINTS = ("oma", "carcinoid", "thrombocyt", "fibrosis", "lymphoproliferative", "leuk", "polycyth")
+_HEAD_HINTS = ("oma", "carcinoid", "myelodysplastic", "thrombocyt", "fibrosis", "lymphoproliferative", "leuk",
+               "polycyth")
 
 
 def histologies_in(text: str) -> list[tuple[int, int, str]]:
