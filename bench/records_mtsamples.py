@@ -26,7 +26,11 @@ FIELDS = ("cancer", "histology", "stage", "biomarkers", "treatments", "planned")
 _GOLD_GROUPS = {"uterus": {"uterine"}, "cervix": {"cervical"}, "bile duct": {"biliary"}, "orbit": {"sarcoma"},
                 "soft tissue": {"sarcoma"}, "skin": {"skin", "melanoma"}, "myeloproliferative neoplasm": {"mpn"},
                 "uterus/cervix": {"uterine", "cervical"}, "brain": {"brain"}, "colon": {"colorectal"},
-                "rectum": {"colorectal"}}
+                "rectum": {"colorectal"},
+                # dev set 2 labels name organs the vocabulary files under another root
+                "myelodysplastic neoplasm": {"mds"}, "oral cavity": {"head-and-neck"}, "oropharynx": {"head-and-neck"},
+                "retroperitoneal sarcoma": {"sarcoma"}, "soft tissue sarcoma": {"sarcoma"}, "pancreas": {"pancreatic"},
+                "testis": {"testicular"}, "small intestine": {"net"}}
 _PLANNED = {"planned", "recommended"}
 _NOT_RECEIVED = {"planned", "recommended", "declined", "hypothetical"}
 _STOP = {"the", "of", "and", "with", "a", "type", "not", "further", "specified", "later", "to", "left", "right",
@@ -124,9 +128,12 @@ def treatment_match(pred: str, gold: str) -> bool:
     """A drug by generic name; a procedure by its head word; radiation by any radiation word."""
     g = gold.lower()
     if pred.startswith("radiation"):
-        return bool(re.search(r"radiation|radiotherapy|brachytherapy|radioactive", g))
+        return bool(re.search(r"radiation|radiotherapy|brachytherapy|radioactive|\b(imrt|isrt|sbrt|sabr|srs|wbrt|rt)\b"
+                              r"|\d+(\.\d+)? ?gy\b", g))
     if pred.startswith("surgery: "):
         head = pred.removeprefix("surgery: ").split()[-1]
+        if head == "chemoembolization" and re.search(r"\btace\b|chemoembolization", g):
+            return True
         if head == "lobectomy" and re.search(r"\blobe (lung )?resection", g):
             return True  # an upper lobe resection is a lobectomy
         return head in g or (head == "resection" and "excision" in g) or (head == "excision" and "resection" in g)

@@ -34,9 +34,19 @@ def _target(text: str) -> tuple[str, int, int]:
     ("Family History:\nNone.\nSocial history: no tobacco.", ["family_history", "social_history"]),
     ("FINAL DIAGNOSIS\nInvasive ductal carcinoma.", ["pathology"]),
     ("The family history is negative. The plan is surgery.", []),
+    ("FAMILY HISTORY (three-generation pedigree obtained):\n- Sister: colon cancer.", ["family_history"]),
+    ("CONSENSUS RECOMMENDATIONS:\n1. Start lenalidomide.\nTUMOR BOARD DISCUSSION:\nOptions include surgery.",
+     ["plan", "discussion"]),
 ])
 def test_sections(text: str, kinds: list[str]) -> None:
     assert [s.kind for s in find_sections(text)] == kinds
+
+
+def test_a_family_section_ends_at_a_header_no_rule_names() -> None:
+    text = ("Family history (pedigree reviewed):\n- Father: prostate cancer.\n[[PAGE BREAK]]\n"
+            "Genetic test results (panel, 30 genes):\n- BRCA1: no pathogenic variant detected.\n")
+    fam = find_sections(text)[0]
+    assert fam.kind == "family_history" and "Genetic" not in text[fam.start:fam.end]
 
 
 # ---- assertions: (sentence with [finding], assertion) -------------------------------------------------------------
@@ -53,6 +63,15 @@ def test_sections(text: str, kinds: list[str]) -> None:
     ("Pathology shows [follicular lymphoma].", "present"),
     ("No fever but [lymphoma] confirmed on biopsy.", "present"),
     ("No change in the size of the [mass].", "present"),
+    ("If it comes back, we would use [nivolumab].", "hypothetical"),
+    ("[Radiation] was offered but declined.", "declined"),
+    ("He is not a candidate for [allogeneic transplant].", "negated"),
+    ("[Adjuvant chemotherapy] deferred given age.", "hypothetical"),
+    ("[T-cell/histiocyte-rich large B-cell lymphoma], which is not supported given preserved nodularity.", "negated"),
+    ("TTF-1 negativity excludes metastatic [thyroid carcinoma].", "negated"),
+    ("Referred after her sister was diagnosed with [colon cancer] at 41.", "family"),
+    ("[Letrozole] is planned after radiation; chemotherapy not recommended.", "planned"),
+    ("Induction: vincristine, [dexamethasone], with imatinib day 8 (dasatinib as alternative per trial).", "present"),
 ])
 def test_assertion(text: str, expected: str) -> None:
     plain, start, end = _target(text)
@@ -130,6 +149,8 @@ def test_cancer(text: str, cancer_id: str, histology: str, site: str | None) -> 
     "PHYSICAL EXAMINATION:\nLUNGS: Clear to auscultation.\nBREASTS: No masses.",
     "Referred for colon cancer screening. There is no history of colon cancer in the family.",
     "Leukocytosis, doubt presence of myeloproliferative disorder.",
+    "Referred after her sister was diagnosed with colon cancer at age 41. She has no personal history of cancer.",
+    "FAMILY HISTORY (three-generation pedigree obtained):\n- Sister (41): adenocarcinoma of the sigmoid colon.",
 ])
 def test_not_the_patients_cancer(text: str) -> None:
     c = profile_of(text).cancer
@@ -156,6 +177,41 @@ def test_gleason_pattern_kept_whole() -> None:
      [("carmustine", "completed"), ("etoposide", "completed"), ("cytarabine", "completed"), ("melphalan", "completed"),
       ("transplant: autologous", "completed")]),
     ("Durvalumab stopped 08/2025. Plan: Durvalumab will not be restarted.", [("durvalumab", "stopped")]),
+    # written by another hand (dev set 2): conditions, options, guideline talk, prior other cancers
+    ("CML on imatinib 400 mg daily. If a mutation is found or IS% continues to rise, switch to a 2nd-generation TKI - "
+     "dasatinib or nilotinib - would be recommended; asciminib is also an option.", [("imatinib", "ongoing")]),
+    ("Diffuse large B-cell lymphoma. DA-EPOCH-R could be considered.", []),
+    ("Follicular lymphoma. Adjuvant radiation not planned. Doxorubicin-based chemotherapy would be reserved for "
+     "recurrence.", []),
+    ("Mantle cell lymphoma. History of prostate adenocarcinoma, s/p radical prostatectomy 2015, PSA undetectable.", []),
+    ("Chronic lymphocytic leukemia. History: breast cancer (left, stage I, ER+), lumpectomy and radiation 2012, "
+     "completed anastrozole 2017.", []),
+    ("CLL. BTK inhibitor-based therapy (e.g., acalabrutinib or zanubrutinib) is generally preferred if and when "
+     "treatment is indicated.", []),
+    ("NLPHL. For reference, in localized stage IA NLPHL, involved-site radiation therapy alone is commonly used.", []),
+    ("MDS with del(5q).\nRECOMMENDATIONS:\n2. Start lenalidomide 10 mg daily days 1-21 q28 days.",
+     [("lenalidomide", "planned")]),
+    ("Colon adenocarcinoma.\nDISCUSSION: Options: (a) pembrolizumab; (b) FOLFOX + bevacizumab; (c) encorafenib + "
+     "cetuximab, reserved for second-line.", []),
+    ("Breast carcinoma. Endocrine therapy with letrozole planned after whole breast radiation; chemotherapy not "
+     "recommended given RS 14.", [("letrozole", "planned"), ("radiation: breast", "planned")]),
+    ("Rectal cancer. Radiation was offered but declined.", [("radiation", "declined")]),
+    ("Lung cancer. He is not a candidate for surgery.", []),
+    ("Breast cancer. She takes methotrexate for rheumatoid arthritis. She completed 4 cycles of AC.",
+     [("doxorubicin", "completed"), ("cyclophosphamide", "completed")]),
+    ("Follicular lymphoma. Rituximab for ITP in 2019.", []),
+    ("DISCHARGE DIAGNOSES:\n1. Burkitt lymphoma, ileocecal, stage IV.\nHe underwent urgent ileocecectomy on 06/12.",
+     [("surgery: ileocecectomy", "completed")]),
+    ("MDS.\nRECOMMENDATIONS:\n2. Start lenalidomide 10 mg daily. Lenalidomide VTE prophylaxis covered by current "
+     "anticoagulation.", [("lenalidomide", "planned")]),
+    ("Hepatocellular carcinoma. He underwent conventional TACE (lipiodol + doxorubicin) 07/2025. Tumor board - plan "
+     "microwave ablation of segment 6 residual.",
+     [("doxorubicin", "completed"), ("surgery: chemoembolization", "completed"),
+      ("surgery: microwave ablation", "planned")]),
+    ("Small bowel neuroendocrine tumor. Prior history of papillary thyroid microcarcinoma, s/p total thyroidectomy "
+     "2016.", []),
+    ("APL: ATRA (tretinoin) was started in the ED.\nPLAN: Consolidation with ATRA + arsenic trioxide to start 03/16.",
+     [("tretinoin", "ongoing"), ("tretinoin", "planned"), ("arsenic trioxide", "planned")]),
 ])
 def test_treatments(text: str, expected: list[tuple[str, str]]) -> None:
     got = [(t.name, t.status) for t in profile_of(text).treatments]
@@ -214,3 +270,24 @@ def test_dates(text: str, expected: list[tuple[str, str]]) -> None:
 ])
 def test_no_marker_result_is_invented(text: str) -> None:
     assert profile_of(text).biomarkers == []
+
+
+def test_mmr_in_cml_is_the_molecular_response() -> None:
+    text = "CML-CP on imatinib. BCR-ABL1 IS 06/2025: 0.08% (MMR achieved); 12/2025: 0.47% - loss of MMR."
+    assert [b for b in profile_of(text).biomarkers if b.name == "MMR"] == []
+    crc = "Colon adenocarcinoma. MMR IHC: loss of MLH1 and PMS2."
+    assert [b.result for b in profile_of(crc).biomarkers if b.name == "MMR"] == ["positive"]
+
+
+def test_a_subtype_beats_its_parent_type_stated_as_weightily() -> None:
+    text = ("INTEGRATED DIAGNOSIS:\nOLIGODENDROGLIOMA, IDH-MUTANT AND 1p/19q-CODELETED, CNS WHO GRADE 2.\n\n"
+            "HISTOLOGIC DIAGNOSIS: Diffusely infiltrating glioma with oligodendroglial morphology.\n")
+    c = profile_of(text).cancer
+    assert c.cancer_id == "oligodendroglioma" and c.histology is not None and c.histology.value == "oligodendroglioma"
+
+
+def test_a_prior_other_cancer_gives_way_to_the_diagnosis() -> None:
+    text = ("PATIENT: 76-year-old woman with macrocytic anemia. Prior history of DCIS right breast 2008, lumpectomy "
+            "only.\n\nCONSENSUS RECOMMENDATIONS:\n1. Diagnosis: Myelodysplastic neoplasm with low blasts and "
+            "isolated del(5q).\n")
+    assert profile_of(text).cancer.cancer_id == "mds"

@@ -71,6 +71,17 @@ def _words(text: str) -> int:
     return len(text.split())
 
 
+def _paren_group(sentence: str, at: int) -> tuple[int, int] | None:
+    """The span inside the brackets around ``at`` (no further than 120 characters either way), or None."""
+    open_at = sentence.rfind("(", max(0, at - 120), at)
+    if open_at < 0 or ")" in sentence[open_at:at]:
+        return None
+    close_at = sentence.find(")", at, at + 120)
+    if close_at < 0 or "(" in sentence[at:close_at]:
+        return None
+    return open_at + 1, close_at
+
+
 def assertion_in(sentence: str, cues: list[Cue], start: int, end: int) -> str:
     """The assertion of ``sentence[start:end]`` given the sentence's ``cues``."""
     hits: set[str] = set()
@@ -87,6 +98,11 @@ def assertion_in(sentence: str, cues: list[Cue], start: int, end: int) -> str:
             continue
         if any(t.direction == "terminate" and lo <= t.start and t.end <= hi for t in cues):
             continue
+        group = _paren_group(sentence, c.start) if c.category in ("hypothetical", "planned") else None
+        if group is not None and not (group[0] <= start and end <= group[1]):
+            continue  # "(dasatinib as alternative per trial enrollment)": a cue in brackets covers only them
+        if backward and "; " in sentence[lo:hi]:
+            continue  # "letrozole planned after radiation; chemotherapy not recommended": the cue is the next part's
         if any(o is not c and o.direction in (c.direction, "bidirectional") and o.category == "negated"
                and c.category == "negated" and lo <= o.start < hi for o in cues):
             continue  # a second negation between (double negation is rare; the nearer cue decides)

@@ -24,7 +24,8 @@ HYPOTHETICAL = re.compile(
     r"|rather than|in the event|recommend(ed|s)? against|not (a )?candidate|defer(red)?|future"
     r"|benefit from|should (she|he|they|the patient|there)|in case of|reserved for)\b", re.I)
 ASSOCIATED = re.compile(r"\b(therap(y|ies) associated|associated therap|fda-approved in|approved therap"
-                        r"|matched therap|sensitiv(e|ity) to|resistance to|clinical trials? (for|matching))", re.I)
+                        r"|matched therap|sensitiv(e|ity) to|resistance to|clinical trials? (for|matching)"
+                        r"|targetab\w+ (with|by)|supports? (the )?(addition|use) of|fda[- ]approved\b)", re.I)
 HISTORY = re.compile(r"\b(initial(ly)?|original(ly)?|at (initial )?diagnosis|previous(ly)?|prior|was staged|history"
                      r"|formerly|in the past)\b", re.I)
 CURRENT = re.compile(r"\b(current(ly)?|now|presently|restag\w*|recurren\w*|progress\w*|metastatic|today)\b", re.I)

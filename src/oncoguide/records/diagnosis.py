@@ -27,7 +27,7 @@ _HISTOLOGY = (  # (normal form, pattern); order: most specific first
     ("non-small cell carcinoma", r"\bnon-?\s?small[- ]cell (lung )?(carcinoma|cancer)\b|\bNSCLC\b"),
 )
 _HISTOLOGY_HINTS = ("carcin", "oma", "cancer", "sclc", "idc", "ilc", "dcis", "special type", "carcinoid", "thrombocyt",
-                    "fibrosis", "lymphoproliferative", "leuk", "polycyth")
+                    "fibrosis", "lymphoproliferative", "leuk", "polycyth", "myelodysplastic")
 _HISTOLOGY_RE = [(n, re.compile(p, re.I)) for n, p in _HISTOLOGY]
 _QUALIFIER = re.compile(r"\b(mucinous|acinar|lepidic|papillary|solid|micropapillary|nodular|superficial spreading|"
                         r"acral lentiginous|lentigo maligna|signet ring)\b", re.I)
@@ -132,10 +132,17 @@ def read_cancer(doc: RecordDocument, clauses: list[ctx.Clause], entities: list[E
             if not normal and cid is not None and _vocab_names().get(re.sub(r"[\s-]+", " ", value)) == cid \
                     and not re.search(r"\b(cancer|tumou?r)\b", _vocab_name(cid)):
                 value = _vocab_name(cid)  # "essential thrombocytosis" -> essential thrombocythemia
-            w = round(weight * (0.8 if assertion == "historical" else 1.0), 1)
+            w = round(weight * (0.6 if assertion == "historical" else 1.0), 1)  # a prior cancer gives way
             found.append((w, _value(doc, c, lo, hi, value, 0.5 if hedged else 0.7 if typo else 0.9), c, cid))
     found.sort(key=lambda x: (x[1].confidence < 0.6, -x[0], _rank(x[1].value.split(", ")[0]), x[3] is None,
                               -len(x[1].value.split())))  # sure, weighty, then specific
+    if found:  # "infiltrating glioma" and, as weighty, "oligodendroglioma": the subtype names the tumour
+        top = found[0]
+        finer = [x for x in found[1:] if x[0] == top[0] and (x[1].confidence < 0.6) == (top[1].confidence < 0.6)
+                 and x[3] is not None and top[3] is not None and _is_below(x[3], top[3])]
+        if finer:
+            found.remove(finer[0])
+            found.insert(0, finer[0])
     hist_clause = found[0][2] if found else None
     hist_id = found[0][3] if found else None
     out.histology = found[0][1] if found else None
@@ -326,6 +333,17 @@ def _cancer_id(cancer: Cancer, hist_id: str | None, doc: RecordDocument, clauses
 _ORGAN_ROOTS = {"lung", "breast", "colorectal", "prostate", "bladder", "kidney", "uterine", "cervical", "thyroid",
                 "liver", "stomach", "esophageal", "head-and-neck", "skin", "anal", "biliary", "gallbladder",
                 "ovarian", "pancreatic", "testicular"}
+
+
+def _is_below(child: str, ancestor: str) -> bool:
+    """Whether vocabulary cancer ``child`` is a subtype of ``ancestor`` (oligodendroglioma of glioma)."""
+    cancers = {c.id: c for c in load_vocabulary().cancers}
+    c, n = cancers.get(child), 0
+    while c is not None and c.parent and n < 10:
+        if c.parent == ancestor:
+            return True
+        c, n = cancers.get(c.parent), n + 1
+    return False
 
 
 @lru_cache(maxsize=1)

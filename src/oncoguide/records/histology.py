@@ -16,7 +16,8 @@ _HEAD = (r"(?:adeno|squamous |basal |urothelial |small |large |neuroendocrine |t
          r"|\w*sarcomas?|lymphomas?|leuka?emias?|myelomas?|mel[ae]nomas?|mesotheliomas?|\w*gliomas?|\w+blastomas?"
          r"|astrocytomas?|plasmacytomas?|seminomas?|carcinoids?|thrombocyth(?:a)?emia|essential thrombocytosis"
          r"|polycyth(?:a)?emia vera"
-         r"|myelofibrosis|cholangiocarcinomas?|glioblastoma multiforme|lymphoproliferative disorder")
+         r"|myelofibrosis|cholangiocarcinomas?|glioblastoma multiforme|lymphoproliferative disorder"
+         r"|myelodysplastic (?:neoplasms?|syndromes?)")
 # Words that may stand before the head inside one histology phrase.
 _MODIFIERS = (r"invasive|infiltrating|ductal|lobular|papillary|serous|mucinous|clear|cell|squamous|basal|small"
               r"|large|non-small|diffuse|b-cell|t-cell|b|t|follicular|mantle|marginal|zone|hodgkin'?s?|non-hodgkin'?s?"
@@ -26,7 +27,7 @@ _MODIFIERS = (r"invasive|infiltrating|ductal|lobular|papillary|serous|mucinous|c
               r"|myelogenous|plasma|low-grade|high-grade|low|intermediate|high|grade|to|nodular|sclerosis"
               r"|lymphoplasmacytic|peripheral|cutaneous|hairy|multiple|smoldering|uterine|thyroid|renal|hepatocellular"
               r"|intraductal|in-situ|well-differentiated|poorly-differentiated|moderately-differentiated"
-              r"|posttransplant|post-transplant")
+              r"|posttransplant|post-transplant|dedifferentiated|myxoid")
 HISTOLOGY_RE = re.compile(rf"(?<![\w-])(?:(?:{_MODIFIERS})[\s-]+){{0,5}}(?:{_HEAD})(?![\w-])(?:\s+in situ)?", re.I)
 # A cancer word that a site word may stand next to
 _CANCER_WORD = r"(?:cancer|carcinoma|adenocarcinoma|malignancy|malignant neoplasm|neoplasm|tumou?r|primary)"
@@ -61,6 +62,11 @@ def _sites() -> _Sites:
     roots: dict[str, str] = {}
     # a site's cancer is its generic root ("skin cancer"), not a histology that is also a root (melanoma)
     for c in sorted((c for c in load_vocabulary().cancers if c.parent is None), key=lambda c: "cancer" not in c.name):
+        for code in c.icd_o3_topography:
+            roots.setdefault(code, c.id)
+    # a site no root cancer covers ("tongue", C02.9) is its site-named subtype's ("oral cavity cancer"), never a
+    # histology's (the adrenal gland is not a neuroblastoma)
+    for c in (c for c in load_vocabulary().cancers if c.parent is not None and c.name.endswith(" cancer")):
         for code in c.icd_o3_topography:
             roots.setdefault(code, c.id)
     by_tokens: dict[tuple[str, ...], tuple[str, str, str | None]] = {}
@@ -117,7 +123,8 @@ def spread_before(text: str, start: int) -> bool:
                           r"([\w,]+\s+){0,3}$", text[max(0, start - 50):start], re.I))
 
 
-_HEAD_HINTS = ("oma", "carcinoid", "thrombocyt", "fibrosis", "lymphoproliferative", "leuk", "polycyth")
+_HEAD_HINTS = ("oma", "carcinoid", "myelodysplastic", "thrombocyt", "fibrosis", "lymphoproliferative", "leuk",
+               "polycyth")
 
 
 def histologies_in(text: str) -> list[tuple[int, int, str]]:

@@ -48,7 +48,10 @@ def _rules(lang: str = "en") -> _Rules:
     names = sorted(kinds, key=len, reverse=True)
     alternation = "|".join(re.escape(n).replace(r"\ ", r"[ \t,]+") for n in names)
     # "HEADER:" at a line start (any case), or a whole line in capitals naming a header
-    pattern = re.compile(rf"^[ \t]*(?P<h>{alternation})[ \t]*(,[ \t]*)?(:|[ \t]*$)", re.I | re.M)
+    # a short parenthetical may stand between the header and its colon ("FAMILY HISTORY (three-generation pedigree
+    # obtained):", "IMMUNOHISTOCHEMISTRY (Part A):")
+    pattern = re.compile(rf"^[ \t]*(?P<h>{alternation})[ \t]*(,[ \t]*)?(\([^()\n]{{1,80}}\)[ \t]*)?(:|[ \t]*$)",
+                         re.I | re.M)
     return _Rules(pattern, kinds)
 
 
@@ -70,7 +73,22 @@ def find_sections(text: str, lang: str = "en") -> list[Section]:
         out.append(Section(kind=rule.kind, start=m.start(), end=len(text), header_end=m.end(),  # type: ignore[attr-defined]
                            owner=rule.owner, site=rule.site, treatment=rule.treatment,  # type: ignore[attr-defined]
                            weight=rule.weight, assertion=rule.assertion))  # type: ignore[attr-defined]
-    return out
+    return [_family_end(s, text) if s.owner == "family" else s for s in out]
+
+
+# a header the knowledge does not list: a line that is only "Title:" ("Genetic test results (panel, 30 genes):"),
+# or a blank line then "Title: ...", unless it names relatives ("Maternal side:")
+_NEXT_HEADER = re.compile(
+    r"\n(?![ \t]*(?i:maternal|paternal|mother|father|sister|brother|sibling|aunt|uncle|grand|cousin|daughter|son|niece"
+    r"|nephew|parent|relative|family|other relatives)\b)(?:[ \t]*\n(?=[ \t]*[A-Z][A-Za-z0-9 /&,()'.-]{2,100}:)"
+    r"|(?=[ \t]*[A-Z][A-Za-z0-9 /&,()'.-]{2,100}:[ \t]*\n))")
+
+
+def _family_end(s: Section, text: str) -> Section:
+    """A relative's section ends where a blank line leads to another header, even one no rule names: what follows
+    is the patient's again."""
+    m = _NEXT_HEADER.search(text, s.header_end, s.end)
+    return _close(s, m.start() + 1) if m else s
 
 
 def _close(s: Section, end: int) -> Section:

@@ -46,8 +46,11 @@ def _biomarkers(doc: RecordDocument, clauses: list[ctx.Clause],
         found.append(Biomarker(name=o.name, result=o.result,  # type: ignore[arg-type]
                                evidence=evidence_at(doc, clauses[o.mention].at(o.start), clauses[o.outcome].at(o.end)),
                                confidence=BOUND))
+    cml = _MOLECULAR_RESPONSE.search(doc.text) is not None and _MISMATCH_REPAIR.search(doc.text) is None
     for i, c in enumerate(clauses):
         for r in read_markers(c.text):
+            if cml and r.name == "MMR":
+                continue  # "loss of MMR" in CML is major molecular response, not mismatch repair
             if ctx.is_family(c.text, r.start) or ctx.is_hypothetical(c.text, r.start) \
                     or context.assertion(c, r.start, r.end) in ("family", "hypothetical") \
                     or (r.result == "pending" and (i, r.name) in superseded):
@@ -84,9 +87,16 @@ def _biomarkers(doc: RecordDocument, clauses: list[ctx.Clause],
     return out, conflicts
 
 
-def _cancer_words(cancer: Cancer) -> frozenset[str]:
-    """Lower-case words naming the record's cancer: its site, type and histology ("cervix", "cervical")."""
-    text = " ".join(v for v in (cancer.primary_site.value if cancer.primary_site else None, cancer.cancer_id,
+# a record that follows BCR-ABL1 transcripts (CML, Ph+ ALL) and names no mismatch-repair protein: its "MMR" is the
+# major molecular response
+_MOLECULAR_RESPONSE = re.compile(r"\bBCR[-:]{0,2}ABL1?\b|\bmajor molecular response\b|\bCML\b|chronic myeloid", re.I)
+_MISMATCH_REPAIR = re.compile(r"\b(MLH1|MSH2|MSH6|PMS2|mismatch repair|[dp]MMR|MSI(-H|-high)?|microsatellite)\b", re.I)
+
+
+def _cancer_words(cancer: Cancer, site: bool = True) -> frozenset[str]:
+    """Lower-case words naming the record's cancer: its site (unless not ``site``), type and histology ("cervix",
+    "cervical")."""
+    text = " ".join(v for v in (cancer.primary_site.value if cancer.primary_site and site else None, cancer.cancer_id,
                                 cancer.histology.value if cancer.histology else None) if v)
     return frozenset(re.findall(r"[a-z]+", text.lower()))
 
@@ -105,7 +115,8 @@ def extract_text(doc: RecordDocument) -> Profile:
     return Profile(cancer=cancer, stage=stage, stage_history=history, metastases=read_metastases(doc, clauses),
                    biomarkers=markers, treatments=read_treatments(doc, sentences, entities, context,
                                                                  has_cancer=cancer.cancer_id is not None,
-                                                                 cancer_words=_cancer_words(cancer)),
+                                                                 cancer_words=_cancer_words(cancer),
+                                                                 kind_words=_cancer_words(cancer, site=False)),
                    performance=performance,
                    conflicts=cancer_conflicts + stage_conflicts + conflicts + performance_conflicts,
                    documents=[doc.id])

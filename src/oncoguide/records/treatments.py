@@ -75,7 +75,7 @@ _BENIGN = re.compile(r"\b(risk-reducing|risk reducing|prophylactic|fibroids?|lei
                      r"|gallstones?|cholecystitis|appendicitis"
                      r"|endometriosis|prolapse|menorrhagia|bleeding|goiter|cysts?|polyps?|infection|abscess|trauma"
                      r"|fracture|stones?|obstruction|atrial|arrhythmias?|pulmonary veins?|varicose)\b", re.I)
-_CANCER_CONTEXT = re.compile(r"\b(cancer|carcinoma|adenocarcinoma|malignan\w*|tumou?r|neoplasm|lymphoma|sarcoma"
+_CANCER_CONTEXT = re.compile(r"\b(cancer|\w*carcinoma|malignan\w*|tumou?r|neoplasm|lymphoma|\w*sarcoma"
                              r"|melanoma|metasta\w*|oncolog\w*|\w+blastoma|\w*glioma)\b", re.I)
 
 
@@ -170,10 +170,12 @@ def implied_in(text: str, record: str) -> list[tuple[str, int, int]]:
 
 def _spread_to(text: str, organ: frozenset[str]) -> bool:
     """Whether a record says its cancer reached an organ ("She had spread to her kidney", "invasion of the
-    bladder")."""
+    bladder") or names a lymphoma or sarcoma there ("Burkitt lymphoma, ileocecal")."""
     words = "|".join(re.escape(w) for w in sorted(organ))
     return re.search(rf"\b(spread|metasta\w*|invasion|invad\w*|involv\w*|extension|extend\w*)\s+(to|of|into|in)\s+"
-                     rf"(the\s+|her\s+|his\s+|both\s+)?(left\s+|right\s+)?({words})\b", text, re.I) is not None
+                     rf"(the\s+|her\s+|his\s+|both\s+)?(left\s+|right\s+)?({words})\b", text, re.I) is not None or (
+        re.search(rf"\b(lymphoma|\w*sarcoma)\b,?\s+((of|in|involving)\s+)?(the\s+)?({words})\b", text, re.I)
+        is not None)
 
 
 def _for_cancer(text: str, cancer_op: bool, sec: Section | None, has_cancer: bool) -> bool:
@@ -204,10 +206,12 @@ _RAD_SITE_NAME = {"pelvic": "pelvis", "prostatic": "prostate",
 _CARRIED = re.compile(r"^\W*(permanently )?(stopped|discontinued|held|completed|finished|ended)\b", re.I)
 _STOPPED = re.compile(r"\b(stopped|discontinued|d/c'?d|held|halted|switched|ceased)\b|progress(ed|ion) (on|while on|"
                       r"after|despite)", re.I)
-_COMPLETED = re.compile(r"\b(completed|finished|s/p|status post|underwent|received \d+|x\s?\d+ cycles|\d+ cycles"
+_COMPLETED = re.compile(r"\b(completed|finished|s/p|status post|underwent|received \d+|x\s?\d+ cycles"
+                        r"|(?<!after )(?<!for )(?<!every )\d+ cycles"
                         r"|(was|were) (performed|done))\b", re.I)
 _PLANNED = re.compile(r"\b(plan(ned|s)? (to )?(start|begin|initiate)|will (start|begin|receive|undergo)|to start"
-                      r"|scheduled (to|for)|plan: start|planned|recommend(ed|s)?(?! against))\b", re.I)
+                      r"|scheduled (to|for)|plan: start|planned|recommend(ed|s)?(?! against)"
+                      r"|starting (on )?(day|d|week|cycle) ?\d+|starting (tomorrow|next (week|month|cycle)))\b", re.I)
 _ONGOING = re.compile(r"\b(started|starting|began|initiated|continu\w*|cont\b|on\b|currently|current tx|receiving|"
                       r"since|to present|to date|ongoing|maintenance|tolerating|today|cycle \d+)\b"
                       r"|[-\u2013]\s*present\b", re.I)
@@ -224,14 +228,17 @@ _RANGE = re.compile(r"\s*(-|to|through|until|–)\s*$", re.I)
 
 def read_treatments(doc: RecordDocument, sentences: list[ctx.Clause], entities: list[Entity],
                     context: ctx.DocContext | None = None, has_cancer: bool = True,
-                    cancer_words: frozenset[str] = frozenset()) -> list[Treatment]:
+                    cancer_words: frozenset[str] = frozenset(),
+                    kind_words: frozenset[str] | None = None) -> list[Treatment]:
     """Treatments given, ongoing, planned, recommended or declined (not options, negated ones, relatives' or a
     lab's associated therapies), one per (name, start), each with the status and dates its own part of the
     sentence states. A plan section gives planned treatment; allergies none; surgery counts only when its
     indication is a cancer (not fibroids, an adenoma, a hernia); an organ's operation whose sentence names no
     cancer counts only when ``cancer_words`` (the record's cancer site and type) name that organ or the record
-    says the cancer spread there."""
+    says the cancer spread there. A sentence that tells a prior cancer of another organ than ``kind_words`` (the
+    record's cancer type and histology) gives no treatment: it is that cancer's."""
     context = context or ctx.DocContext(doc.text)
+    kind_words = cancer_words if kind_words is None else kind_words
     vocab = {d.generic: d for d in load_vocabulary().drugs}
     all_drugs = [e for e in entities if e.kind == "drug"]
     drugs = [e for e in all_drugs if e.id in vocab and vocab[e.id].kind != "other"
@@ -240,6 +247,7 @@ def read_treatments(doc: RecordDocument, sentences: list[ctx.Clause], entities: 
     spelled = {_key(n) for d in vocab.values() for n in (d.generic, *d.brands)} | {_key(k) for k in
                                                                                  _regimens().by_name}
     out: list[Treatment] = []
+    phase: set[int] = set()  # ids of planned entries for a next phase of a treatment under way
     generic: set[int] = set()  # indexes in ``out`` of generic nouns ("chemotherapy")
     previous: list[int] = []  # indexes in ``out`` of the previous sentence's treatments
     for c in sentences:
@@ -249,6 +257,9 @@ def read_treatments(doc: RecordDocument, sentences: list[ctx.Clause], entities: 
                 sec is not None and (sec.treatment == "none" or sec.owner == "family")):
             previous = []
             continue
+        if _other_cancer(text, kind_words):
+            previous = []
+            continue  # "History of breast cancer, lumpectomy and radiation 2012" in a CLL record
         found: list[tuple[str, str, int, int]] = []  # (name, kind, start, end) in the sentence
         names = [(e.id, e.start - c.start, e.end - c.start) for e in _within(drugs, drug_starts, c)]
         spans = [(e.start - c.start, e.end - c.start) for e in _within(all_drugs, all_starts, c)]
@@ -304,6 +315,9 @@ def read_treatments(doc: RecordDocument, sentences: list[ctx.Clause], entities: 
             if assertion in ("family", "negated", "hypothetical", "possible"):
                 continue
             t = _treatment(doc, c, name, kind, start, end, [(s, e) for _, _, s, e in found])
+            if sec is not None and sec.treatment == "options" and assertion not in ("planned", "declined") and (
+                    t.status not in ("completed", "stopped") or _OPTION_WORDS.search(text)):
+                continue  # a discussion or options section weighs treatments; it gives none unless it plans one
             intent = _INTENT.search(text)
             if intent:
                 word = intent.group(0).lower()
@@ -315,6 +329,12 @@ def read_treatments(doc: RecordDocument, sentences: list[ctx.Clause], entities: 
                 t = t.model_copy(update={"status": "recommended" if _RECOMMENDED.search(text) else "planned"})
             if kind not in ("surgery", "radiation") and _key(t.evidence.quote) not in spelled:
                 t = t.model_copy(update={"confidence": 0.6})  # a near-miss spelling ("osimertinb")
+            if sec is not None and sec.treatment == "planned" and t.status == "ongoing" and any(
+                    o.name == t.name and o.status in ("planned", "recommended") and context.section(
+                        o.evidence.char_start) == sec for o in out):
+                continue  # "Start lenalidomide ... lenalidomide VTE prophylaxis covered by current anticoagulation"
+            if kind not in ("surgery", "radiation") and _NON_CANCER_USE.match(text, end):
+                continue  # "methotrexate for rheumatoid arthritis"
             if kind in ("surgery", "other") and t.status in ("unknown", "ongoing"):
                 t = t.model_copy(update={"status": "completed"})
             cue = cue_of.get((start, end))
@@ -326,9 +346,11 @@ def read_treatments(doc: RecordDocument, sentences: list[ctx.Clause], entities: 
                     status = "completed" if cue == "received" else "recommended" if _RECOMMENDED.search(
                         text) else "planned"
                     t = t.model_copy(update={"status": status if cue != "after" else "completed"})
+            if t.status in ("planned", "recommended") and _NEXT_PHASE.search(text):
+                phase.add(id(t))
             previous.append(len(out))
             out.append(t)
-    return _dedupe(_without_covered_generics(out, generic))
+    return _dedupe(_without_covered_generics(out, generic), frozenset(phase))
 
 
 # An operation named by its kind: its own treatment unless its sentence names the operation ("treated by excision");
@@ -358,6 +380,47 @@ def _generic_in(text: str, taken: list[tuple[int, int]]) -> list[tuple[str, str,
             out.append((label, cls, m.start(), m.end(), cue))
             taken = [*taken, (m.start(), m.end())]
     return out
+
+
+# a drug's own clause naming a use other than cancer
+_NON_CANCER_USE = re.compile(
+    r"[^.;]{0,40}?\b(for|due to|because of|given for|to treat)\s+(his |her |the |a |an )?(\w+\s+){0,2}"
+    r"(rheumatoid|arthritis|psoriasis|psoriatic|lupus|crohn'?s|ulcerative colitis|multiple sclerosis|sickle cell|ITP"
+    r"|immune thrombocytop\w*"
+    r"|gout|ectopic pregnancy|asthma|vasculitis|myasthenia|nephrotic|transplant rejection|graft-versus-host|GVHD"
+    r"|heartburn|GERD|reflux|acne|warts|hidradenitis)\b", re.I)
+_NEXT_PHASE = re.compile(r"\b(consolidation|next cycle|re-?induction|(to start|planned|scheduled)( on| for)? "
+                         r"\d{1,2}/\d{1,2})\b", re.I)
+_OPTION_WORDS = re.compile(r"\b(options?|alternatives?|reserved|favou?rs?|versus|vs\.?|consider\w*|either)\b|\([a-d]\)",
+                           re.I)
+_PRIOR = re.compile(r"\b(history of|hx of|history:|prior|previous(ly)?|remote|s/p|status post"
+                    r"|treated (in )?(19|20)\d\d)", re.I)
+_NOW = re.compile(r"\b(metasta\w*|recurren\w*|spread|progress\w*|now|current(ly)?)\b", re.I)
+
+
+_CANCER_AFTER = re.compile(r"[\s,-]*((\w+[\s-]+){0,3})(\w*carcinoma|cancer|\w*sarcoma|lymphoma|melanoma"
+                           r"|malignan\w*)\b", re.I)
+
+
+def _other_cancer(text: str, cancer_words: frozenset[str]) -> bool:
+    """The sentence tells a prior cancer of another organ than the record's ("History of prostate adenocarcinoma,
+    s/p radical prostatectomy 2015" in a lymphoma record): its treatments are that cancer's, not this one's."""
+    if not cancer_words or not _PRIOR.search(text) or _NOW.search(text):
+        return False
+    from oncoguide.records.histology import sites_in, sites_next_to_cancer
+
+    sites = sites_in(text)
+    named = sites_next_to_cancer(text, sites) + [s for s in sites if _CANCER_AFTER.match(text, s.end) or re.match(
+        r"[\s,]*(\w+\s+)?(dcis|lcis)\b", text[s.end:], re.I) or re.search(
+        r"\b(dcis|lcis)\s+((of|in)\s+)?((the|left|right)\s+)?$", text[max(0, s.start - 25):s.start], re.I)]
+    if not named:
+        return False
+
+    def ours(site: object) -> bool:
+        words = set(re.findall(r"[a-z]+", f"{site.value} {site.cancer_id or ''}".lower()))  # type: ignore[attr-defined]
+        return bool(words & cancer_words)
+
+    return not any(ours(s) for s in sites)
 
 
 def _without_covered_generics(treatments: list[Treatment], generic: set[int]) -> list[Treatment]:
@@ -488,9 +551,10 @@ def _carry(t: Treatment, text: str) -> Treatment:
                                 "end": when[0][2] if when else t.end})
 
 
-def _dedupe(treatments: list[Treatment]) -> list[Treatment]:
+def _dedupe(treatments: list[Treatment], phase: frozenset[int] = frozenset()) -> list[Treatment]:
     """One entry per (name, start); a definite status beats 'unknown', and a later mention with no start date
     that says the treatment stopped or was completed ("Pembro discontinued 07/2025") updates the earlier one.
+    A plan for an ongoing treatment is that treatment unless it is a next phase (``phase``: ids of such entries).
     Entries are indexed by name, so a long record costs time in proportion to its distinct treatments."""
     out: list[Treatment | None] = []
     by_name: dict[str, list[int]] = {}
@@ -502,9 +566,10 @@ def _dedupe(treatments: list[Treatment]) -> list[Treatment]:
             if earlier is not None:
                 out[earlier] = t.model_copy(update={"start": out[earlier].start})  # type: ignore[union-attr]
                 continue
-        if t.status in ("planned", "recommended") and any(
+        if t.status in ("planned", "recommended") and id(t) not in phase and any(
                 (o := out[i]) is not None and o.status == "ongoing" for i in mine):
-            continue  # "Plan: continue Opdualag every 4 weeks" is the ongoing treatment, not a new one
+            continue  # "Plan: continue Opdualag every 4 weeks" is the ongoing treatment, not a new one; a next phase
+            # ("Consolidation with ATRA + arsenic trioxide to start 03/16", "Cycle 2 ... planned 07/08") is
         same = next((i for i in mine if (o := out[i]) is not None
                      and (o.start == t.start or o.start is None or t.start is None)
                      and (o.status == t.status or "unknown" in (o.status, t.status))), None)

@@ -19,7 +19,7 @@ class Section(Strict):
     subheaders: list[str] = Field(default_factory=list, description="Organ lines that stay in the open section.")
     owner: Literal["patient", "family"] = "patient"
     site: bool = Field(default=True, description="False: no cancer site is read in this section.")
-    treatment: Literal["received", "planned", "listed", "none"] = "received"
+    treatment: Literal["received", "planned", "listed", "options", "none"] = "received"
     weight: float = Field(ge=0.0, le=1.0)
     assertion: Literal["possible"] | None = Field(
         default=None, description="possible: a finding in a sentence with '?' here is a question ('Metastasis?').")
