@@ -28,6 +28,7 @@ class Glossary:
     def __init__(self, index: SearchIndex, vocab: Vocabulary | None = None, lang: str = "en") -> None:
         self.index = index
         self.rules = required(lang, "answer_rules", answer_rules.Model)
+        self._patterns: dict[str, re.Pattern[str]] = {}
         vocab = vocab or load_vocabulary()
         self.names: dict[str, tuple[str, ...]] = {f"general:{k}": tuple(v) for k, v in self.rules.general_terms.items()}
         for d in vocab.drugs:
@@ -95,4 +96,8 @@ class Glossary:
         return out
 
     def _pattern(self, key: str) -> re.Pattern[str]:
-        return self.rules.definition.pattern("|".join(re.escape(n) for n in self.names[key]))
+        found = self._patterns.get(key)
+        if found is None:  # compiled once per term (re's own cache is too small for every term)
+            found = self.rules.definition.pattern("|".join(re.escape(n) for n in self.names[key]))
+            self._patterns[key] = found
+        return found

@@ -90,7 +90,23 @@ def _pattern(name: str) -> str:
 
 def extract(text: str, vocab: Vocabulary | None = None) -> list[Entity]:
     """Entities in reading order; at each place the longest alias wins."""
-    tables = _aliases(vocab or load_vocabulary())
+    if vocab is None and len(text) <= _CACHED_CHARS:  # one answer reads the same question several times
+        return list(_extract_shipped(text))
+    if vocab is None:
+        vocab = load_vocabulary()
+    return _extract(text, vocab)
+
+
+_CACHED_CHARS = 2000  # questions and sentences, not documents
+
+
+@lru_cache(maxsize=4096)
+def _extract_shipped(text: str) -> tuple[Entity, ...]:
+    return tuple(_extract(text, load_vocabulary()))
+
+
+def _extract(text: str, vocab: Vocabulary) -> list[Entity]:
+    tables = _aliases(vocab)
     original = text
     text, where = _expand(text)
     found: list[Entity] = []
