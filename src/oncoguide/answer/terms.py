@@ -48,6 +48,11 @@ class Glossary:
         found += [(m.start(), k) for k, p in self._general.items() if (m := p.search(text))]
         return list(dict.fromkeys(k for _, k in sorted(found)))
 
+    def terms_of(self, body: list[Sentence]) -> list[str]:
+        """Term keys of a body in order of first use, read sentence by sentence (the same guide sentences recur
+        across answers, and their entities are cached)."""
+        return list(dict.fromkeys(k for s in body for k in self.terms_in(s.text)))
+
     def defines(self, key: str, text: str) -> bool:
         return bool(self._pattern(key).search(text))
 
@@ -57,7 +62,7 @@ class Glossary:
         ``allowed`` (a guide id -> may it be quoted) keeps the definitions to the guides in the answer's scope."""
         text = " ".join(s.text for s in body)
         out: list[Sentence] = []
-        for key in self.terms_in(text):
+        for key in self.terms_of(body):
             if key in skip or key not in self.names or self.defines(key, text):
                 continue
             sentence = self.definition(key, allowed)
