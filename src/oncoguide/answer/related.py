@@ -6,7 +6,7 @@ import threading
 
 import numpy as np
 
-from oncoguide.corpus.answers import answer_index
+from oncoguide.corpus.answers import written_passages
 from oncoguide.corpus.schema import CatalogQuestion
 from oncoguide.domain.answer import Related
 from oncoguide.domain.corpus import Passage
@@ -24,12 +24,8 @@ class RelatedQuestions:
         self.index = index
         self.lexical = Lexical([f"{q.question} {q.topic}" for q in self.catalog])
         self._snippets: dict[str, str] = {}
-        sections = {(a.document_id, a.heading): a.slug for a in answer_index().values()}
-        self._written: dict[str, Passage] = {}  # slug -> the first passage of its written answer
-        for p in sorted(index.passages, key=lambda p: p.order, reverse=True):
-            slug = sections.get((p.document_id, p.section_path[0])) if p.section_path else None
-            if slug:
-                self._written[slug] = p
+        # slug -> the first passage of its written answer
+        self._written: dict[str, Passage] = {s: ps[0] for s, ps in written_passages(index.passages).items()}
         self._lock = threading.Lock()
 
     def find(self, question: str, intent: str, guides: list[str], limit: int = 4) -> list[Related]:

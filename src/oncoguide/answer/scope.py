@@ -25,15 +25,22 @@ def tree() -> tuple[dict[str, str], dict[str, set[str]]]:
     return parents, children
 
 
+def ancestors(cancer: str) -> set[str]:
+    """The broader types of a cancer id, up to the root (lung-adenocarcinoma -> nsclc, lung)."""
+    parents, _ = tree()
+    out: set[str] = set()
+    while cancer in parents and parents[cancer] not in out:
+        cancer = parents[cancer]
+        out.add(cancer)
+    return out
+
+
 def widen(cancers: Iterable[str]) -> set[str]:
     """Cancer ids with their broader ancestors and narrower descendants (nsclc -> lung, lung-adenocarcinoma...)."""
-    parents, children = tree()
+    _, children = tree()
     out: set[str] = set()
     for c in cancers:
-        node: str | None = c
-        while node and node not in out:
-            out.add(node)
-            node = parents.get(node)
+        out |= {c} | ancestors(c)
         todo = [c]
         while todo:
             for kid in children.get(todo.pop(), ()):

@@ -10,12 +10,15 @@ with catalog questions.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from oncoguide.corpus import GUIDES_DIR
 from oncoguide.corpus.schema import CatalogQuestion, load_catalog
+from oncoguide.domain.corpus import Passage
 
 SUFFIX = "-answers"
 _HEADING = re.compile(r"^## (.+?)\s*$", re.M)
@@ -36,10 +39,6 @@ class AnswerSection:
 
 def answer_paths(folder: Path = GUIDES_DIR) -> list[Path]:
     return sorted(folder.glob(f"*{SUFFIX}.md"))
-
-
-def is_answers_document(document_id: str) -> bool:
-    return document_id.endswith(SUFFIX)
 
 
 def guide_of(document_id: str) -> str:
@@ -67,6 +66,17 @@ def read_sections(path: Path) -> list[AnswerSection]:
 def answer_index(folder: Path = GUIDES_DIR) -> dict[str, AnswerSection]:
     """Catalog slug -> its answer section, over every answers file."""
     return {a.slug: a for path in answer_paths(folder) for a in read_sections(path)}
+
+
+def written_passages(passages: Iterable[Passage], folder: Path = GUIDES_DIR) -> dict[str, tuple[Passage, ...]]:
+    """Catalog slug -> the passages of its written answer among ``passages`` (an index's), in order."""
+    slugs = {(a.document_id, a.heading): a.slug for a in answer_index(folder).values()}
+    found: dict[str, list[Passage]] = defaultdict(list)
+    for p in passages:
+        slug = slugs.get((p.document_id, p.section_path[0])) if p.section_path else None
+        if slug is not None:
+            found[slug].append(p)
+    return {slug: tuple(sorted(ps, key=lambda p: p.order)) for slug, ps in found.items()}
 
 
 def answer_problems(path: Path, catalog: list[CatalogQuestion] | None = None) -> list[str]:

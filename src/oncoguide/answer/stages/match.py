@@ -10,14 +10,13 @@ is a general one), the same biomarkers, drugs and stages. Naming checks keep "Wh
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from dataclasses import dataclass
 
 import numpy as np
 
 from oncoguide.answer import scope
 from oncoguide.answer.stages.retrieve import cancer_family
-from oncoguide.corpus.answers import answer_index, is_answers_document
+from oncoguide.corpus.answers import written_passages
 from oncoguide.corpus.schema import CatalogQuestion, load_catalog
 from oncoguide.domain.corpus import Passage, text_hash
 from oncoguide.search.embed import Embedder
@@ -70,16 +69,7 @@ def same_things(asked: _Names, catalog: _Names, catalog_cancer: str) -> bool:
         return not asked.cancers
     if not asked.cancers:
         return bool(asked.implied & scope.widen(about))
-    return all(any(n == c or n in _ancestors(c) for c in about) for n in asked.cancers)
-
-
-def _ancestors(cancer: str) -> set[str]:
-    parents, _ = scope.tree()
-    out: set[str] = set()
-    while cancer in parents and parents[cancer] not in out:
-        cancer = parents[cancer]
-        out.add(cancer)
-    return out
+    return all(any(n == c or n in scope.ancestors(c) for c in about) for n in asked.cancers)
 
 
 class QuestionMatcher:
@@ -116,17 +106,9 @@ class CatalogAnswers:
     """The catalog questions that have a written answer in the index, ready to be matched."""
 
     def __init__(self, index: SearchIndex, catalog: list[CatalogQuestion] | None = None) -> None:
-        sections = answer_index()
-        by_section: dict[tuple[str, str], list[Passage]] = defaultdict(list)
-        for p in index.passages:
-            if is_answers_document(p.document_id) and p.section_path:
-                by_section[(p.document_id, p.section_path[0])].append(p)
-        answered: list[tuple[CatalogQuestion, tuple[Passage, ...]]] = []
-        for q in catalog if catalog is not None else load_catalog():
-            sec = sections.get(q.slug)
-            found = by_section.get((sec.document_id, sec.heading), []) if sec else []
-            if found:
-                answered.append((q, tuple(sorted(found, key=lambda p: p.order))))
+        written = written_passages(index.passages)
+        answered = [(q, written[q.slug]) for q in (catalog if catalog is not None else load_catalog())
+                    if q.slug in written]
         self.passages = [p for _, p in answered]
         self.index = index
         self.matcher = QuestionMatcher([q for q, _ in answered], index.embedder) if index.embedder else None
