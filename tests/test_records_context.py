@@ -212,6 +212,23 @@ def test_gleason_pattern_kept_whole() -> None:
      "2016.", []),
     ("APL: ATRA (tretinoin) was started in the ED.\nPLAN: Consolidation with ATRA + arsenic trioxide to start 03/16.",
      [("tretinoin", "ongoing"), ("tretinoin", "planned"), ("arsenic trioxide", "planned")]),
+    # a cycle count is as true of a plan as of a course given: a plan section or cue decides
+    ("Follicular lymphoma.\nASSESSMENT AND PLAN:\nI have recommended BR (bendamustine and rituximab) x 6 cycles.",
+     [("bendamustine", "recommended"), ("rituximab", "recommended")]),
+    ("Seminoma s/p orchiectomy.\nPLAN:\n1. BEP x 3 cycles. Start 12/08.\n2. Sperm banking done 11/15 (before "
+     "orchiectomy).", [("surgery: orchiectomy", "completed"), ("bleomycin", "planned"), ("etoposide", "planned"),
+                       ("cisplatin", "planned")]),
+    ("Glioblastoma.\nRECOMMENDATIONS:\n1. Radiation 60 Gy in 30 fractions with concurrent temozolomide, starting "
+     "11/03, followed by adjuvant temozolomide for 6 cycles.", [("radiation", "planned"), ("temozolomide", "planned")]),
+    ("Breast cancer.\nPLAN:\nShe completed 4 cycles of AC in May.", [("doxorubicin", "completed"),
+                                                                    ("cyclophosphamide", "completed")]),
+    ("Myeloma. She was started on VRd cycle 1 on 2/24; transplant evaluation is planned after 4 cycles.",
+     [("bortezomib", "ongoing"), ("lenalidomide", "ongoing"), ("dexamethasone", "ongoing")]),
+    ("Essential thrombocythemia on hydroxyurea. Before conception we would transition to ropeginterferon alfa-2b.",
+     [("hydroxyurea", "ongoing")]),
+    ("Oropharyngeal carcinoma.\nRECOMMENDATIONS:\n- Plan: IMRT 70 Gy with concurrent cisplatin.\n- Pembrolizumab is "
+     "not part of the curative plan.",
+     [("radiation", "planned"), ("cisplatin", "planned")]),
 ])
 def test_treatments(text: str, expected: list[tuple[str, str]]) -> None:
     got = [(t.name, t.status) for t in profile_of(text).treatments]

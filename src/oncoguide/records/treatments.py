@@ -15,6 +15,8 @@ from oncoguide.records import context as ctx
 from oncoguide.records.model import RecordDocument, Treatment
 from oncoguide.records.sections import Section
 from oncoguide.records.spans import evidence_at
+from oncoguide.records.treatment_status import ONGOING, STOPPED, reason, tentative
+from oncoguide.records.treatment_status import status as _status
 from oncoguide.understand.entities import Entity
 
 _DRUG_CONTEXT = re.compile(r"\b(chemo\w*|regimens?|cycles?|courses?|treated|treatment|therapy|received|receiving"
@@ -204,20 +206,6 @@ _RAD_SITE_NAME = {"pelvic": "pelvis", "prostatic": "prostate",
                   "chest wall": "chest"}
 # A sentence that only says "Stopped 02/2025 because of ..." is about the treatments of the sentence before it
 _CARRIED = re.compile(r"^\W*(permanently )?(stopped|discontinued|held|completed|finished|ended)\b", re.I)
-_STOPPED = re.compile(r"\b(stopped|discontinued|d/c'?d|held|halted|switched|ceased)\b|progress(ed|ion) (on|while on|"
-                      r"after|despite)", re.I)
-_COMPLETED = re.compile(r"\b(completed|finished|s/p|status post|underwent|received \d+|x\s?\d+ cycles"
-                        r"|(?<!after )(?<!for )(?<!every )\d+ cycles"
-                        r"|(was|were) (performed|done))\b", re.I)
-_PLANNED = re.compile(r"\b(plan(ned|s)? (to )?(start|begin|initiate)|will (start|begin|receive|undergo)|to start"
-                      r"|scheduled (to|for)|plan: start|planned|recommend(ed|s)?(?! against)"
-                      r"|starting (on )?(day|d|week|cycle) ?\d+|starting (tomorrow|next (week|month|cycle)))\b", re.I)
-_ONGOING = re.compile(r"\b(started|starting|began|initiated|continu\w*|cont\b|on\b|currently|current tx|receiving|"
-                      r"since|to present|to date|ongoing|maintenance|tolerating|today|cycle \d+)\b"
-                      r"|[-\u2013]\s*present\b", re.I)
-_TOXICITY = re.compile(r"toxicit|colitis|pneumonitis|hepatitis|rash|intoleran|side effect|adverse|neuropath|"
-                       r"grade [34]|\bgr\s?[34]\b", re.I)
-_PROGRESSION = re.compile(r"progress|\bPD\b|growth|grew", re.I)
 _SWITCH_TO = re.compile(r"\b((switched|changed|transitioned|moved|escalated|converted)( over| from [\w\s()/-]{1,40}?)?"
                         r" to|now on|(re)?started"
                         r"|starting|began|initiated|commenced)\b[\w/+,\s-]{0,40}$", re.I)
@@ -314,7 +302,7 @@ def read_treatments(doc: RecordDocument, sentences: list[ctx.Clause], entities: 
             assertion = context.assertion(c, start, end)
             if assertion in ("family", "negated", "hypothetical", "possible"):
                 continue
-            t = _treatment(doc, c, name, kind, start, end, [(s, e) for _, _, s, e in found])
+            t, unsure = _treatment(doc, c, name, kind, start, end, [(s, e) for _, _, s, e in found])
             if sec is not None and sec.treatment == "options" and assertion not in ("planned", "declined") and (
                     t.status not in ("completed", "stopped") or _OPTION_WORDS.search(text)):
                 continue  # a discussion or options section weighs treatments; it gives none unless it plans one
@@ -324,8 +312,9 @@ def read_treatments(doc: RecordDocument, sentences: list[ctx.Clause], entities: 
                 t = t.model_copy(update={"intent": _INTENT_NAME.get(word, word)})
             if assertion == "declined":
                 t = t.model_copy(update={"status": "declined"})
-            elif (assertion == "planned" and t.status in ("unknown", "ongoing", "planned")) or (
-                    sec is not None and sec.treatment == "planned" and t.status in ("unknown", "planned")):
+            elif (assertion == "planned" and (unsure or t.status == "ongoing")) or (
+                    sec is not None and sec.treatment == "planned" and unsure):
+                # a plan cue or section decides unless the clause states the course given ("completed", "today")
                 t = t.model_copy(update={"status": "recommended" if _RECOMMENDED.search(text) else "planned"})
             if kind not in ("surgery", "radiation") and _key(t.evidence.quote) not in spelled:
                 t = t.model_copy(update={"confidence": 0.6})  # a near-miss spelling ("osimertinb")
@@ -335,7 +324,7 @@ def read_treatments(doc: RecordDocument, sentences: list[ctx.Clause], entities: 
                 continue  # "Start lenalidomide ... lenalidomide VTE prophylaxis covered by current anticoagulation"
             if kind not in ("surgery", "radiation") and _NON_CANCER_USE.match(text, end):
                 continue  # "methotrexate for rheumatoid arthritis"
-            if kind in ("surgery", "other") and t.status in ("unknown", "ongoing"):
+            if (kind == "surgery" or name.startswith("transplant:")) and t.status in ("unknown", "ongoing"):
                 t = t.model_copy(update={"status": "completed"})
             cue = cue_of.get((start, end))
             if (start, end) in vague:
@@ -442,25 +431,14 @@ def _hypothetical(text: str, start: int) -> bool:
 
         word = re.match(r"[\w-]+", text[start:])
         return assertion_of(text, start, start + (word.end() if word else 1)) != "planned"
-    return bool(_HYPOTHETICAL_AFTER.search(text[start:start + 90])) and not _ONGOING.search(text[:start])
-
-
-def _status(text: str) -> str:
-    if _STOPPED.search(text):
-        return "stopped"
-    if _COMPLETED.search(text):
-        return "completed"
-    if _PLANNED.search(text):
-        return "planned"
-    if _ONGOING.search(text) or re.search(r"\bcurrent\b", text, re.I):
-        return "ongoing"
-    return "unknown"
+    return bool(_HYPOTHETICAL_AFTER.search(text[start:start + 90])) and not ONGOING.search(text[:start])
 
 
 def _treatment(doc: RecordDocument, c: ctx.Clause, name: str, kind: str, start: int, end: int,
-               spans: list[tuple[int, int]]) -> Treatment:
-    """Status from the part of the sentence around the treatment (between semicolons), else the sentence; a
-    "switched to"/"started" cue just before it starts a new treatment. Dates from its own segment of that part
+               spans: list[tuple[int, int]]) -> tuple[Treatment, bool]:
+    """The treatment and whether its status is tentative (``treatment_status.tentative``). Status from the part of
+    the sentence around the treatment (between semicolons), else the sentence; a "switched to"/"started" cue just
+    before it starts a new treatment (read up to the end of its part). Dates from its own segment of that part
     (see ``_segment``; ``spans`` are the sentence's treatment mentions)."""
     text = c.text
     parts = ctx.clauses(text)
@@ -473,24 +451,28 @@ def _treatment(doc: RecordDocument, c: ctx.Clause, name: str, kind: str, start: 
         bounds = (bounds[0], nxt.end)
     switch = _SWITCH_TO.search(text, max(0, start - 60), start)
     if switch:  # "progressed on X, switched to Y": Y is the new treatment
-        status = _status(text[switch.end():])
-        status = "ongoing" if status in ("unknown", "stopped") and not _STOPPED.search(text, end) else status
+        basis = text[switch.end():max(part.end if part else len(text), end)]
+        status = _status(basis)
+        if status == "unknown":  # "switched to X; stopped 09/2025": a later part naming no treatment
+            basis = text[switch.end():max(bounds[1], end)]
+            status = _status(basis)
+        sure = not tentative(basis, status) or status == "stopped"
+        status = "ongoing" if status in ("unknown", "stopped") and not STOPPED.search(text, end) else status
     else:
         local = _status(part.text) if part else "unknown"
         whole = _status(text)
-        status = local if local != "unknown" else whole
+        status, basis = (local, part.text) if part and local != "unknown" else (whole, text)
         if whole == "stopped" and local not in ("ongoing", "planned"):
-            status = "stopped"
-    reason = None
-    if status == "stopped":
-        reason = "progression" if _PROGRESSION.search(text) else "toxicity" if _TOXICITY.search(text) else "other"
+            status, basis = "stopped", text
+        sure = not tentative(basis, status)
     begin, finish = _dates(text, start, end, _segment(text, spans, start, bounds))
     cls = {"antibody-drug conjugate": "antibody-drug conjugate", "targeted": "targeted", "hormonal": "hormonal",
            "immunotherapy": "immunotherapy", "chemotherapy": "chemotherapy", "surgery": "surgery",
            "radiation": "radiation"}.get(kind, "other")
-    return Treatment(name=name, drug_class=cls, start=begin, end=finish, status=status,  # type: ignore[arg-type]
-                     reason_stopped=reason if status == "stopped" else None,  # type: ignore[arg-type]
-                     evidence=evidence_at(doc, c.at(start), c.at(end)), confidence=0.8)
+    t = Treatment(name=name, drug_class=cls, start=begin, end=finish, status=status,  # type: ignore[arg-type]
+                  reason_stopped=reason(text) if status == "stopped" else None,  # type: ignore[arg-type]
+                  evidence=evidence_at(doc, c.at(start), c.at(end)), confidence=0.8)
+    return t, not sure
 
 
 def _key(name: str) -> str:
@@ -543,11 +525,8 @@ def _carry(t: Treatment, text: str) -> Treatment:
     status = _status(text)
     if status not in ("stopped", "completed"):
         return t
-    reason = None
-    if status == "stopped":
-        reason = "progression" if _PROGRESSION.search(text) else "toxicity" if _TOXICITY.search(text) else "other"
     when = ctx.dates(text)
-    return t.model_copy(update={"status": status, "reason_stopped": reason,
+    return t.model_copy(update={"status": status, "reason_stopped": reason(text) if status == "stopped" else None,
                                 "end": when[0][2] if when else t.end})
 
 
