@@ -322,6 +322,24 @@ def test_diagnosis_date(text: str, when: date | None) -> None:
     ("If the PET shows M1 disease, the stage would be IVA.", None, (None, None, None), None, (None, None)),
     ("If stage IV, consider systemic therapy. Stage IIIA.", None, (None, None, None), "IIIA", (None, "Stage IIIA")),
     ("Mother had stage II breast cancer.", None, (None, None, None), None, (None, None)),
+    # written forms and other systems; stages that are not this cancer's (dev set 2)
+    ("Follicular lymphoma, stage three per Lugano.", None, (None, None, None), "III", (None, "stage three")),
+    ("Gastric MALT lymphoma, stage IE.", None, (None, None, None), "IE", (None, "stage IE")),
+    ("Gastric adenocarcinoma. Stage IV (cT4a N+ M1, peritoneal).", "c", ("T4a", "N+", "M1"), "IV",
+     ("cT4a", "Stage IV")),
+    ("Squamous cell carcinoma of the cervix, FIGO 2018 stage IIIC1r.", None, (None, None, None), "IIIC1",
+     (None, "stage IIIC1r")),
+    ("Hepatocellular carcinoma, BCLC stage B (multifocal).", None, (None, None, None), "BCLC B",
+     (None, "BCLC stage B")),
+    ("Medulloblastoma. MRI brain: sagittal T1, axial T2, FLAIR and post-contrast T1 images.", None,
+     (None, None, None), None, (None, None)),
+    ("Nodular lymphocyte-predominant Hodgkin lymphoma. For reference, in localized stage IA NLPHL, involved-site "
+     "radiation therapy alone is commonly used.", None, (None, None, None), None, (None, None)),
+    ("Chronic lymphocytic leukemia. History: breast cancer (left, stage I, ER+), lumpectomy 2012.", None,
+     (None, None, None), None, (None, None)),
+    ("Colon adenocarcinoma, pT3 pN2a. PMH: CKD stage 3a, T2DM.", "p", ("T3", "N2a", None), None, ("pT3", None)),
+    ("DISCUSSION: Stage IVA (pT3 pN2a M1a) colon adenocarcinoma.", "p", ("T3", "N2a", "M1a"), "IVA",
+     ("pT3", "Stage IVA")),
 ])
 def test_stage(text: str, prefix: str | None, tnm: tuple[str | None, ...], group: str | None,
                quotes: tuple[str | None, str | None]) -> None:

@@ -17,18 +17,29 @@ _AJCC = re.compile(r"\bAJCC\s*(v|version)?\s*(7|8|9)|\b(7|8|9)th(\s+ed\w*)?\b[^.
 _AT_DIAGNOSIS = re.compile(r"^\s*,?\s*(at (the time of )?(initial )?diagnosis|initially|originally)\b", re.I)
 _SCLC_STAGE = re.compile(r"\b(limited|extensive)[- ]stage\b", re.I)
 _STAGING_WORDS = re.compile(r"\b(stage|staging|TNM|AJCC)\b", re.I)
+# an MRI sequence, not a T category: "sagittal T1, axial T2, FLAIR", "T2 hyperintense", "T1 weighted"
+_MRI_BEFORE = re.compile(r"\b(sagittal|axial|coronal|3D|volumetric|pre-?contrast|post-?contrast|gadolinium|enhanced"
+                         r"|fat[- ]sat\w*|on|FLAIR|DWI|MPRAGE)\s*$", re.I)
+_MRI_AFTER = re.compile(r"^[\s/-]*(weighted|w\b|hyper-?intens\w*|hypo-?intens\w*|iso-?intens\w*|signal|sequences?|FLAIR"
+                        r"|fat[- ]sat\w*|post-?contrast|pre-?contrast|MPRAGE|images?\b|imaging\b|shine|prolongation)",
+                        re.I)
 
 
-def read_stages(doc: RecordDocument, clauses: list[ctx.Clause], today: date | None) -> tuple[Stage, list[Stage],
-                                                                                          list[Conflict]]:
+def read_stages(doc: RecordDocument, clauses: list[ctx.Clause], today: date | None,
+                kind_words: frozenset[str] = frozenset()) -> tuple[Stage, list[Stage], list[Conflict]]:
     """The current staging, earlier ones newest first, and same-day stage groups that disagree. Mentions that
     agree are one staging (TNM on one line, the group on the next); dates order them, the report's date standing
-    in for an undated current one."""
+    in for an undated current one. A stage that is a relative's or talked about (``context.yaml``: "For
+    reference, in localized stage IA NLPHL, ..."), an MRI sequence ("axial T2") or a prior cancer of another
+    organ than ``kind_words`` (the record's cancer type and histology) is not read."""
+    from oncoguide.records.assertion import assertion_of
+    from oncoguide.records.treatments import other_cancer
+
     system: Value | None = None
     spans = ctx.blocks(doc.text)
     found: list[tuple[tuple[bool, date, int], Stage]] = []
     for i, c in enumerate(clauses):
-        if ctx.is_family(c.text, len(c.text)):
+        if ctx.is_family(c.text, len(c.text)) or other_cancer(c.text, kind_words):
             continue
         a = _AJCC.search(c.text)
         if a and system is None:
@@ -36,8 +47,9 @@ def read_stages(doc: RecordDocument, clauses: list[ctx.Clause], today: date | No
             num = {"seventh": "7", "eighth": "8", "ninth": "9"}.get(edition.lower(), edition[:1])
             system = _value(doc, c, a.start(), a.end(), f"AJCC{num}", 0.9)
         stage = Stage()
-        cats = [k for k in categories(c.text) if "weighted" not in c.text[k.end:k.end + 12].lower()
-                and not ctx.is_hypothetical(c.text, k.start)]
+        cats = [k for k in categories(c.text) if not _mri(c.text, k.start, k.end, k.axis)
+                and not ctx.is_hypothetical(c.text, k.start)
+                and assertion_of(c.text, k.start, k.end) not in ("hypothetical", "family")]
         if cats and not (any(k.prefix for k in cats) or len(cats) >= 2 or _STAGING_WORDS.search(c.text)):
             cats = []
         for k in cats:
@@ -48,7 +60,9 @@ def read_stages(doc: RecordDocument, clauses: list[ctx.Clause], today: date | No
                 stage.prefix = stage.prefix or k.prefix  # type: ignore[assignment]
         group = stage_group(c.text)
         sclc = _SCLC_STAGE.search(c.text)
-        if group and not ctx.is_family(c.text, group[1]) and not ctx.is_hypothetical(c.text, group[1]):
+        if group and not ctx.is_family(c.text, group[1]) and not ctx.is_hypothetical(c.text, group[1]) and \
+                assertion_of(c.text, group[1], group[2]) not in ("hypothetical", "family") and \
+                not _OTHER_DISEASE.search(c.text[max(0, group[1] - 40):group[1]]):
             stage.group = _value(doc, c, group[1], group[2], group[0], 0.9)
         elif sclc:
             stage.group = _value(doc, c, sclc.start(), sclc.end(), sclc.group(1).lower(), 0.9)
@@ -87,6 +101,19 @@ def read_stages(doc: RecordDocument, clauses: list[ctx.Clause], today: date | No
             seen.add(_key(s))
             unique.append(s)
     return current, unique, conflicts
+
+
+# a stage of another disease: "CKD stage 3a", "NYHA stage II", "pressure injury stage 2"
+_OTHER_DISEASE = re.compile(
+    r"\b(CKD|chronic kidney disease|kidney disease|renal disease|renal insufficiency|ESRD|heart failure|NYHA|COPD"
+    r"|GOLD|fibrosis|pressure (ulcer|injury)|decubitus|ulcer|sleep|hypertension|lyme|syphilis|Parkinson'?s"
+    r"|Alzheimer'?s|dementia|endometriosis)\b[\w\s,()-]{0,12}$", re.I)
+
+
+def _mri(text: str, start: int, end: int, axis: str) -> bool:
+    """A T1/T2 that names an MRI sequence ("sagittal T1, axial T2", "T2 hyperintense")."""
+    return axis == "T" and text[start:end].upper() in ("T1", "T2") and bool(
+        _MRI_BEFORE.search(text[max(0, start - 25):start]) or _MRI_AFTER.match(text[end:end + 25]))
 
 
 def _item_date(text: str, spans: list[tuple[int, int]], c: ctx.Clause, historical: bool) -> list[date]:

@@ -106,11 +106,11 @@ def extract_text(doc: RecordDocument) -> Profile:
     clauses = ctx.clauses(doc.text)
     sentences = ctx.clauses(doc.text, semicolons=False)
     today = ctx.report_date(doc.text)
-    stage, history, stage_conflicts = read_stages(doc, clauses, today)
     context = ctx.DocContext(doc.text)
     markers, conflicts = _biomarkers(doc, clauses, context)
     entities = find_names(doc.text)
     cancer, cancer_conflicts = read_cancer(doc, clauses, entities, context)
+    stage, history, stage_conflicts = read_stages(doc, clauses, today, _cancer_words(cancer, site=False))
     performance, performance_conflicts = read_performance(doc, clauses, today)
     return Profile(cancer=cancer, stage=stage, stage_history=history, metastases=read_metastases(doc, clauses),
                    biomarkers=markers, treatments=read_treatments(doc, sentences, entities, context,

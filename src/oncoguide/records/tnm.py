@@ -11,13 +11,17 @@ _ROMAN = {"0": "0", "1": "I", "2": "II", "3": "III", "4": "IV"}
 TNM_RE = re.compile(
     r"(?:(?<![A-Za-z0-9])(?P<prefix>(?i:yp|yc|rp|r|p|c|a))?(?P<axis>[TNM])|(?:(?<=[0-9X)])|(?<=[0-4][abcd])|(?<=mi))"
     r"(?P<glued>[NM]))"
-    r"(?P<value>(?i:is)|X|x|[0-4](?i:mi|a[12]?|b|c|d)?(?:\((?i:sn|f|i[+-]|m|mol[+-])\))?)"
+    r"(?P<value>(?i:is)|X|x|\+|[0-4](?i:mi|a[12]?|b|c|d)?(?:\((?i:sn|f|i[+-]|m|mol[+-])\))?)"
     r"(?![a-z0-9]|[A-Z](?<![NM]))"
 )
 STAGE_RE = re.compile(
     r"\b(?:stage|Stage|STAGE)(?:\s+(?i:group))?\s*[:\-]?\s*"
-    r"(?P<group>0|IV|I{1,3}|[1-4])(?P<sub>[ABCabc][1-3]?)?(?![A-Za-z0-9])"
+    r"(?P<group>0|IV|I{1,3}|iv|i{1,3}|[1-4]|(?i:zero|one|two|three|four)\b)(?P<sub>[ABCabc][1-3]?)?"
+    r"(?P<lugano>E)?(?P<figo>[rp])?(?![A-Za-z0-9])"
 )
+# Barcelona Clinic Liver Cancer stage (hepatocellular carcinoma): 0, A-D
+BCLC_RE = re.compile(r"\bBCLC(?:\s+stage)?\s*[:\-]?\s*(?P<group>0|[A-D])(?![A-Za-z0-9])")
+_WORDS = {"zero": "0", "one": "I", "two": "II", "three": "III", "four": "IV"}
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,8 @@ def categories(text: str) -> list[Category]:
         value = m.group("value")
         value = "X" if value in ("x", "X") else "is" if value.lower() == "is" else value[:1] + value[1:].lower()
         axis = m.group("axis") or m.group("glued")
+        if (value == "+" and axis != "N") or (axis == "T" and re.match(r"(?i)[12]dm\b", text[m.start("value"):])):
+            continue  # "N+" (nodes involved) only; "T2DM" is diabetes
         if m.group("glued") and found:
             prefix = found[-1].prefix
         found.append(Category(prefix, axis, axis + value, m.start(), m.end()))
@@ -47,9 +53,13 @@ def categories(text: str) -> list[Category]:
 
 
 def stage_group(text: str) -> tuple[str, int, int] | None:
-    """The first stage group in ``text`` as Roman numerals plus letters (``stage 3a`` -> ``IIIA``), with its span."""
+    """The first stage group in ``text`` as Roman numerals plus letters (``stage 3a`` -> ``IIIA``, ``stage three``
+    -> ``III``; a Lugano extranodal E is kept, ``stage IE``; FIGO's r/p, how the stage was found, is
+    not: ``stage IIIC1r`` -> ``IIIC1``), with its span; else a BCLC stage (``BCLC stage B`` -> ``BCLC B``)."""
     m = STAGE_RE.search(text)
-    if not m:
-        return None
-    group = _ROMAN.get(m.group("group"), m.group("group"))
-    return group + (m.group("sub") or "").upper(), m.start(), m.end()
+    if m:
+        raw = m.group("group")
+        group = _ROMAN.get(raw) or _WORDS.get(raw.lower()) or raw.upper()
+        return group + (m.group("sub") or "").upper() + (m.group("lugano") or ""), m.start(), m.end()
+    b = BCLC_RE.search(text)
+    return (f"BCLC {b.group('group')}", b.start(), b.end()) if b else None

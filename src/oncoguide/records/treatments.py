@@ -245,7 +245,7 @@ def read_treatments(doc: RecordDocument, sentences: list[ctx.Clause], entities: 
                 sec is not None and (sec.treatment == "none" or sec.owner == "family")):
             previous = []
             continue
-        if _other_cancer(text, kind_words):
+        if other_cancer(text, kind_words):
             previous = []
             continue  # "History of breast cancer, lumpectomy and radiation 2012" in a CLL record
         found: list[tuple[str, str, int, int]] = []  # (name, kind, start, end) in the sentence
@@ -391,7 +391,7 @@ _CANCER_AFTER = re.compile(r"[\s,-]*((\w+[\s-]+){0,3})(\w*carcinoma|cancer|\w*sa
                            r"|malignan\w*)\b", re.I)
 
 
-def _other_cancer(text: str, cancer_words: frozenset[str]) -> bool:
+def other_cancer(text: str, cancer_words: frozenset[str]) -> bool:
     """The sentence tells a prior cancer of another organ than the record's ("History of prostate adenocarcinoma,
     s/p radical prostatectomy 2015" in a lymphoma record): its treatments are that cancer's, not this one's."""
     if not cancer_words or not _PRIOR.search(text) or _NOW.search(text):
