@@ -17,7 +17,10 @@ _HEAD = (r"(?:adeno|squamous |basal |urothelial |small |large |neuroendocrine |t
          r"|astrocytomas?|plasmacytomas?|seminomas?|carcinoids?|thrombocyth(?:a)?emia|essential thrombocytosis"
          r"|polycyth(?:a)?emia vera"
          r"|myelofibrosis|cholangiocarcinomas?|glioblastoma multiforme|lymphoproliferative disorder"
-         r"|myelodysplastic (?:neoplasms?|syndromes?)")
+         r"|myelodysplastic (?:neoplasms?|syndromes?)"
+         # tumours named "tumor" that are cancers (a bare "tumor" is not a histology)
+         r"|(?:neuroendocrine|gastrointestinal stromal|germ cell|phyllodes|solitary fibrous|yolk sac|granulosa cell)"
+         r" (?:tumou?rs?|neoplasms?)")
 # Words that may stand before the head inside one histology phrase.
 _MODIFIERS = (r"invasive|infiltrating|ductal|lobular|papillary|serous|mucinous|clear|cell|squamous|basal|small"
               r"|large|non-small|diffuse|b-cell|t-cell|b|t|follicular|mantle|marginal|zone|hodgkin'?s?|non-hodgkin'?s?"
@@ -124,7 +127,7 @@ def spread_before(text: str, start: int) -> bool:
 
 
 _HEAD_HINTS = ("oma", "carcinoid", "myelodysplastic", "thrombocyt", "fibrosis", "lymphoproliferative", "leuk",
-               "polycyth")
+               "polycyth", "neuroendocrine", "stromal", "germ cell", "phyllodes", "fibrous", "yolk sac", "granulosa")
 
 
 def histologies_in(text: str) -> list[tuple[int, int, str]]:
