@@ -109,6 +109,13 @@ def test_names(text: str, expected: list[tuple[str, str]], quote: str | None) ->
     ("MGMT promoter unmethylated.", [("MGMT", "negative", None)], "MGMT promoter unmethylated"),
     ("She has an elevated CA 19-9.", [("CA19-9", "positive", None)], "elevated CA 19-9"),
     ("p53: negative.", [("TP53", "negative", None)], "p53: negative"),
+    # report spellings from dev set 2
+    ("Ki 67 approximately 40%.", [("Ki-67", "unknown", "40%")], "Ki 67 approximately 40%"),
+    ("Microsatellite status: MS-stable", [("MSI", "negative", None)], "Microsatellite status: MS-stable"),
+    ("NRG1 fusion: not detected", [("NRG1", "negative", None)], "NRG1 fusion: not detected"),
+    ("NEGATIVE FOR reportable variants in: IDH1, TP53.", [("IDH1", "negative", None), ("TP53", "negative", None)],
+     "NEGATIVE FOR reportable variants in: IDH1"),
+    ("EGFR exon 19 deletion detected.", [("EGFR", "positive", "exon 19 deletion")], "EGFR exon 19 deletion detected"),
 ])
 def test_markers(text: str, expected: list[tuple[str, str, str | None]], quote: str) -> None:
     found = read_markers(text)
@@ -284,6 +291,8 @@ def test_dates(text: str, expected: list[tuple[str, str]]) -> None:
     "We discussed testing for ALK and ROS1.",
     "If EGFR is positive, osimertinib would be used.",
     "FAMILY HISTORY: Her sister is BRCA2 positive.",
+    "This is consistent with the negative ALK, ROS1, RET and MET exon 14 results.",
+    "Chronic lymphocytic leukemia. History: breast cancer (left, stage I, ER+), lumpectomy and radiation 2012.",
 ])
 def test_no_marker_result_is_invented(text: str) -> None:
     assert profile_of(text).biomarkers == []

@@ -175,7 +175,8 @@ _RESULTS = re.compile(
     r"|not yet (available|resulted|back))"
     r"|(?P<negative>\bnegative\b|\bneg\b|\b(negtive|negitive|negatve|neagtive|negaitve)\b"
     r"|not detected|\bno\b(?! other)|none detected|wild[- ]?type|\bwt\b|\babsent\b"
-    r"|not amplified|non-?amplified|not rearranged|\bmss\b|microsatellite stable|\bpmmr\b|proficient|\bintact\b"
+    r"|not amplified|non-?amplified|not rearranged|\bmss\b|microsatellite[- ]stable|\bmsi?-stable\b|\bpmmr\b"
+    r"|proficient|\bintact\b"
     r"|retained|\blow\b|(?<![\w.])0(?![\d.%+])|<\s?1\s?%|\(-\)|HER2-low|\bunmutated\b|\bunmethylated\b"
     r"|non-?methylated|not (co-?)?deleted|\bnon-?reactive\b|\bno reactivity\b)"
     r"|(?P<equivocal>equivocal|indeterminate|borderline|\b2\+)"
@@ -183,7 +184,9 @@ _RESULTS = re.compile(
     r"|\bpresent\b|mutated|(mutation|mutaion"
     r"|rearr?ange?ment|fusion|amplification)(?!s?\s*(analysis|testing|test|status|panel|screen|study|assay|by))"
     r"|rearranged|amplified|\bhigh\b|msi-h|\bdmmr\b|deficient|\bloss\b"
-    r"|\b3\+|overexpress|(?<=\w)\+|\bV600[EK]\b|\bG12[A-Z]\b|\bL858R\b|\bT790M\b|exon\s?(19|20|14)"
+    r"|\b3\+|overexpress|(?<=\w)\+|\bV600[EK]\b|\bG12[A-Z]\b|\bL858R\b|\bT790M\b"
+    r"|exon\s?(19|20|14)(?!\s*(results?|testing|tests?|analysis|status|sequencing|panel|assay|(is|was|were|are) "
+    r"(not|negative|pending)))"
     r"|(?<=\()\s?[A-Z]\d{1,4}[A-Z*]?\s?(?=\))"
     r"|\bp\.[A-Z]\d+|pathogenic|\bskipping\b|\bmethylated\b|\b(co-?)?deleted\b|\bco-?deletion\b"
     r"|\breactive\b|\bbright\b|\bdim(ly)?\b|^-(associated|related|mediated|driven)\b"
@@ -215,8 +218,10 @@ _UNLIKELY = re.compile(r"\b(probability of|risk of|unlikely|rule out|r/o|to excl
 _LEADING_LOSS = re.compile(r"\b(loss of|lost|absent)\b[\w \t-]{0,20}$", re.I)
 _FINDINGS_LIST = re.compile(r"^\W*(genomic (findings|alterations)|(pathogenic )?(mutations?|alterations?|variants?)"
                             r"( detected| identified| found)?)\s*:", re.I)
-# A list that starts with its result: "Negative: ER, PR, CA19-9, WT1" / "Positive: p16 (CDKN2A), E-cadherin".
-_RESULT_LABEL = re.compile(r"^\W*(?P<result>positive|negative|not detected|detected)( for)?\s*:", re.I)
+# A list that starts with its result: "Negative: ER, PR, CA19-9, WT1" / "Positive: p16 (CDKN2A), E-cadherin" /
+# "NEGATIVE FOR reportable variants in: FLT3-TKD (D835/I836), IDH1, TP53".
+_RESULT_LABEL = re.compile(r"^\W*(?P<result>positive|negative|not detected|detected)( for)?"
+                           r"( (reportable |pathogenic )?(variants?|mutations?|alterations?|fusions?) in)?\s*:", re.I)
 _SEPARATORS = re.compile(r"^[\s,/&|()]*(and|or)?[\s,/&|()]*$", re.I)
 _WINDOW = 110
 # Context before a marker name that sets its result when nothing after it does ("insufficient tissue for ALK").

@@ -27,8 +27,8 @@ _HISTOLOGY = (  # (normal form, pattern); order: most specific first
     ("non-small cell carcinoma", r"\bnon-?\s?small[- ]cell (lung )?(carcinoma|cancer)\b|\bNSCLC\b"),
 )
 _HISTOLOGY_HINTS = ("carcin", "oma", "cancer", "sclc", "idc", "ilc", "dcis", "special type", "carcinoid", "thrombocyt",
-                    "fibrosis", "lymphoproliferative", "leuk", "polycyth", "myelodysplastic", "neuroendocrine", "stromal",
-                    "germ cell", "phyllodes", "fibrous", "yolk sac", "granulosa")
+                    "fibrosis", "lymphoproliferative", "leuk", "polycyth", "myelodysplastic", "neuroendocrine",
+                    "stromal", "germ cell", "phyllodes", "fibrous", "yolk sac", "granulosa")
 _HISTOLOGY_RE = [(n, re.compile(p, re.I)) for n, p in _HISTOLOGY]
 _QUALIFIER = re.compile(r"\b(mucinous|acinar|lepidic|papillary|solid|micropapillary|nodular|superficial spreading|"
                         r"acral lentiginous|lentigo maligna|signet ring)\b", re.I)

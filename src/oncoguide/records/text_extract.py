@@ -18,16 +18,17 @@ from oncoguide.records.lexicon import find as find_names
 from oncoguide.records.model import Biomarker, Cancer, Conflict, Profile, RecordDocument, Value
 from oncoguide.records.spans import evidence_at
 from oncoguide.records.staging import read_stages
-from oncoguide.records.treatments import read_treatments
+from oncoguide.records.treatments import other_cancer, read_treatments
 
 _LEADERS = re.compile(r"[ \t]*\.{3,}[ \t]*")
 _CYTOGENETIC = re.compile(r"\b[ti]\(\w{1,3};\s?\w{1,3}\)|\([pq][\d.]+;\s?[pq][\d.]+\)")
 
 
-def _biomarkers(doc: RecordDocument, clauses: list[ctx.Clause],
-                context: ctx.DocContext) -> tuple[list[Biomarker], list[Conflict]]:
-    """Marker readings of the patient (not relatives', not hypothetical), one per (marker, result): a pending or
-    not-tested reading gives way to a result, and different results for one marker are kept and flagged."""
+def _biomarkers(doc: RecordDocument, clauses: list[ctx.Clause], context: ctx.DocContext,
+                kind_words: frozenset[str] = frozenset()) -> tuple[list[Biomarker], list[Conflict]]:
+    """Marker readings of the patient (not relatives', not hypothetical, not a prior cancer of another organ than
+    ``kind_words`` names), one per (marker, result): a pending or not-tested reading gives way to a result, and
+    different results for one marker are kept and flagged."""
     found: list[Biomarker] = []
     if _LEADERS.search(doc.text) or _CYTOGENETIC.search(doc.text):
         # "P53 ........ ABERRANT": a dotted leader is a table cell, not sentence ends; "t(9;22)(q34;q11.2)": the
@@ -48,6 +49,8 @@ def _biomarkers(doc: RecordDocument, clauses: list[ctx.Clause],
                                confidence=BOUND))
     cml = _MOLECULAR_RESPONSE.search(doc.text) is not None and _MISMATCH_REPAIR.search(doc.text) is None
     for i, c in enumerate(clauses):
+        if other_cancer(c.text, kind_words):
+            continue  # "History: breast cancer (left, stage I, ER+)" in a CLL record
         for r in read_markers(c.text):
             if cml and r.name == "MMR":
                 continue  # "loss of MMR" in CML is major molecular response, not mismatch repair
@@ -107,9 +110,9 @@ def extract_text(doc: RecordDocument) -> Profile:
     sentences = ctx.clauses(doc.text, semicolons=False)
     today = ctx.report_date(doc.text)
     context = ctx.DocContext(doc.text)
-    markers, conflicts = _biomarkers(doc, clauses, context)
     entities = find_names(doc.text)
     cancer, cancer_conflicts = read_cancer(doc, clauses, entities, context)
+    markers, conflicts = _biomarkers(doc, clauses, context, _cancer_words(cancer, site=False))
     stage, history, stage_conflicts = read_stages(doc, clauses, today, _cancer_words(cancer, site=False))
     performance, performance_conflicts = read_performance(doc, clauses, today)
     return Profile(cancer=cancer, stage=stage, stage_history=history, metastases=read_metastases(doc, clauses),
