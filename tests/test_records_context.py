@@ -116,6 +116,7 @@ def test_names(text: str, expected: list[tuple[str, str]], quote: str | None) ->
     ("NEGATIVE FOR reportable variants in: IDH1, TP53.", [("IDH1", "negative", None), ("TP53", "negative", None)],
      "NEGATIVE FOR reportable variants in: IDH1"),
     ("EGFR exon 19 deletion detected.", [("EGFR", "positive", "exon 19 deletion")], "EGFR exon 19 deletion detected"),
+    ("PSA and NKX3.1 immunostains negative.", [("PSA", "negative", None)], "PSA and NKX3.1 immunostains negative"),
 ])
 def test_markers(text: str, expected: list[tuple[str, str, str | None]], quote: str) -> None:
     found = read_markers(text)

@@ -23,7 +23,7 @@ def _recognisers() -> tuple[tuple[str, re.Pattern[str]], ...]:
 # (canonical name, pattern), built from the vocabulary (knowledge/vocab/biomarkers*.yaml: report_patterns)
 MARKERS = _recognisers()
 VALUE_MARKERS = frozenset(b.report_name or b.gene for b in load_vocabulary().biomarkers if b.value)
-_VALUE = re.compile(r"(?<![\d/.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d/])"
+_VALUE = re.compile(r"(?<![\w/.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d/])"
                     r"(\s*(ng/mL|ng/ml|U/mL|units?/mL|mIU/mL|IU/L|U/L|mg/L|mAU/mL|mg/24\s?h))?", re.I)
 _ELEVATED = re.compile(r"\b(elevated|high|rising|increased|increasing|raised|abnormal)\b", re.I)
 _NORMAL = re.compile(r"\b(normal|undetectable|not detectable|within normal limits|wnl)\b", re.I)
@@ -326,7 +326,9 @@ def _result(name: str, window: str) -> tuple[str | None, int]:
             return "positive", max(amount.end() if amount else 0, high.end())
         if normal:
             return "negative", normal.end()
-        return ("unknown", amount.end()) if amount else (None, 0)
+        if amount:
+            return "unknown", amount.end()
+        # no value: a stain's stated result ("PSA and NKX3.1 immunostains negative") is read as any marker's
     if name == "PD-L1":
         m = _TPS.search(window) or _PERCENT.search(window)
         if m:
