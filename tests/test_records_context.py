@@ -234,6 +234,10 @@ def test_gleason_pattern_kept_whole() -> None:
                                                                     ("cyclophosphamide", "completed")]),
     ("Myeloma. She was started on VRd cycle 1 on 2/24; transplant evaluation is planned after 4 cycles.",
      [("bortezomib", "ongoing"), ("lenalidomide", "ongoing"), ("dexamethasone", "ongoing")]),
+    ("Colon cancer. Plan: continue FOLFOX, cycle 5 today.", [("fluorouracil", "ongoing"), ("leucovorin", "ongoing"),
+                                                            ("oxaliplatin", "ongoing")]),
+    ("Papillary thyroid carcinoma. We are tentatively planning on proceeding this upcoming Friday with total "
+     "thyroidectomy.", [("surgery: total thyroidectomy", "planned")]),
     ("Essential thrombocythemia on hydroxyurea. Before conception we would transition to ropeginterferon alfa-2b.",
      [("hydroxyurea", "ongoing")]),
     ("Oropharyngeal carcinoma.\nRECOMMENDATIONS:\n- Plan: IMRT 70 Gy with concurrent cisplatin.\n- Pembrolizumab is "

@@ -19,8 +19,9 @@ PLANNED = re.compile(r"\b(plan(ned|s)? (to )?(start|begin|initiate)|will (start|
 ONGOING = re.compile(r"\b(started|starting|began|initiated|continu\w*|cont\b|on\b|currently|current tx|receiving|"
                      r"since|to present|to date|ongoing|maintenance|tolerating|today|cycle \d+)\b"
                      r"|[-\u2013]\s*present\b", re.I)
-# ongoing words a plan also writes: "starting 11/03", "maintenance", "cycle 2", "on 12/08"
-_ONGOING_SURE = re.compile(r"\b(started|began|initiated|continu\w*|cont\b|on\b(?!\s*\d)|currently|current tx"
+# ongoing words a plan also writes: "starting 11/03", "maintenance", "cycle 2", "on 12/08", "planning on"
+_ONGOING_SURE = re.compile(r"\b(started|began|initiated|continu\w*|cont\b|currently|current tx"
+                           r"|(is|are|was|remains?|remained|still|while|been|stays?|kept|maintained) on"
                            r"|receiving|since|to present|to date|ongoing|tolerating|today)\b|[-\u2013]\s*present\b"
                            r"|\bcurrent\b", re.I)
 TOXICITY = re.compile(r"toxicit|colitis|pneumonitis|hepatitis|rash|intoleran|side effect|adverse|neuropath|"

@@ -312,7 +312,7 @@ def read_treatments(doc: RecordDocument, sentences: list[ctx.Clause], entities: 
                 t = t.model_copy(update={"intent": _INTENT_NAME.get(word, word)})
             if assertion == "declined":
                 t = t.model_copy(update={"status": "declined"})
-            elif (assertion == "planned" and (unsure or t.status == "ongoing")) or (
+            elif (assertion == "planned" and unsure) or (
                     sec is not None and sec.treatment == "planned" and unsure):
                 # a plan cue or section decides unless the clause states the course given ("completed", "today")
                 t = t.model_copy(update={"status": "recommended" if _RECOMMENDED.search(text) else "planned"})
