@@ -323,4 +323,12 @@ def test_a_prior_other_cancer_gives_way_to_the_diagnosis() -> None:
     text = ("PATIENT: 76-year-old woman with macrocytic anemia. Prior history of DCIS right breast 2008, lumpectomy "
             "only.\n\nCONSENSUS RECOMMENDATIONS:\n1. Diagnosis: Myelodysplastic neoplasm with low blasts and "
             "isolated del(5q).\n")
-    assert profile_of(text).cancer.cancer_id == "mds"
+    cancer = profile_of(text).cancer
+    assert cancer.cancer_id == "mds"
+    assert cancer.primary_site is None  # the breast is the prior DCIS's site, not the MDS's
+
+
+def test_a_past_cancer_of_the_same_organ_still_gives_the_site() -> None:
+    text = "History of left breast carcinoma 2019, s/p lumpectomy. Now metastatic invasive ductal carcinoma to bone."
+    site = profile_of(text).cancer.primary_site
+    assert site is not None and site.value == "breast"

@@ -149,7 +149,7 @@ def read_cancer(doc: RecordDocument, clauses: list[ctx.Clause], entities: list[E
     out.histology = found[0][1] if found else None
     rivals = [v for _, v, _, _ in found[1:] if v.confidence >= 0.6 and _disagree(v.value, found[0][1].value)]
     conflicts = [Conflict(field="cancer.histology", values=[found[0][1], *_unique(rivals)])] if rivals else []
-    site, site_clause = _primary_site(doc, clauses, context, hist_clause)
+    site, site_clause = _primary_site(doc, clauses, context, hist_clause, hist_id)
     out.primary_site = site
     if site is not None and site_clause is not None and site.value in ("lung", "breast"):
         site_re = dict(_SITES_RE)[site.value]
@@ -190,12 +190,14 @@ _SITE_LABEL = re.compile(r"\s*(specimen|site|source|primary|diagnosis|dx|tumou?r
 
 
 def _primary_site(doc: RecordDocument, clauses: list[ctx.Clause], context: ctx.DocContext,
-                  hist_clause: ctx.Clause | None) -> tuple[Value | None, ctx.Clause | None]:
+                  hist_clause: ctx.Clause | None, hist_id: str | None = None) -> tuple[Value | None, ctx.Clause | None]:
     """The organ of the cancer, best first: a site word in the histology's own clause (not where it spread to),
     one written next to a cancer word ("carcinoma of the left breast"), one on a specimen or diagnosis line, else
     the first site word of the patient's record. Exam and review-of-systems lines ("LUNGS: clear") and
-    relatives' findings never give a site."""
+    relatives' findings never give a site; a past cancer's site ("prior renal cell carcinoma") gives way, and gives
+    none when it is another cancer's than the histology's (``hist_id``: a myeloma has no kidney site)."""
     best: tuple[float, Value, ctx.Clause] | None = None
+    past = False  # whether ``best`` is a past finding
     for c in clauses:
         sec = context.section(c.start)
         if sec is not None and not sec.site:
@@ -211,18 +213,28 @@ def _primary_site(doc: RecordDocument, clauses: list[ctx.Clause], context: ctx.D
             if histology.spread_before(c.text, s.start) or _SPREAD_CONTEXT.search(c.text[s.end:s.end + 20]) \
                     or _SPREAD_BEFORE.search(c.text[max(0, s.start - 30):s.start]):
                 continue
-            if context.assertion(c, s.start, s.end) in _SKIP:
+            assertion = context.assertion(c, s.start, s.end)
+            if assertion in _SKIP:
                 continue
             score = max(level, 2.0 if s.start in near else 0.0) + (sec.weight if sec is not None else 0.9) / 2
+            if assertion == "historical" and c is not hist_clause:
+                score -= 1.5  # "prior renal cell carcinoma" in a myeloma record: a past cancer gives way
             if best is None or score > best[0]:
+                past = assertion == "historical" and c is not hist_clause and _other_root(s.cancer_id, hist_id)
                 body = _SKIN_SITE.search(c.text, s.end, s.end + 40) if s.value == "skin" else None
                 value = _value(doc, c, body.start(), body.end(), body.group(0).lower(), 0.85) if body else \
                     _value(doc, c, s.start, s.end, s.value, 0.85)
                 best = (score, value, c)
             break
-    if best is None or (hist_clause is None and best[0] < 2.0):
+    if best is None or (hist_clause is None and best[0] < 2.0) or past:
         return None, None  # a site word with no cancer named at it is not a primary site
     return best[1], best[2]
+
+
+def _other_root(site_cancer: str | None, hist_id: str | None) -> bool:
+    """A site's root cancer and the histology's are both known and differ (kidney vs myeloma)."""
+    roots = _roots()
+    return bool(site_cancer and hist_id) and roots.get(site_cancer, site_cancer) != roots.get(hist_id or "", hist_id)
 
 
 @lru_cache(maxsize=1)
