@@ -233,8 +233,10 @@ def _primary_site(doc: RecordDocument, clauses: list[ctx.Clause], context: ctx.D
 
 def _other_root(site_cancer: str | None, hist_id: str | None) -> bool:
     """A site's root cancer and the histology's are both known and differ (kidney vs myeloma)."""
+    if not site_cancer or not hist_id:
+        return False
     roots = _roots()
-    return bool(site_cancer and hist_id) and roots.get(site_cancer, site_cancer) != roots.get(hist_id or "", hist_id)
+    return roots.get(site_cancer, site_cancer) != roots.get(hist_id, hist_id)
 
 
 @lru_cache(maxsize=1)
