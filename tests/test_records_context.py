@@ -117,6 +117,7 @@ def test_names(text: str, expected: list[tuple[str, str]], quote: str | None) ->
      "NEGATIVE FOR reportable variants in: IDH1"),
     ("EGFR exon 19 deletion detected.", [("EGFR", "positive", "exon 19 deletion")], "EGFR exon 19 deletion detected"),
     ("PSA and NKX3.1 immunostains negative.", [("PSA", "negative", None)], "PSA and NKX3.1 immunostains negative"),
+    ("MSI-stable. TMB 3.", [("MSI", "negative", None), ("TMB", "negative", "3 mut/Mb")], "MSI-stable"),
     ("del(17p13.1) (TP53): detected in 38% of nuclei", [("del(17p)", "positive", None)],
      "del(17p13.1) (TP53): detected in 38% of nuclei"),
 ])

@@ -206,7 +206,9 @@ _PERCENT = re.compile(r"(<\s?)?(\d{1,3}(?:\.\d+)?)\s?%")
 _TPS = re.compile(r"\b(TPS|CPS|TC|IC)\b[^0-9<]{0,12}(<\s?)?(\d{1,3})\s?%?", re.I)
 _HER2_IHC = re.compile(r"(?:IHC|score|HercepTest)?[^0-9]{0,12}\b([0-3])\s?(\+)?(?!\d|\s?%)", re.I)
 _FISH = re.compile(r"(not\s+amplified|non-?amplified|amplified)", re.I)
-_TMB_VALUE = re.compile(r"(\d+(?:\.\d+)?)\s*(mut(ations)?\s*/\s*Mb|muts?/Mb)", re.I)
+# "11 mut/Mb", or a bare number right after the name ("TMB 3", "TMB: 3.2"), which is per megabase
+_TMB_VALUE = re.compile(r"(\d+(?:\.\d+)?)\s*(mut(ations)?\s*/\s*Mb|muts?/Mb)"
+                        r"|^[\s:=]{1,3}(\d{1,3}(?:\.\d+)?)(?![\d%/]|\.\d)", re.I)
 _VARIANT = re.compile(
     r"exon\s?19\s?(deletion|del\b)|ex19del|exon\s?20\s?(insertion|ins\b)|exon\s?14\s?skipping|\bL858R\b|\bT790M\b"
     r"|\bC797S\b|\bV617F\b|\bR132[HC]\b|\bR140Q\b|\bD816V\b|\bITD\b|\bV600[EK]\b|\bG12[A-Z]\b|\bG13D\b|\bQ61[A-Z]\b|\bE545K\b|\bH1047R\b|\bD538G\b|\bY537S\b"
@@ -356,7 +358,8 @@ def _result(name: str, window: str) -> tuple[str | None, int]:
         m = _TMB_VALUE.search(window)
         word = _RESULTS.search(window)
         if m and (word is None or word.lastgroup not in ("pending", "not_tested")):
-            return ("positive" if float(m.group(1)) >= 10 else "negative"), max(m.end(), word.end() if word else 0)
+            value = float(m.group(1) or m.group(4))
+            return ("positive" if value >= 10 else "negative"), max(m.end(), word.end() if word else 0)
     if name == "MSI":
         stable = re.match(r"\W*(status\W*)?(stable|MSS\b)", window, re.I)
         if stable:
@@ -395,7 +398,7 @@ def _detail(name: str, window: str) -> str | None:
             r"IHC|\+|score|HercepTest|^\W*[0-3]\b", window, re.I) else None
     if name == "TMB":
         m = _TMB_VALUE.search(window)
-        return f"{m.group(1)} mut/Mb" if m else None
+        return f"{m.group(1) or m.group(4)} mut/Mb" if m else None
     m = _VARIANT.search(window)
     if not m:  # "MET amplification" (not exon 14 skipping)
         amp = re.match(r"^\W*(gene\s+)?(amplification|amplified)\b", window, re.I)
