@@ -239,6 +239,9 @@ def test_gleason_pattern_kept_whole() -> None:
                                                             ("oxaliplatin", "ongoing")]),
     ("Papillary thyroid carcinoma. We are tentatively planning on proceeding this upcoming Friday with total "
      "thyroidectomy.", [("surgery: total thyroidectomy", "planned")]),
+    ("Hepatocellular carcinoma. He underwent conventional TACE (lipiodol + doxorubicin) to segment 8 07/2025 and "
+     "DEB-TACE to segment 6 on 08/2025.", [("doxorubicin", "completed"), ("surgery: chemoembolization", "completed"),
+                                          ("surgery: chemoembolization", "completed")]),
     ("Essential thrombocythemia on hydroxyurea. Before conception we would transition to ropeginterferon alfa-2b.",
      [("hydroxyurea", "ongoing")]),
     ("Oropharyngeal carcinoma.\nRECOMMENDATIONS:\n- Plan: IMRT 70 Gy with concurrent cisplatin.\n- Pembrolizumab is "

@@ -209,7 +209,9 @@ _CARRIED = re.compile(r"^\W*(permanently )?(stopped|discontinued|held|completed|
 _SWITCH_TO = re.compile(r"\b((switched|changed|transitioned|moved|escalated|converted)( over| from [\w\s()/-]{1,40}?)?"
                         r" to|now on|(re)?started"
                         r"|starting|began|initiated|commenced)\b[\w/+,\s-]{0,40}$", re.I)
-_JOINED = re.compile(r"^(\s*\([^()]{0,30}\))?[\s,/+&()]*(and|plus|with|\+)?[\s,/+&()]*$", re.I)
+# written together: "nivolumab + ipilimumab", "carboplatin (AUC 5) and pemetrexed", "TACE (lipiodol + doxorubicin)"
+_JOINED = re.compile(r"^(\s*\([^()]{0,30}\))?[\s,/+&()]*(and|plus|with|\+)?[\s,/+&()]*$"
+                     r"|^\s*\([\w\s,/-]{0,20}(\+|and|plus|with)?\s*$", re.I)
 _ENDED = re.compile(r"stopped|until|completed|through|ended|discontinued|finished", re.I)
 _RANGE = re.compile(r"\s*(-|to|through|until|–)\s*$", re.I)
 
