@@ -210,6 +210,7 @@ def score(keys: Iterable[str], texts: dict[str, str], labels: dict[str, Any]) ->
     roots = _roots()
     tallies = {f: Tally() for f in FIELDS}
     traps: Counter[str] = Counter()
+    by_field: dict[str, Counter[str]] = {f: Counter() for f in FIELDS}  # the same false positives, per field
     flips: list[str] = []
     errors: list[str] = []
     for key in keys:
@@ -226,6 +227,7 @@ def score(keys: Iterable[str], texts: dict[str, str], labels: dict[str, Any]) ->
             ev = (p.cancer.primary_site or p.cancer.histology)
             kind = trap_kind(text, ev.evidence.char_start, "cancer") if ev else "other"
             traps[kind] += not groups
+            by_field["cancer"][kind] += not groups
             errors.append(f"{key} cancer: got {got} want {sorted(groups)} [{kind}]")
         elif groups and not ok:
             errors.append(f"{key} cancer: missed {sorted(groups)}")
@@ -238,6 +240,7 @@ def score(keys: Iterable[str], texts: dict[str, str], labels: dict[str, Any]) ->
             kind = trap_kind(text, p.cancer.histology.evidence.char_start, "cancer") if p.cancer.histology else ""
             if hist and not ghist:
                 traps[kind] += 1
+                by_field["histology"][kind] += 1
             errors.append(f"{key} histology: got {hist!r} want {ghist!r} {kind}")
         # stage
         want = {a: str(gold[a]).lower().lstrip("cpy") for a in ("t", "n", "m") if gold.get(a)}
@@ -264,6 +267,7 @@ def score(keys: Iterable[str], texts: dict[str, str], labels: dict[str, Any]) ->
                                                                                              and not hit))
             if pr is not None and not hit:
                 traps[trap_kind(text, pr[1], "marker")] += g is None
+                by_field["biomarkers"][trap_kind(text, pr[1], "marker")] += g is None
             if not hit:
                 errors.append(f"{key} marker {name}: got {pr and pr[0]} want {g}")
         # treatments received / planned
@@ -285,6 +289,7 @@ def score(keys: Iterable[str], texts: dict[str, str], labels: dict[str, Any]) ->
                     tallies[field].add(fp=1)
                     kind = trap_kind(text, t.evidence.char_start, "surgery" if t.drug_class == "surgery" else "tx")
                     traps[kind] += 1
+                    by_field[field][kind] += 1
                     errors.append(f"{key} {field}: extra {t.name} ({t.status}) [{kind}]")
                 else:
                     used.add(j)
@@ -294,7 +299,8 @@ def score(keys: Iterable[str], texts: dict[str, str], labels: dict[str, Any]) ->
                     tallies[field].add(fn=1)
                     errors.append(f"{key} {field}: missed {g}")
     return {"fields": {f: (*t.prf(), t.tp, t.fp, t.fn) for f, t in tallies.items()}, "traps": dict(traps),
-            "flips": flips, "errors": errors}
+            "field_traps": {f: {k: n for k, n in c.items() if n} for f, c in by_field.items()}, "flips": flips,
+            "errors": errors}
 
 
 def main() -> None:
@@ -311,14 +317,25 @@ def main() -> None:
     else:
         console.print("dragon dev set not fetched: python bench/data/records/dragon/fetch.py")
     blind = load_blind()
+    normalised: dict[str, Any] = {}
     if blind is not None:  # numbers only: no per-document errors are written for the blind set
         results["blind"] = score(list(blind[0]), *blind)
+        from bench.records_dev2 import score_markers  # dev set 2's marker names ("ALK (D5F3)" is ALK)
+
+        m = score_markers(list(blind[0]), *blind)
+        normalised = {"blind_biomarkers_normalised": m["field"], "blind_flips": len(results["blind"]["flips"]),
+                      "blind_flips_normalised": len(m["flips"])}
     rows = [[h, f, *r["fields"][f]] for h, r in results.items() for f in FIELDS]
     report("records_mtsamples", "Real notes (MTSamples): P/R/F1 per field, dev (odd) / test (even) / all;"
            " dragon: DRAGON sample reports (further dev set); blind: written apart from the rules (never tuned to)",
            ["half", "field", "precision", "recall", "f1", "tp", "fp", "fn"], rows,
-           {"traps": {h: r["traps"] for h, r in results.items()}, "flips": results["all"]["flips"]})
+           {"traps": {h: r["traps"] for h, r in results.items()}, "flips": results["all"]["flips"], **normalised})
     console.print(f"false positives by trap kind (all): {results['all']['traps']}")
+    if normalised:
+        p_, r_, f_, *_ = normalised["blind_biomarkers_normalised"]
+        console.print(f"blind: biomarkers with dev set 2's marker-name normalisation P {p_:.3f} R {r_:.3f} F1 {f_:.3f}; "
+                      f"flipped markers {normalised['blind_flips']} (normalised {normalised['blind_flips_normalised']});"
+                      f" false positives by field and trap kind {results['blind']['field_traps']}")
     console.print(f"flipped markers: {results['all']['flips'] or 'none'}")
     out = Path(__file__).parent / "results" / "records_mtsamples_errors.txt"
     out.write_text("\n".join(results["all"]["errors"]) + "\n")

@@ -242,6 +242,13 @@ def test_gleason_pattern_kept_whole() -> None:
     ("Hepatocellular carcinoma. He underwent conventional TACE (lipiodol + doxorubicin) to segment 8 07/2025 and "
      "DEB-TACE to segment 6 on 08/2025.", [("doxorubicin", "completed"), ("surgery: chemoembolization", "completed"),
                                           ("surgery: chemoembolization", "completed")]),
+    # benign indications, another cancer's treatment, more ways to decline
+    ("Papillary thyroid carcinoma. She had a thyroidectomy for Graves disease in 1990.", []),
+    ("Renal cell carcinoma of the right kidney. Left nephrectomy in 2001 as a kidney donor.", []),
+    ("Breast cancer. She underwent bilateral salpingo-oophorectomy for BRCA1 risk reduction.", []),
+    ("FINAL DIAGNOSIS: Invasive ductal carcinoma of the left breast.\nHPI: She had Mohs surgery for basal cell "
+     "carcinoma of the nose 2018. She underwent lumpectomy 05/2024.", [("surgery: lumpectomy", "completed")]),
+    ("Prostate adenocarcinoma. He has decided against radiation.", [("radiation", "declined")]),
     ("Essential thrombocythemia on hydroxyurea. Before conception we would transition to ropeginterferon alfa-2b.",
      [("hydroxyurea", "ongoing")]),
     ("Oropharyngeal carcinoma.\nRECOMMENDATIONS:\n- Plan: IMRT 70 Gy with concurrent cisplatin.\n- Pembrolizumab is "

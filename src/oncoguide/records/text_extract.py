@@ -119,7 +119,8 @@ def extract_text(doc: RecordDocument) -> Profile:
                    biomarkers=markers, treatments=read_treatments(doc, sentences, entities, context,
                                                                  has_cancer=cancer.cancer_id is not None,
                                                                  cancer_words=_cancer_words(cancer),
-                                                                 kind_words=_cancer_words(cancer, site=False)),
+                                                                 kind_words=_cancer_words(cancer, site=False),
+                                                                 cancer_id=cancer.cancer_id),
                    performance=performance,
                    conflicts=cancer_conflicts + stage_conflicts + conflicts + performance_conflicts,
                    documents=[doc.id])

@@ -73,8 +73,9 @@ _TRANSPLANT = re.compile(r"\b((autologous|allogeneic|allogenic|auto|allo)[\w\s-]
 _INTENT = re.compile(r"\b(neoadjuvant|adjuvant|palliative|curative|definitive|maintenance|consolidation)\b", re.I)
 _INTENT_NAME = {"definitive": "curative", "consolidation": "maintenance"}
 _RECOMMENDED = re.compile(r"\brecommend\w*|\badvised?\b", re.I)
-_BENIGN = re.compile(r"\b(risk-reducing|risk reducing|prophylactic|fibroids?|leiomyomas?|adenomas?|benign|hernia"
-                     r"|gallstones?|cholecystitis|appendicitis"
+_BENIGN = re.compile(r"\b(risk-reducing|risk reducing|risk[- ]reduction|prophylactic|fibroids?|leiomyomas?|adenomas?"
+                     r"|benign|hernia|gallstones?|cholecystitis|cholelithiasis|appendicitis|diverticulitis|Graves'?"
+                     r"|hyperthyroid\w*|thyroiditis|BPH|donors?|donation|hemorrhoids?|adenomyosis|torsion|ectopic"
                      r"|endometriosis|prolapse|menorrhagia|bleeding|goiter|cysts?|polyps?|infection|abscess|trauma"
                      r"|fracture|stones?|obstruction|atrial|arrhythmias?|pulmonary veins?|varicose)\b", re.I)
 _CANCER_CONTEXT = re.compile(r"\b(cancer|\w*carcinoma|malignan\w*|tumou?r|neoplasm|lymphoma|\w*sarcoma"
@@ -219,14 +220,15 @@ _RANGE = re.compile(r"\s*(-|to|through|until|–)\s*$", re.I)
 def read_treatments(doc: RecordDocument, sentences: list[ctx.Clause], entities: list[Entity],
                     context: ctx.DocContext | None = None, has_cancer: bool = True,
                     cancer_words: frozenset[str] = frozenset(),
-                    kind_words: frozenset[str] | None = None) -> list[Treatment]:
+                    kind_words: frozenset[str] | None = None, cancer_id: str | None = None) -> list[Treatment]:
     """Treatments given, ongoing, planned, recommended or declined (not options, negated ones, relatives' or a
     lab's associated therapies), one per (name, start), each with the status and dates its own part of the
     sentence states. A plan section gives planned treatment; allergies none; surgery counts only when its
     indication is a cancer (not fibroids, an adenoma, a hernia); an organ's operation whose sentence names no
     cancer counts only when ``cancer_words`` (the record's cancer site and type) name that organ or the record
     says the cancer spread there. A sentence that tells a prior cancer of another organ than ``kind_words`` (the
-    record's cancer type and histology) gives no treatment: it is that cancer's."""
+    record's cancer type and histology) gives no treatment: it is that cancer's, as does one whose own clause says it
+    was for another cancer than ``cancer_id`` ("Mohs surgery for basal cell carcinoma" in a breast cancer record)."""
     context = context or ctx.DocContext(doc.text)
     kind_words = cancer_words if kind_words is None else kind_words
     vocab = {d.generic: d for d in load_vocabulary().drugs}
@@ -326,6 +328,8 @@ def read_treatments(doc: RecordDocument, sentences: list[ctx.Clause], entities: 
                 continue  # "Start lenalidomide ... lenalidomide VTE prophylaxis covered by current anticoagulation"
             if kind not in ("surgery", "radiation") and _NON_CANCER_USE.match(text, end):
                 continue  # "methotrexate for rheumatoid arthritis"
+            if cancer_id and _for_other_cancer(text, end, cancer_id):
+                continue  # "Mohs surgery for basal cell carcinoma of the nose" in a breast cancer record
             if (kind == "surgery" or name.startswith("transplant:")) and t.status in ("unknown", "ongoing"):
                 t = t.model_copy(update={"status": "completed"})
             cue = cue_of.get((start, end))
@@ -371,6 +375,27 @@ def _generic_in(text: str, taken: list[tuple[int, int]]) -> list[tuple[str, str,
             out.append((label, cls, m.start(), m.end(), cue))
             taken = [*taken, (m.start(), m.end())]
     return out
+
+
+_FOR = re.compile(r"[^.;:]{0,25}?\bfor\s+((a|an|the|his|her|their|recurrent|prior|previous|early|local\w*|"
+                  r"in[- ]situ)\s+){0,3}", re.I)
+
+
+def _for_other_cancer(text: str, end: int, cancer_id: str) -> bool:
+    """The treatment ending at ``end`` is "for" a histology whose vocabulary cancer has another root than the
+    record's cancer (skin vs breast)."""
+    m = _FOR.match(text, end)
+    if m is None:
+        return False
+    from oncoguide.records.diagnosis import _roots, _vocab_cancer
+    from oncoguide.records.histology import histologies_in
+
+    found = histologies_in(text[m.end():m.end() + 60])
+    if not found or found[0][0] != 0:
+        return False
+    other = _vocab_cancer(found[0][2])
+    roots = _roots()
+    return other is not None and roots.get(other, other) != roots.get(cancer_id, cancer_id)
 
 
 # a drug's own clause naming a use other than cancer
