@@ -333,9 +333,10 @@ def main() -> None:
     console.print(f"false positives by trap kind (all): {results['all']['traps']}")
     if normalised:
         p_, r_, f_, *_ = normalised["blind_biomarkers_normalised"]
-        console.print(f"blind: biomarkers with dev set 2's marker-name normalisation P {p_:.3f} R {r_:.3f} F1 {f_:.3f}; "
-                      f"flipped markers {normalised['blind_flips']} (normalised {normalised['blind_flips_normalised']});"
-                      f" false positives by field and trap kind {results['blind']['field_traps']}")
+        flips = f"{normalised['blind_flips']} (normalised {normalised['blind_flips_normalised']})"
+        console.print(f"blind: biomarkers with dev set 2's marker-name normalisation P {p_:.3f} R {r_:.3f} "
+                      f"F1 {f_:.3f}; flipped markers {flips}; false positives by field and trap kind "
+                      f"{results['blind']['field_traps']}")
     console.print(f"flipped markers: {results['all']['flips'] or 'none'}")
     out = Path(__file__).parent / "results" / "records_mtsamples_errors.txt"
     out.write_text("\n".join(results["all"]["errors"]) + "\n")
