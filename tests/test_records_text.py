@@ -325,6 +325,7 @@ def test_diagnosis_date(text: str, when: date | None) -> None:
     # written forms and other systems; stages that are not this cancer's (dev set 2)
     ("Follicular lymphoma, stage three per Lugano.", None, (None, None, None), "III", (None, "stage three")),
     ("Gastric MALT lymphoma, stage IE.", None, (None, None, None), "IE", (None, "stage IE")),
+    ("Breast cancer, stage II-A.", None, (None, None, None), "IIA", (None, "stage II-A")),
     ("Gastric adenocarcinoma. Stage IV (cT4a N+ M1, peritoneal).", "c", ("T4a", "N+", "M1"), "IV",
      ("cT4a", "Stage IV")),
     ("Squamous cell carcinoma of the cervix, FIGO 2018 stage IIIC1r.", None, (None, None, None), "IIIC1",

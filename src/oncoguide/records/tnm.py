@@ -16,7 +16,7 @@ TNM_RE = re.compile(
 )
 STAGE_RE = re.compile(
     r"\b(?:stage|Stage|STAGE)(?:\s+(?i:group))?\s*[:\-]?\s*"
-    r"(?P<group>0|IV|I{1,3}|iv|i{1,3}|[1-4]|(?i:zero|one|two|three|four)\b)(?P<sub>[ABCabc][1-3]?)?"
+    r"(?P<group>0|IV|I{1,3}|iv|i{1,3}|[1-4]|(?i:zero|one|two|three|four)\b)(?:-?(?P<sub>[ABCabc][1-3]?))?"
     r"(?P<lugano>E)?(?P<figo>[rp])?(?![A-Za-z0-9])"
 )
 # Barcelona Clinic Liver Cancer stage (hepatocellular carcinoma): 0, A-D
