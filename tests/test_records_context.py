@@ -145,6 +145,11 @@ def test_marker_result_on_the_next_line() -> None:
     ("Prostate gland showing moderately differentiated adenocarcinoma, Gleason 3 + 4.", "prostate",
      "adenocarcinoma", "prostate"),
     ("Essential thrombocytosis, JAK2 positive.", "essential-thrombocythemia", "essential thrombocythemia", None),
+    ("DIAGNOSIS: Burkitt lymphoma.", "burkitt-lymphoma", "Burkitt lymphoma", None),
+    ("DIAGNOSIS: Adenocarcinoma of the GE junction.", "esophageal", "adenocarcinoma", "esophagus"),
+    ("DIAGNOSIS: Anal squamous cell carcinoma.", "anal", "squamous cell carcinoma", "anus"),
+    ("FINAL DIAGNOSIS:\nA. TERMINAL ILEUM, RESECTION:\n- WELL-DIFFERENTIATED NEUROENDOCRINE TUMOR (NET), GRADE 2.",
+     "net", "well-differentiated neuroendocrine tumor", None),
 ])
 def test_cancer(text: str, cancer_id: str, histology: str, site: str | None) -> None:
     c = profile_of(text).cancer

@@ -30,7 +30,8 @@ _MODIFIERS = (r"invasive|infiltrating|ductal|lobular|papillary|serous|mucinous|c
               r"|myelogenous|plasma|low-grade|high-grade|low|intermediate|high|grade|to|nodular|sclerosis"
               r"|lymphoplasmacytic|peripheral|cutaneous|hairy|multiple|smoldering|uterine|thyroid|renal|hepatocellular"
               r"|intraductal|in-situ|well-differentiated|poorly-differentiated|moderately-differentiated"
-              r"|posttransplant|post-transplant|dedifferentiated|myxoid")
+              r"|posttransplant|post-transplant|dedifferentiated|myxoid|burkitt'?s?|malt|promyelocytic|myelomonocytic"
+              r"|monocytic|ewing'?s?|kaposi'?s?|merkel")
 HISTOLOGY_RE = re.compile(rf"(?<![\w-])(?:(?:{_MODIFIERS})[\s-]+){{0,5}}(?:{_HEAD})(?![\w-])(?:\s+in situ)?", re.I)
 # A cancer word that a site word may stand next to
 _CANCER_WORD = r"(?:cancer|carcinoma|adenocarcinoma|malignancy|malignant neoplasm|neoplasm|tumou?r|primary)"
