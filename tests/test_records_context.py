@@ -146,6 +146,7 @@ def test_marker_result_on_the_next_line() -> None:
      "adenocarcinoma", "prostate"),
     ("Essential thrombocytosis, JAK2 positive.", "essential-thrombocythemia", "essential thrombocythemia", None),
     ("DIAGNOSIS: Burkitt lymphoma.", "burkitt-lymphoma", "Burkitt lymphoma", None),
+    ("DIAGNOSIS: High-grade serous ovarian carcinoma.", "ovarian", "serous carcinoma", "ovary"),
     ("DIAGNOSIS: Adenocarcinoma of the GE junction.", "esophageal", "adenocarcinoma", "esophagus"),
     ("DIAGNOSIS: Anal squamous cell carcinoma.", "anal", "squamous cell carcinoma", "anus"),
     ("FINAL DIAGNOSIS:\nA. TERMINAL ILEUM, RESECTION:\n- WELL-DIFFERENTIATED NEUROENDOCRINE TUMOR (NET), GRADE 2.",

@@ -32,7 +32,14 @@ _MODIFIERS = (r"invasive|infiltrating|ductal|lobular|papillary|serous|mucinous|c
               r"|intraductal|in-situ|well-differentiated|poorly-differentiated|moderately-differentiated"
               r"|posttransplant|post-transplant|dedifferentiated|myxoid|burkitt'?s?|malt|promyelocytic|myelomonocytic"
               r"|monocytic|ewing'?s?|kaposi'?s?|merkel")
-HISTOLOGY_RE = re.compile(rf"(?<![\w-])(?:(?:{_MODIFIERS})[\s-]+){{0,5}}(?:{_HEAD})(?![\w-])(?:\s+in situ)?", re.I)
+# Organ words that stand inside a histology phrase ("high-grade serous ovarian carcinoma"): part of the phrase, not
+# of its value (the organ is the primary site's)
+_ORGAN_WORDS = (r"ovarian|pancreatic|endometrial|gastric|colonic|colorectal|o?esophageal|prostatic|pulmonary|mammary"
+                r"|cervical|nasopharyngeal|oropharyngeal|vulvar|vaginal|penile|anal|rectal|biliary|laryngeal|ampullary"
+                r"|appendiceal|peritoneal|tubal|adrenal")
+HISTOLOGY_RE = re.compile(rf"(?<![\w-])(?:(?:{_MODIFIERS}|{_ORGAN_WORDS})[\s-]+){{0,5}}(?:{_HEAD})(?![\w-])"
+                          rf"(?:\s+in situ)?", re.I)
+_ORGAN_IN_PHRASE = re.compile(rf"\b(?:{_ORGAN_WORDS})[\s-]+", re.I)
 # A cancer word that a site word may stand next to
 _CANCER_WORD = r"(?:cancer|carcinoma|adenocarcinoma|malignancy|malignant neoplasm|neoplasm|tumou?r|primary)"
 _MALIGNANT_WORD = r"(?:cancer|carcinoma|adenocarcinoma|malignancy|malignant (neoplasm|tumou?r))"
@@ -141,7 +148,9 @@ def histologies_in(text: str) -> list[tuple[int, int, str]]:
         phrase = m.group(0)
         lead = _LEAD_WORDS.match(phrase)
         start = m.start() + (lead.end() if lead and lead.end() < len(phrase) else 0)
-        value = re.sub(r"\s+", " ", text[start:m.end()]).lower()
+        value = re.sub(r"\s+", " ", _ORGAN_IN_PHRASE.sub("", text[start:m.end()])).lower()
+        lead = _LEAD_WORDS.match(value)  # "high-grade ovarian serous carcinoma" -> "serous carcinoma"
+        value = value[lead.end():] if lead and lead.end() < len(value) else value
         out.append((start, m.end(), value))
     return out
 
