@@ -252,6 +252,7 @@ def test_gleason_pattern_kept_whole() -> None:
     ("Papillary thyroid carcinoma. She had a thyroidectomy for Graves disease in 1990.", []),
     ("Renal cell carcinoma of the right kidney. Left nephrectomy in 2001 as a kidney donor.", []),
     ("Breast cancer. She underwent bilateral salpingo-oophorectomy for BRCA1 risk reduction.", []),
+    ("Invasive ductal carcinoma of the left breast. She underwent a lumpectomy of a fibroadenoma in 2001.", []),
     ("FINAL DIAGNOSIS: Invasive ductal carcinoma of the left breast.\nHPI: She had Mohs surgery for basal cell "
      "carcinoma of the nose 2018. She underwent lumpectomy 05/2024.", [("surgery: lumpectomy", "completed")]),
     ("Prostate adenocarcinoma. He has decided against radiation.", [("radiation", "declined")]),

@@ -73,7 +73,8 @@ _TRANSPLANT = re.compile(r"\b((autologous|allogeneic|allogenic|auto|allo)[\w\s-]
 _INTENT = re.compile(r"\b(neoadjuvant|adjuvant|palliative|curative|definitive|maintenance|consolidation)\b", re.I)
 _INTENT_NAME = {"definitive": "curative", "consolidation": "maintenance"}
 _RECOMMENDED = re.compile(r"\brecommend\w*|\badvised?\b", re.I)
-_BENIGN = re.compile(r"\b(risk-reducing|risk reducing|risk[- ]reduction|prophylactic|fibroids?|leiomyomas?|adenomas?"
+_BENIGN = re.compile(r"\b(risk-reducing|risk reducing|risk[- ]reduction|prophylactic|fibroids?|leiomyomas?|\w*adenomas?"
+                     r"|papillomas?|lipomas?|hamartomas?|hemangiomas?|hyperplasia"
                      r"|benign|hernia|gallstones?|cholecystitis|cholelithiasis|appendicitis|diverticulitis|Graves'?"
                      r"|hyperthyroid\w*|thyroiditis|BPH|donors?|donation|hemorrhoids?|adenomyosis|torsion|ectopic"
                      r"|endometriosis|prolapse|menorrhagia|bleeding|goiter|cysts?|polyps?|infection|abscess|trauma"
