@@ -256,6 +256,9 @@ def test_gleason_pattern_kept_whole() -> None:
     ("FINAL DIAGNOSIS: Invasive ductal carcinoma of the left breast.\nHPI: She had Mohs surgery for basal cell "
      "carcinoma of the nose 2018. She underwent lumpectomy 05/2024.", [("surgery: lumpectomy", "completed")]),
     ("Prostate adenocarcinoma. He has decided against radiation.", [("radiation", "declined")]),
+    ("Breast carcinoma s/p lumpectomy 05/2024.\nPLAN:\n1. Oncotype DX to determine the need for chemotherapy.\n"
+     "2. Evaluate for clinical trial of pembrolizumab.\n3. Hold capecitabine for hand-foot syndrome.",
+     [("surgery: lumpectomy", "completed"), ("capecitabine", "stopped")]),
     ("Essential thrombocythemia on hydroxyurea. Before conception we would transition to ropeginterferon alfa-2b.",
      [("hydroxyurea", "ongoing")]),
     ("Oropharyngeal carcinoma.\nRECOMMENDATIONS:\n- Plan: IMRT 70 Gy with concurrent cisplatin.\n- Pembrolizumab is "

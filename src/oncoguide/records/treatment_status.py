@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import re
 
-STOPPED = re.compile(r"\b(stopped|discontinued|d/c'?d|held|halted|switched|ceased)\b|progress(ed|ion) (on|while on|"
-                     r"after|despite)", re.I)
+STOPPED = re.compile(r"\b(stopped|discontinued|d/c'?d|held|halted|switched|ceased|hold(?! off)|holding(?! off))\b"
+                     r"|progress(ed|ion) (on|while on|after|despite)", re.I)
 # past words; a cycle count alone ("x 6 cycles") is as true of a plan as of a course given
 _DONE = re.compile(r"\b(completed|finished|s/p|status post|underwent|received \d+|(was|were) (performed|done)"
                    r"|(?<!be )done)\b", re.I)
