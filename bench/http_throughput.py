@@ -6,7 +6,8 @@ answer cache). Concurrency 8; every request is to 127.0.0.1 and the run stops by
 
 The machine is shared (2 cores here), so besides answers/s each round reports the CPU the server (all its
 processes) and this client spent per answer, and the load average: ``capacity/s`` = cores / (server + client CPU
-per answer) is what the answers/s would be with both cores to ourselves.
+per answer) is what the answers/s would be with every core to ourselves and a server that can use them all (2
+workers; one worker's Python runs on one core at a time). CPU times are inflated on a busy machine too.
 """
 
 from __future__ import annotations
@@ -122,8 +123,9 @@ def main() -> None:
            ["workers", "round", "answers/s", "p50 ms", "p95 ms", "errors", "server CPU ms/answer",
             "client CPU ms/answer", "load avg", "capacity/s"], rows,
            {"cores": os.cpu_count(), "questions": len(questions),
-            "note": "capacity/s = cores / (server + client CPU per answer): answers/s on an otherwise idle machine; "
-                    "load avg is the 1-minute load at the start of the round (other work on the machine)"})
+            "note": "capacity/s = cores / (server + client CPU per answer): answers/s on an otherwise idle machine "
+                    "for a server that can use every core (2 workers); load avg is the 1-minute load at the start of "
+                    "the round (other work on the machine)"})
 
 
 def _serve_and_measure(data: Path, questions: list[str], workers: int) -> list[list[object]]:
