@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import httpx
 
+from oncoguide.answer.model import Answer
+
 
 def test_healthz(server: str) -> None:
     body = httpx.get(f"{server}/healthz").json()
@@ -20,6 +22,8 @@ def test_api_ask_returns_a_cited_answer(server: str) -> None:
         for pid in s["citations"]:
             assert s["text"] in body["citations"][pid]["text"]
     assert body["sources"] and body["notice"]
+    assert r.headers["content-type"] == "application/json"
+    assert Answer.model_validate_json(r.content).summary  # the documented model, field for field
 
 
 def test_api_errors_are_json_with_a_code(server: str) -> None:
@@ -62,3 +66,5 @@ def test_unknown_pages_are_clear(server: str) -> None:
 def test_openapi_documents_the_api(server: str) -> None:
     spec = httpx.get(f"{server}/openapi.json").json()
     assert "/api/v1/ask" in spec["paths"]
+    ok = spec["paths"]["/api/v1/ask"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    assert ok == {"$ref": "#/components/schemas/Answer"}  # the answer is serialised by hand, documented as before

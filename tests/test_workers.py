@@ -115,3 +115,14 @@ def test_any_worker_serves_any_request(cluster: tuple[str, Settings], tmp_path: 
         versions[health["worker"]] = health["corpus_version"]
         time.sleep(0.1)
     assert len(versions) == 2 and before not in versions.values(), versions
+
+
+@pytest.mark.parametrize(("given", "used"), [(None, "1"), ("3", "3")])
+def test_web_workers_embed_with_one_openmp_thread_unless_told(given: str | None, used: str) -> None:
+    """A worker's parallelism is its requests: the embedder's OpenMP threads only spin against them."""
+    env = {k: v for k, v in os.environ.items() if k != "OMP_NUM_THREADS"}
+    if given:
+        env["OMP_NUM_THREADS"] = given
+    out = subprocess.run([sys.executable, "-c", "import os, oncoguide.web.app; print(os.environ['OMP_NUM_THREADS'])"],
+                         env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == used

@@ -156,15 +156,15 @@ def serve_cmd(host: str | None, port: int | None, workers: int, reindex: bool | 
     from oncoguide.store import Store
     from oncoguide.store.crypto import Cipher
 
+    # before anything loads the embedder or numpy: a web worker's parallelism is its requests (see oncoguide.web)
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(var, "1")
     settings = get_settings()
     store = Store(settings.db_url)  # refuses, with the command to run, a database that is not migrated
     if reindex or (reindex is None and store.backend == "sqlite"):
         build_index(settings, [CORPUS_DIR])
     store.close()
     Cipher.from_settings(settings)  # make the generated key file (if any) once, before the workers start
-    if workers > 1:  # each worker's searches are one small matrix product: threaded BLAS only contends
-        for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-            os.environ.setdefault(var, "1")
     configure()
     # uvicorn's access log prints full URLs (questions are in them): OncoGuide logs route templates instead.
     uvicorn.run(

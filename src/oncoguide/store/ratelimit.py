@@ -9,6 +9,7 @@ from typing import Any, Protocol
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import OperationalError
 
 from oncoguide.store.db import Store
@@ -31,6 +32,7 @@ class DbRateLimiter:
     def __init__(self, store: Store, per_minute: int, clock: Callable[[], float] = time.time) -> None:
         self.store, self.per_minute, self.clock = store, per_minute, clock
         self._swept = 0
+        self._previous: tuple[int, dict[str, int]] = (0, {})  # a finished minute's counts, read once per key
         self._insert = postgresql.insert if store.backend == "postgresql" else sqlite.insert
 
     def allow(self, key: str) -> bool:
@@ -49,17 +51,28 @@ class DbRateLimiter:
 
     def forget(self, key: str) -> None:
         """Drop every count of ``key`` (an account deleted: nothing derived from its username stays)."""
+        self._previous[1].pop(key[:200], None)
         self.store.erase(delete(RateLimitRow).where(RateLimitRow.key == key[:200]))
 
     def _count(self, key: str, bucket: int, into: float, upsert: Any) -> bool:
         row = RateLimitRow.__table__.c
-        with self.store.session() as s, s.begin():
-            hits = int(s.execute(upsert).scalar_one())
-            before = s.scalar(select(row.hits).where(row.key == key, row.bucket == bucket - 1)) or 0
+        with self.store.engine.begin() as conn:  # Core, not an ORM session: this runs on every request
+            hits = int(conn.execute(upsert).scalar_one())
+            before = self._before(conn, key, bucket)
             allowed = before * (1 - into) + hits <= self.per_minute
             if not allowed:
-                s.execute(update(RateLimitRow).where(row.key == key, row.bucket == bucket).values(hits=row.hits - 1))
+                conn.execute(update(RateLimitRow).where(row.key == key, row.bucket == bucket).values(hits=row.hits - 1))
             if bucket > self._swept:  # once a minute per process: forget finished windows
-                s.execute(delete(RateLimitRow).where(row.bucket < bucket - 1))
+                conn.execute(delete(RateLimitRow).where(row.bucket < bucket - 1))
                 self._swept = bucket
         return allowed
+
+    def _before(self, conn: Connection, key: str, bucket: int) -> int:
+        """The count of ``key`` in the minute before ``bucket``: that minute is over, so it is read once."""
+        minute, counts = self._previous
+        if minute != bucket or len(counts) > 10_000:
+            minute, counts = self._previous = (bucket, {})
+        if key not in counts:
+            row = RateLimitRow.__table__.c
+            counts[key] = conn.scalar(select(row.hits).where(row.key == key, row.bucket == bucket - 1)) or 0
+        return counts[key]

@@ -34,10 +34,16 @@ def api_ask(
         description="Earlier questions of the conversation, oldest first (repeat the parameter)", max_length=10
     )] = None,
     personal: Annotated[bool, Query(description="Use this session's diagnosis profile, if any")] = True,
-) -> Answer:
+) -> Response:
     """Answer a question: structured sections, each sentence citing the passage it quotes. The question is not
     stored (shared answers are keyed by its hash)."""
-    return actions.answer(request, q, context or (), personal)
+    return json_of(actions.answer(request, q, context or (), personal))
+
+
+def json_of(answer: Answer) -> Response:
+    """The answer as JSON, serialised once here in this worker thread (FastAPI would check the model again in a
+    second thread-pool hop first; the OpenAPI schema still comes from ``response_model``)."""
+    return Response(answer.model_dump_json(), media_type="application/json")
 
 
 @api.get("/questions/{slug}", response_model=QuestionPage)
