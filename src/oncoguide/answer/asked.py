@@ -127,8 +127,8 @@ def fit(cands: list[Candidate], asked: Asked, lang: str = "en") -> list[Candidat
         score = c.score + CARRIES_BONUS * min(2, len(kinds))
         if wrong_kind(asked, c.text):
             score -= WRONG_KIND
-        if is_trivia(asked, c.text, lang):
-            score -= TRIVIA
+        if is_trivia(asked, c.text, lang):  # the drugs asked for, with their year, are less beside the point
+            score -= TRIVIA / 2 if "drugs" in kinds else TRIVIA
         out.append(replace(c, score=score) if score != c.score else c)
     return out
 

@@ -66,13 +66,26 @@ def select(cands: list[Candidate], limit: int) -> list[Candidate]:
     ranked = sorted(cands, key=lambda c: (-c.score, c.passage_id, c.position))[: limit * 4]
     for c, tok_list in zip(ranked, tokenize([c.text for c in ranked]), strict=True):
         toks = set(tok_list)
-        if any(len(toks & s) / max(1, len(toks | s)) > 0.7 for s in seen):
+        if any(_same(toks, s) for s in seen):
             continue
         chosen.append(c)
         seen.append(toks)
         if len(chosen) >= limit:
             break
     return chosen
+
+
+SAME_WORDS = 0.7  # share of the words of two sentences (Jaccard) above which they say the same
+SAME_INSIDE = 0.85  # share of the shorter sentence's words found in the longer one: it adds nothing
+
+
+def _same(a: set[str], b: set[str]) -> bool:
+    """Two sentences say the same: most words shared, or the shorter one's words are nearly all in the other
+    ("Aromatase inhibitors often cause joint pain." inside "Aromatase inhibitors for breast cancer often cause
+    joint pain and can thin the bones.")."""
+    shared = len(a & b)
+    return shared / max(1, len(a | b)) > SAME_WORDS or (min(len(a), len(b)) >= 4
+                                                        and shared / min(len(a), len(b)) >= SAME_INSIDE)
 
 
 def arrange(chosen: list[Candidate], intent: str = "other", subject: str = "", summary_size: int = 2,

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from functools import lru_cache
 
+from oncoguide.answer import focus
 from oncoguide.knowledge.schema import required
 from oncoguide.knowledge.topics import answer_rules, answer_text
 from oncoguide.knowledge.vocab_models import load_vocabulary
@@ -212,7 +212,7 @@ def contradicts_markers(profile: Profile, text: str) -> bool:
     spoken of as present ("Trastuzumab is a HER2 drug" for HER2-negative cancer; HER2-low only when theirs is
     low); a marker called negative when theirs is positive; or another variant of a marker than theirs ("exon 20
     insertion" for an exon 19 deletion)."""
-    ids, targets = _marker_ids(), _drug_targets()
+    ids, targets = focus.marker_ids(), focus.drug_targets()
     stated = {ids.get(b.name.lower(), b.name.lower()): b for b in profile.biomarkers
               if b.result in ("positive", "negative")}
     if not stated:
@@ -239,21 +239,3 @@ def contradicts_markers(profile: Profile, text: str) -> bool:
                                                                and detail not in variant):
             return True
     return False
-
-
-@lru_cache(maxsize=1)
-def _drug_targets() -> dict[str, tuple[str, ...]]:
-    """Vocabulary drug -> the vocabulary ids of the markers it targets (by gene symbol)."""
-    ids = _marker_ids()
-    return {d.generic: tuple(ids.get(t.lower(), t.lower()) for t in d.targets) for d in load_vocabulary().drugs}
-
-
-@lru_cache(maxsize=1)
-def _marker_ids() -> dict[str, str]:
-    """A marker's names as profiles and drug targets write them (id, gene, report name, name) -> vocabulary id."""
-    out: dict[str, str] = {}
-    for b in load_vocabulary().biomarkers:
-        for name in (b.name, b.report_name, b.gene, b.id):
-            if name:
-                out.setdefault(name.lower(), b.id)
-    return out

@@ -25,6 +25,8 @@ class Cancer(_Strict):
     synonyms: list[str] = Field(default_factory=list, description="Other names and patient wording.")
     abbreviations: list[str] = Field(default_factory=list)
     parent: Slug | None = Field(default=None, description="A broader cancer id (nsclc -> lung).")
+    usual: Slug | None = Field(default=None, description="The type a question naming only this cancer means (lung -> "
+                               "nsclc): its other types are answered only when named.")
     icd_o3_topography: list[str] = Field(default_factory=list, description="e.g. C34.9")
     icd_o3_morphology: list[str] = Field(default_factory=list, description="e.g. 8140/3")
 

@@ -100,6 +100,17 @@ def extract(text: str, vocab: Vocabulary | None = None) -> list[Entity]:
 _CACHED_CHARS = 2000  # questions and sentences, not documents
 
 
+def _cancers_inside(text: str, original: str, where: list[int], start: int, end: int, tables: _Tables) -> list[Entity]:
+    """The cancers named inside a longer alias of another kind (a stage written with its cancer)."""
+    out: list[Entity] = []
+    for m in tables.pattern.finditer(text, start, end):
+        kind_id = tables.lookup.get(_key(m.group(0)))
+        if kind_id is not None and kind_id[0] == "cancer":
+            a, b = where[m.start()], where[m.end() - 1] + 1
+            out.append(Entity("cancer", kind_id[1], original[a:b], a, b, None))
+    return out
+
+
 @lru_cache(maxsize=4096)
 def _extract_shipped(text: str) -> tuple[Entity, ...]:
     return tuple(_extract(text, load_vocabulary()))
@@ -120,6 +131,8 @@ def _extract(text: str, vocab: Vocabulary) -> list[Entity]:
         start, end = where[m.start()], where[m.end() - 1] + 1
         found.append(Entity(kind, ident, original[start:end], start, end, variant))
         taken.append((m.start(), m.end()))
+        if kind == "stage":  # "extensive stage small cell lung cancer" names the cancer too
+            found += _cancers_inside(text, original, where, m.start() + 1, m.end(), tables)
     spans = iter(taken)
     span = next(spans, None)
     for m in re.finditer(r"[A-Za-z]{7,}", text):

@@ -10,15 +10,27 @@ from __future__ import annotations
 
 from oncoguide.domain.types import INTENTS
 from oncoguide.knowledge import load
+from oncoguide.text.segment import split_sentences
 
 __all__ = ["INTENTS", "question_intent", "section_topic", "topic_scores"]
 
 
 def question_intent(question: str, lang: str = "en") -> str:
-    """The intent of a question (``other`` when no cue fires)."""
+    """The intent of a question (``other`` when no cue fires). In a message that tells something and then asks
+    ("My dad has lung cancer that spread to his brain. What treatment is there?"), the asking sentences decide."""
+    sentences = split_sentences(question)
+    asking = [s for s in sentences if s.rstrip().endswith("?")]
+    if asking and len(asking) < len(sentences):
+        found = _first_intent(" ".join(asking), lang)
+        if found != "other":
+            return found
+    return _first_intent(question, lang)
+
+
+def _first_intent(text: str, lang: str) -> str:
     rules = load(lang).get("intents")
     for rule in rules.intents if rules else ():
-        if rule.question.search(question):
+        if rule.question.search(text):
             return str(rule.intent)
     return "other"
 

@@ -28,6 +28,7 @@ from oncoguide.understand.normalize import search_text
 
 MIN_SIMILARITY = 0.955  # cosine of query vectors; chosen on bench/catalog_match.py's dev split (precision >= 0.95)
 NAMED = ("cancer", "biomarker", "drug", "stage")
+NEARBY = 5  # nearest catalog questions looked at: candidates, and the votes for the cancer of a question naming none
 
 
 @dataclass(frozen=True)
@@ -47,19 +48,27 @@ class _Names:
     intent: str
 
 
-def names(text: str) -> _Names:
-    found = extract(search_text(text))
+_EXAMPLES = re.compile(
+    r"\b(?:like|such as|e\.g\.?|for example)\s+[^?,;]*?(?=\s+(?:for|in|with|after|before)\b|[?,;]|$)", re.I)
+
+
+def names(text: str, examples: bool = True) -> _Names:
+    """What a question names; ``examples=False`` leaves out the drugs and markers a catalog question only gives as
+    examples ("What are CDK4/6 inhibitors like palbociclib and ribociclib?" asks about the class)."""
+    found = extract(search_text(text if examples else _EXAMPLES.sub("", text)))
     return _Names(frozenset(e.id for e in found if e.kind == "cancer"),
                   frozenset(cancer_family([e for e in found if e.kind != "cancer"])),
                   frozenset((e.kind, e.id) for e in found if e.kind in NAMED[1:]), question_intent(text))
 
 
-def same_things(asked: _Names, catalog: _Names, catalog_cancer: str) -> bool:
+def same_things(asked: _Names, catalog: _Names, catalog_cancer: str, nearby: frozenset[str] = frozenset()) -> bool:
     """The person's question asks the same kind of thing (intent) about the same things as the catalog question:
     the same biomarkers, drugs and stages; each cancer it names is the catalog question's cancer or a broader
     type of it (never a narrower or a sibling type: "follicular lymphoma" is not answered as "Hodgkin lymphoma");
-    naming no cancer, it matches a general catalog question, or a cancer's question through a biomarker or drug
-    of that cancer. A general catalog question does not answer a question about one cancer."""
+    naming no cancer, it matches a general catalog question, a cancer's question through a biomarker or drug
+    of that cancer, or a cancer's question that names no cancer itself when the catalog questions nearest to it
+    (``nearby``) are that cancer's ("When should I start getting mammograms?"). A general catalog question does
+    not answer a question about one cancer."""
     if asked.others != catalog.others:
         return False
     if "other" not in (asked.intent, catalog.intent) and asked.intent != catalog.intent:
@@ -68,7 +77,7 @@ def same_things(asked: _Names, catalog: _Names, catalog_cancer: str) -> bool:
     if not about:
         return not asked.cancers
     if not asked.cancers:
-        return bool(asked.implied & scope.widen(about))
+        return bool(asked.implied & scope.widen(about)) or (not catalog.cancers and catalog_cancer in nearby)
     return all(any(n == c or n in scope.ancestors(c) for c in about) for n in asked.cancers)
 
 
@@ -78,7 +87,7 @@ class QuestionMatcher:
     def __init__(self, questions: list[CatalogQuestion], embedder: Embedder) -> None:
         self.questions = questions
         self.embedder = embedder
-        self.names = [names(q.question) for q in questions]
+        self.names = [names(q.question, examples=False) for q in questions]
         shipped = shipped_vectors(embedder.name, "catalog")
         texts = [search_text(q.question) for q in questions]
         todo = [t for t in texts if text_hash(t) not in shipped]
@@ -94,12 +103,24 @@ class QuestionMatcher:
             return None
         sims = self.vectors @ vector
         asked = names(question)
-        for i in np.argsort(-sims, kind="stable")[:5]:
+        order = np.argsort(-sims, kind="stable")[:NEARBY]
+        nearby = self._nearby(order)
+        for i in order:
             if sims[i] < min_similarity:
                 break
-            if same_things(asked, self.names[int(i)], self.questions[int(i)].cancer):
+            if same_things(asked, self.names[int(i)], self.questions[int(i)].cancer, nearby):
                 return int(i), float(sims[i])
         return None
+
+
+    def _nearby(self, order: np.ndarray) -> frozenset[str]:
+        """The cancer most of the nearest catalog questions are about, if most are about one."""
+        counts: dict[str, int] = {}
+        for i in order:
+            cancer = self.questions[int(i)].cancer
+            counts[cancer] = counts.get(cancer, 0) + 1
+        top = max(counts, key=counts.__getitem__, default="")
+        return frozenset({top}) if top and top != "general" and counts[top] * 2 > len(order) else frozenset()
 
 
 class CatalogAnswers:

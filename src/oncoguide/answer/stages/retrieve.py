@@ -100,16 +100,19 @@ def _stems(lang: str, words: tuple[str, ...]) -> frozenset[str]:
 def cancer_family(entities: list[Entity]) -> set[str]:
     """The cancers a question is about: those it names (with their broader and narrower types), narrowed to the
     cancers of the biomarkers and drugs it names when they agree ("lymphoma ... after R-CHOP" is about the
-    lymphomas R-CHOP treats, not Hodgkin lymphoma); or else the cancers of the biomarkers and drugs it names."""
+    lymphomas R-CHOP treats, not Hodgkin lymphoma); or else the cancers of the biomarkers and drugs it names. A
+    cancer named alone means its usual type ("lung cancer": non-small cell lung cancer, vocabulary ``usual``)."""
     vocab = load_vocabulary()
     named = {e.id for e in entities if e.kind == "cancer"}
     by_id = {**{b.id: b.cancers for b in vocab.biomarkers}, **{d.generic: d.cancers for d in vocab.drugs}}
     implied = {c for e in entities if e.kind in ("biomarker", "drug") for c in by_id.get(e.id, [])}
     if not named:
         return scope.widen(implied)
-    family = scope.widen(named)
-    narrowed = family & scope.widen(implied) if implied else set()
-    return narrowed or family
+    narrowed = scope.widen(named) & scope.widen(implied) if implied else set()
+    if narrowed:
+        return narrowed
+    usual = {c.id: c.usual for c in vocab.cancers if c.usual}
+    return scope.widen({usual[c] if c in usual and not (scope.widen([c]) - {c}) & named else c for c in named})
 
 
 def off_topic(res: Resources, document_id: str, family: set[str]) -> bool:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
-from oncoguide.answer import asked, personal, scope
+from oncoguide.answer import asked, focus, personal, scope
 from oncoguide.answer import compose as extractive
 from oncoguide.answer.stages.match import Match
 from oncoguide.answer.stages.retrieve import off_topic
@@ -14,8 +15,10 @@ from oncoguide.search.index import Hit
 from oncoguide.text.segment import split_sentences
 from oncoguide.understand.entities import extract
 
-STRONG_SHARE = 0.6  # a passage scoring at least this share of the best one is evidence
+STRONG_SHARE = 0.45  # a passage scoring at least this share of the best one is evidence
 MOST_PASSAGES = 8
+BESIDE = 0.3  # a sentence on other markers than the ones asked about ("Osimertinib targets EGFR" for BRAF)
+BESIDE_SECTION = 0.7  # the score share kept by a section headed by other markers only
 
 
 def strong_hits(res: Resources, ask: Ask, ev: Evidence) -> list[Hit]:
@@ -31,6 +34,10 @@ def strong_hits(res: Resources, ask: Ask, ev: Evidence) -> list[Hit]:
         profile, stages = ask.profile, personal.possible_stages(ask.profile)
         pool = [h for h in pool if (stages is None or not other_stage(h.passage.text, stages))
                 and personal.fits(profile, " ".join(h.passage.section_path), res.lang)]
+    point = focus.markers(extract(ask.said))
+    if point:  # sections headed by other markers than the ones asked about fall behind
+        pool = sorted((replace(h, score=h.score * BESIDE_SECTION) if focus.beside(
+            point, " ".join(h.passage.section_path)) else h for h in pool), key=lambda h: -h.score)
     top = pool[0].score if pool else ev.top
     strong = [h for h in pool if h.score >= STRONG_SHARE * top]
     if ev.correction is not None and ev.hits[0] not in strong:
@@ -44,6 +51,8 @@ def sentences(res: Resources, ask: Ask, ev: Evidence, strong: list[Hit]) -> tupl
     """Every sentence of the strong passages scored for what was asked (``answer/asked.py``), and the best of them
     without near-duplicates, a sentence for each sub-question when the evidence has one."""
     candidates = asked.fit(extractive.candidates(strong, ev.tokens, ev.idf, res.lang), ask.asked, res.lang)
+    point = focus.markers(extract(ask.said))
+    candidates = [replace(c, score=c.score - BESIDE) if focus.beside(point, c.text) else c for c in candidates]
     if ask.profile is not None:
         profile = ask.profile
         stages = personal.possible_stages(profile)
@@ -92,3 +101,4 @@ def from_match(res: Resources, ask: Ask, ev: Evidence, found: list[Match]) -> tu
     chosen = extractive.select(pool, len(written) + MATCH_EXTRA)
     chosen, ask.uncovered = asked.uncovered(ask.asked, chosen, pool, res.lang)
     return [*own, *others], pool, chosen
+
