@@ -51,8 +51,29 @@ class Outcome(Strict):
         return v
 
 
+class State(Strict):
+    """A marker result whose words mean more than positive or negative ("IGHV unmutated", "MGMT methylated",
+    "1p/19q intact", "MSI-H", "TMB-low", "HER2-low"): the reading keeps the stated state, ``name``, at the head of
+    its detail, and its result is ``result`` (the positive/negative convention of the labels: MSI-high, dMMR,
+    TMB-high, mutated IGHV and methylated MGMT are positive; HER2-low is negative). Read within the marker's own
+    quote (its name and result words); the first state found wins."""
+
+    name: str = Field(description="The stated state kept in the detail (unmutated, MSI-H, HER2-low).")
+    markers: list[str] = Field(min_length=1, description="Report names of the markers the state is read for.")
+    pattern: str
+    result: Literal["positive", "negative", "equivocal"]
+    examples: Examples | None = None
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, v: str) -> str:
+        re.compile(v)
+        return v
+
+
 class Model(Strict):
     cues: list[Cue]
+    states: list[State] = Field(default_factory=list)
     outcome_reach: int = Field(default=3, ge=1, le=10, description="Sentences back an outcome may bind to.")
     outcomes: list[Outcome] = Field(default_factory=list)
 
@@ -80,4 +101,11 @@ def examples(model: Model) -> Iterable[ExampleCase]:
             plain, start, _ = _target(text)
             return any(s == start and r == result for s, _, r in outcome_results(plain))
         out += cases(f"context.outcomes.{outcome.name}", outcome.examples, bound)
+    from oncoguide.records.biomarkers import read_markers
+
+    for state in model.states:  # the sentence's marker keeps the state in its detail, with the state's result
+        def kept(text: str, st: State = state) -> bool:
+            return any(r.name in st.markers and r.result == st.result and (r.detail or "").startswith(st.name)
+                       for r in read_markers(text))
+        out += cases(f"context.states.{state.name}", state.examples, kept)
     return out
