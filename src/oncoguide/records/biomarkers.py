@@ -525,7 +525,7 @@ def _read_one(clause: str, mentions: list[tuple[str, int, int]], i: int, after: 
         detail = clause[start:end].split()[0].split("-")[0].lower()
     if detail is None and partner and result == "positive":
         detail = partner.group(1)
-    aside = re.match(r"\s*\([^()]{0,30}\)", window[used:])  # "HER2 IHC 1+ (HER2-low)"
+    aside = re.match(r"\s*\([^()]{0,30}\)", clause[end + used:])  # "HER2 IHC 1+ (HER2-low)"
     state = _state(name, clause[start:end + used + (aside.end() if aside else 0)]) if result in (
         "positive", "negative", "equivocal", "unknown") else None
     if state is not None:  # "IGHV unmutated", "HER2-low (IHC 1+)": the stated state heads the detail
