@@ -438,9 +438,14 @@ def _states() -> dict[str, tuple[tuple[str, re.Pattern[str], str], ...]]:
 def _state(name: str, quote: str) -> tuple[str, str] | None:
     """The stated state (its name and result) a marker's quote holds ("IGHV unmutated" -> unmutated, negative)."""
     for state, pattern, result in _states().get(name, ()):
-        if pattern.search(quote):
-            return state, result
+        for m in pattern.finditer(quote):  # "TMB 4 mut/Mb (not high)", "MSI-High not detected": not that state
+            if not (_STATE_NOT_BEFORE.search(quote, 0, m.start()) or _STATE_NOT_AFTER.match(quote, m.end())):
+                return state, result
     return None
+
+
+_STATE_NOT_BEFORE = re.compile(r"\b(not|no|non)[\s-]*$", re.I)
+_STATE_NOT_AFTER = re.compile(r"[\s:,-]*(not (detected|identified|present|seen|found)|negative|absent)\b", re.I)
 
 
 def _read_one(clause: str, mentions: list[tuple[str, int, int]], i: int, after: int) -> Reading | None:
