@@ -78,10 +78,10 @@ _BENIGN = re.compile(r"\b(risk-reducing|risk reducing|risk[- ]reduction|prophyla
                      r"|benign|hernia|gallstones?|cholecystitis|cholelithiasis|appendicitis|diverticulitis|Graves'?"
                      r"|hyperthyroid\w*|thyroiditis|BPH|donors?|donation|hemorrhoids?|adenomyosis|torsion|ectopic"
                      r"|endometriosis|prolapse|menorrhagia|bleeding|goiter|cysts?|polyps?|infection|abscess|trauma"
-                     r"|fracture|stones?|obstruction|atrial|arrhythmias?|pulmonary veins?|varicose|hematomas?|aneurysms?"
-                     r"|hydrocephalus|injury|injuries|accident|ulcers?|peptic|obesity|bariatric|weight loss|gynecomastia"
-                     r"|reduction mammoplasty|augmentation|cosmetic|gender[- ]affirming|nonfunctioning|non-functioning"
-                     r"|reflux|GERD|hidradenitis|ITP|sickle)\b", re.I)
+                     r"|fracture|stones?|obstruction|atrial|arrhythmias?|pulmonary veins?|varicose|hematomas?"
+                     r"|aneurysms?|hydrocephalus|injury|injuries|accident|ulcers?|peptic|obesity|bariatric|weight loss"
+                     r"|gynecomastia|reduction mammoplasty|augmentation|cosmetic|gender[- ]affirming|nonfunctioning"
+                     r"|non-functioning|reflux|GERD|hidradenitis|ITP|sickle)\b", re.I)
 _CANCER_CONTEXT = re.compile(r"\b(cancer|\w*carcinoma|malignan\w*|tumou?r|neoplasm|lymphoma|\w*sarcoma"
                              r"|melanoma|metasta\w*|oncolog\w*|\w+blastoma|\w*glioma)\b", re.I)
 
