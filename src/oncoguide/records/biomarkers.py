@@ -388,6 +388,9 @@ def _detail(name: str, window: str) -> str | None:
         if m:
             score = m.group(1).upper()  # CPS is a score, not a percentage
             return f"{score} {'<' if m.group(2) else ''}{m.group(3)}{'' if score == 'CPS' else '%'}"
+        span = re.search(r"\b(\d{1,3})\s?[-\u2013]\s?(\d{1,3})\s?%", window)  # a band: "low (1-49%)"
+        if span:
+            return f"TPS {span.group(1)}-{span.group(2)}%"
         p = _PERCENT.search(window)
         return f"TPS {'<' if p.group(1) else ''}{p.group(2)}%" if p else None
     if name in ("ER", "PR", "Ki-67"):
