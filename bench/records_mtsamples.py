@@ -30,7 +30,8 @@ _GOLD_GROUPS = {"uterus": {"uterine"}, "cervix": {"cervical"}, "bile duct": {"bi
                 # dev set 2 labels name organs the vocabulary files under another root
                 "myelodysplastic neoplasm": {"mds"}, "oral cavity": {"head-and-neck"}, "oropharynx": {"head-and-neck"},
                 "retroperitoneal sarcoma": {"sarcoma"}, "soft tissue sarcoma": {"sarcoma"}, "pancreas": {"pancreatic"},
-                "testis": {"testicular"}, "small intestine": {"net"}}
+                "testis": {"testicular"}, "small intestine": {"net", "small-intestine"},
+                "bone": {"sarcoma"}}
 _PLANNED = {"planned", "recommended"}
 _NOT_RECEIVED = {"planned", "recommended", "declined", "hypothetical"}
 _STOP = {"the", "of", "and", "with", "a", "type", "not", "further", "specified", "later", "to", "left", "right",
@@ -93,11 +94,31 @@ def _roots() -> dict[str, str]:
     return roots()
 
 
+def organ_roots(cancer_id: str | None) -> set[str]:
+    """The organ groups of a cancer's own ICD-O-3 topography (a Wilms tumour, filed under childhood cancers, is a
+    kidney cancer; an ependymoma a brain tumour), from the engine's site table."""
+    from oncoguide.knowledge.vocab_models import load_vocabulary
+    from oncoguide.records.histology import _sites
+
+    if not cancer_id:
+        return set()
+    codes = {c for v in load_vocabulary().cancers if v.id == cancer_id for c in v.icd_o3_topography}
+    roots = _roots()
+    return {roots.get(cid, cid) for _, code, cid in _sites().by_tokens.values() if code in codes and cid}
+
+
 def gold_groups(gold: str | None) -> set[str]:
     if not gold:
         return set()
     word = gold.split(" (")[0].strip()
-    return _GOLD_GROUPS.get(word, {word.replace(" ", "-")})
+    if word in _GOLD_GROUPS:
+        return _GOLD_GROUPS[word]
+    # an organ the label names in plain words ("ovary", "esophagus", "larynx") is the root cancer of its ICD-O-3
+    # topography in the engine's own site table
+    from oncoguide.records.histology import site_cancer
+
+    site = site_cancer(word)
+    return {word.replace(" ", "-")} | ({_roots().get(site, site)} if site else set())
 
 
 def _words(text: str) -> set[str]:
@@ -124,6 +145,16 @@ def _sign(result: str) -> str | None:
     return "positive" if r in ("positive", "elevated") else "negative" if r == "negative" else None
 
 
+# One operation under the names labels also give it (the engine names it by the head word of its vocabulary entry)
+_SAME_OPERATION = {
+    "lumpectomy": r"partial mastectomy|segmental mastectomy|breast[- ]conserving|breast conservation|quadrantectomy",
+    "pancreaticoduodenectomy": r"whipple", "debulking": r"cytoreduct",
+    "hemicolectomy": r"colectomy", "colectomy": r"hemicolectomy",
+    "orchiectomy": r"orchidectomy", "salpingo-oophorectomy": r"\bbso\b", "hysterectomy": r"\b(tah|tlh)\b",
+    "esophagectomy": r"ivor lewis|oesophagectomy", "turbt": r"transurethral resection of (a |the )?bladder tumou?r",
+}
+
+
 def treatment_match(pred: str, gold: str) -> bool:
     """A drug by generic name; a procedure by its head word; radiation by any radiation word."""
     g = gold.lower()
@@ -136,7 +167,9 @@ def treatment_match(pred: str, gold: str) -> bool:
             return True
         if head == "lobectomy" and re.search(r"\blobe (lung )?resection", g):
             return True  # an upper lobe resection is a lobectomy
-        return head in g or (head == "resection" and "excision" in g) or (head == "excision" and "resection" in g)
+        same = _SAME_OPERATION.get(head)
+        return head in g or (head == "resection" and "excision" in g) or (head == "excision" and "resection" in g) \
+            or (same is not None and re.search(same, g) is not None)
     if pred.startswith("transplant"):  # "transplant: autologous"
         return "transplant" in g
     return pred == g or re.search(rf"\b{re.escape(pred)}\b", g) is not None
@@ -221,7 +254,7 @@ def score(keys: Iterable[str], texts: dict[str, str], labels: dict[str, Any]) ->
         got = roots.get(p.cancer.cancer_id or "", p.cancer.cancer_id)
         if got is None and p.cancer.primary_site is not None:
             got = p.cancer.primary_site.value
-        ok = got is not None and got in groups
+        ok = got is not None and (got in groups or bool(organ_roots(p.cancer.cancer_id) & groups))
         tallies["cancer"].add(tp=int(ok), fp=int(got is not None and not ok), fn=int(bool(groups) and not ok))
         if got is not None and not ok:
             ev = (p.cancer.primary_site or p.cancer.histology)

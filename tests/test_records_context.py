@@ -106,18 +106,18 @@ def test_names(text: str, expected: list[tuple[str, str]], quote: str | None) ->
     ("P.S.A. 14.6", [("PSA", "unknown", "14.6")], "P.S.A. 14.6"),
     ("BRCA-2 pathogenic variant detected", [("BRCA2", "positive", None)], "BRCA-2 pathogenic variant detected"),
     ("N-Myc not amplified.", [("MYCN", "negative", None)], "N-Myc not amplified"),
-    ("MGMT promoter unmethylated.", [("MGMT", "negative", None)], "MGMT promoter unmethylated"),
+    ("MGMT promoter unmethylated.", [("MGMT", "negative", "unmethylated")], "MGMT promoter unmethylated"),
     ("She has an elevated CA 19-9.", [("CA19-9", "positive", None)], "elevated CA 19-9"),
     ("p53: negative.", [("TP53", "negative", None)], "p53: negative"),
     # report spellings from dev set 2
     ("Ki 67 approximately 40%.", [("Ki-67", "unknown", "40%")], "Ki 67 approximately 40%"),
-    ("Microsatellite status: MS-stable", [("MSI", "negative", None)], "Microsatellite status: MS-stable"),
+    ("Microsatellite status: MS-stable", [("MSI", "negative", "MSS")], "Microsatellite status: MS-stable"),
     ("NRG1 fusion: not detected", [("NRG1", "negative", None)], "NRG1 fusion: not detected"),
     ("NEGATIVE FOR reportable variants in: IDH1, TP53.", [("IDH1", "negative", None), ("TP53", "negative", None)],
      "NEGATIVE FOR reportable variants in: IDH1"),
     ("EGFR exon 19 deletion detected.", [("EGFR", "positive", "exon 19 deletion")], "EGFR exon 19 deletion detected"),
     ("PSA and NKX3.1 immunostains negative.", [("PSA", "negative", None)], "PSA and NKX3.1 immunostains negative"),
-    ("MSI-stable. TMB 3.", [("MSI", "negative", None), ("TMB", "negative", "3 mut/Mb")], "MSI-stable"),
+    ("MSI-stable. TMB 3.", [("MSI", "negative", "MSS"), ("TMB", "negative", "3 mut/Mb")], "MSI-stable"),
     ("del(17p13.1) (TP53): detected in 38% of nuclei", [("del(17p)", "positive", None)],
      "del(17p13.1) (TP53): detected in 38% of nuclei"),
 ])
@@ -150,7 +150,7 @@ def test_marker_result_on_the_next_line() -> None:
     ("DIAGNOSIS: Adenocarcinoma of the GE junction.", "esophageal", "adenocarcinoma", "esophagus"),
     ("DIAGNOSIS: Anal squamous cell carcinoma.", "anal", "squamous cell carcinoma", "anus"),
     ("FINAL DIAGNOSIS:\nA. TERMINAL ILEUM, RESECTION:\n- WELL-DIFFERENTIATED NEUROENDOCRINE TUMOR (NET), GRADE 2.",
-     "net", "well-differentiated neuroendocrine tumor", None),
+     "net", "well-differentiated neuroendocrine tumor", "small intestine"),
 ])
 def test_cancer(text: str, cancer_id: str, histology: str, site: str | None) -> None:
     c = profile_of(text).cancer

@@ -101,8 +101,9 @@ def assertion_in(sentence: str, cues: list[Cue], start: int, end: int) -> str:
         group = _paren_group(sentence, c.start) if c.category in ("hypothetical", "planned") else None
         if group is not None and not (group[0] <= start and end <= group[1]):
             continue  # "(dasatinib as alternative per trial enrollment)": a cue in brackets covers only them
-        if backward and "; " in sentence[lo:hi]:
+        if (backward or c.category == "declined") and "; " in sentence[lo:hi]:
             continue  # "letrozole planned after radiation; chemotherapy not recommended": the cue is the next part's
+            # ("declines blood products; R-CHOP was started 5/1": a decline never reaches past its own part)
         if any(o is not c and o.direction in (c.direction, "bidirectional") and o.category == "negated"
                and c.category == "negated" and lo <= o.start < hi for o in cues):
             continue  # a second negation between (double negation is rare; the nearer cue decides)

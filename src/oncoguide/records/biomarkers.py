@@ -178,7 +178,8 @@ _RESULTS = re.compile(
     r"|not amplified|non-?amplified|not rearranged|\bmss\b|microsatellite[- ]stable|\bmsi?-stable\b|\bpmmr\b"
     r"|proficient|\bintact\b"
     r"|retained|\blow\b|(?<![\w.])0(?![\d.%+])|<\s?1\s?%|\(-\)|HER2-low|\bunmutated\b|\bunmethylated\b"
-    r"|non-?methylated|not (co-?)?deleted|\bnon-?reactive\b|\bno reactivity\b)"
+    r"|non-?methylated|not (co-?)?deleted|\bnon-?reactive\b|\bno reactivity\b|\bnot (mutated|methylated)\b"
+    r"|\bnon-?mutated\b)"
     r"|(?P<equivocal>equivocal|indeterminate|borderline|\b2\+)"
     r"|(?P<positive>\bpositive\b|\bpos\b|\b(postive|positve|posative|positiv)\b|\bdetected\b|\bidentified\b"
     r"|\bpresent\b|mutated|(mutation|mutaion"
@@ -387,6 +388,9 @@ def _detail(name: str, window: str) -> str | None:
         if m:
             score = m.group(1).upper()  # CPS is a score, not a percentage
             return f"{score} {'<' if m.group(2) else ''}{m.group(3)}{'' if score == 'CPS' else '%'}"
+        span = re.search(r"\b(\d{1,3})\s?[-\u2013]\s?(\d{1,3})\s?%", window)  # a band: "low (1-49%)"
+        if span:
+            return f"TPS {span.group(1)}-{span.group(2)}%"
         p = _PERCENT.search(window)
         return f"TPS {'<' if p.group(1) else ''}{p.group(2)}%" if p else None
     if name in ("ER", "PR", "Ki-67"):
@@ -419,6 +423,32 @@ def _balanced(window: str, used: int) -> int:
     if 0 <= close < used + 40:
         return close + 1
     return len(window[:quote.rfind("(")].rstrip(" ,:;-"))
+
+
+@lru_cache(maxsize=1)
+def _states() -> dict[str, tuple[tuple[str, re.Pattern[str], str], ...]]:
+    """Marker report name -> its stated states (name, pattern, result), in ``context.yaml`` order."""
+    from oncoguide import knowledge
+
+    model = knowledge.load("en").get("context")
+    out: dict[str, list[tuple[str, re.Pattern[str], str]]] = {}
+    for s in model.states if model is not None else ():
+        for marker in s.markers:
+            out.setdefault(marker, []).append((s.name, re.compile(s.pattern, re.I), s.result))
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _state(name: str, quote: str) -> tuple[str, str] | None:
+    """The stated state (its name and result) a marker's quote holds ("IGHV unmutated" -> unmutated, negative)."""
+    for state, pattern, result in _states().get(name, ()):
+        for m in pattern.finditer(quote):  # "TMB 4 mut/Mb (not high)", "MSI-High not detected": not that state
+            if not (_STATE_NOT_BEFORE.search(quote, 0, m.start()) or _STATE_NOT_AFTER.match(quote, m.end())):
+                return state, result
+    return None
+
+
+_STATE_NOT_BEFORE = re.compile(r"\b(not|no|non)[\s-]*$", re.I)
+_STATE_NOT_AFTER = re.compile(r"[\s:,-]*(not (detected|identified|present|seen|found)|negative|absent)\b", re.I)
 
 
 def _read_one(clause: str, mentions: list[tuple[str, int, int]], i: int, after: int) -> Reading | None:
@@ -503,6 +533,12 @@ def _read_one(clause: str, mentions: list[tuple[str, int, int]], i: int, after: 
         detail = clause[start:end].split()[0].split("-")[0].lower()
     if detail is None and partner and result == "positive":
         detail = partner.group(1)
+    aside = re.match(r"\s*\([^()]{0,30}\)", clause[end + used:])  # "HER2 IHC 1+ (HER2-low)"
+    state = _state(name, clause[start:end + used + (aside.end() if aside else 0)]) if result in (
+        "positive", "negative", "equivocal", "unknown") else None
+    if state is not None:  # "IGHV unmutated", "HER2-low (IHC 1+)": the stated state heads the detail
+        result = state[1]
+        detail = state[0] if not detail else detail if detail.startswith(state[0]) else f"{state[0]}, {detail}"
     confidence = UNCERTAIN if uncertain else TYPO if _TYPO.search(clause, first, end + used) else CONFIDENT
     return Reading(name, result, detail, _method(method.group(1)) if method else None,
                    origin.group(1).lower() if origin else None, first, end + used, confidence)

@@ -28,7 +28,8 @@ _HISTOLOGY = (  # (normal form, pattern); order: most specific first
 )
 _HISTOLOGY_HINTS = ("carcin", "oma", "cancer", "sclc", "idc", "ilc", "dcis", "special type", "carcinoid", "thrombocyt",
                     "fibrosis", "lymphoproliferative", "leuk", "polycyth", "myelodysplastic", "neuroendocrine",
-                    "stromal", "germ cell", "phyllodes", "fibrous", "yolk sac", "granulosa")
+                    "stromal", "germ cell", "phyllodes", "fibrous", "yolk sac", "granulosa", "histiocytosis",
+                    "mastocytosis", "fungoides", "dendritic")
 _HISTOLOGY_RE = [(n, re.compile(p, re.I)) for n, p in _HISTOLOGY]
 _QUALIFIER = re.compile(r"\b(mucinous|acinar|lepidic|papillary|solid|micropapillary|nodular|superficial spreading|"
                         r"acral lentiginous|lentigo maligna|signet ring)\b", re.I)

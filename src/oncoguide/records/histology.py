@@ -18,6 +18,8 @@ _HEAD = (r"(?:adeno|squamous |basal |urothelial |small |large |neuroendocrine |t
          r"|polycyth(?:a)?emia vera"
          r"|myelofibrosis|cholangiocarcinomas?|glioblastoma multiforme|lymphoproliferative disorder"
          r"|myelodysplastic (?:neoplasms?|syndromes?)"
+         r"|pheochromocytomas?|paragangliomas?|thymomas?|ependymomas?|choriocarcinomas?|histiocytosis|mastocytosis"
+         r"|mycosis fungoides|dendritic cell neoplasm"
          # tumours named "tumor" that are cancers (a bare "tumor" is not a histology)
          r"|(?:neuroendocrine|gastrointestinal stromal|germ cell|phyllodes|solitary fibrous|yolk sac|granulosa cell)"
          r" (?:tumou?rs?|neoplasms?)")
@@ -31,7 +33,9 @@ _MODIFIERS = (r"invasive|infiltrating|ductal|lobular|papillary|serous|mucinous|c
               r"|lymphoplasmacytic|peripheral|cutaneous|hairy|multiple|smoldering|uterine|thyroid|renal|hepatocellular"
               r"|intraductal|in-situ|well-differentiated|poorly-differentiated|moderately-differentiated"
               r"|posttransplant|post-transplant|dedifferentiated|myxoid|burkitt'?s?|malt|promyelocytic|myelomonocytic"
-              r"|monocytic|ewing'?s?|kaposi'?s?|merkel")
+              r"|monocytic|ewing'?s?|kaposi'?s?|merkel|adrenocortical|thymic|langerhans|uveal|choroidal|synovial"
+              r"|mucoepidermoid|acinic|epithelioid|chromophobe|blastic|plasmacytoid|anaplastic|myxopapillary"
+              r"|angioimmunoblastic|hepatosplenic|extranodal")
 # Organ words that stand inside a histology phrase ("high-grade serous ovarian carcinoma"): part of the phrase, not
 # of its value (the organ is the primary site's)
 _ORGAN_WORDS = (r"ovarian|pancreatic|endometrial|gastric|colonic|colorectal|o?esophageal|prostatic|pulmonary|mammary"
@@ -134,8 +138,9 @@ def spread_before(text: str, start: int) -> bool:
                           r"([\w,]+\s+){0,3}$", text[max(0, start - 50):start], re.I))
 
 
-_HEAD_HINTS = ("oma", "carcinoid", "myelodysplastic", "thrombocyt", "fibrosis", "lymphoproliferative", "leuk",
-               "polycyth", "neuroendocrine", "stromal", "germ cell", "phyllodes", "fibrous", "yolk sac", "granulosa")
+_HEAD_HINTS = ("oma", "carcinoid", "histiocytosis", "mastocytosis", "fungoides", "dendritic", "myelodysplastic",
+               "thrombocyt", "fibrosis", "lymphoproliferative", "leuk", "polycyth", "neuroendocrine", "stromal",
+               "germ cell", "phyllodes", "fibrous", "yolk sac", "granulosa")
 
 
 def histologies_in(text: str) -> list[tuple[int, int, str]]:

@@ -15,7 +15,7 @@ from oncoguide.records import context as ctx
 from oncoguide.records.model import RecordDocument, Treatment
 from oncoguide.records.sections import Section
 from oncoguide.records.spans import evidence_at
-from oncoguide.records.treatment_status import ONGOING, STOPPED, reason, tentative
+from oncoguide.records.treatment_status import cue, reason, tentative
 from oncoguide.records.treatment_status import status as _status
 from oncoguide.understand.entities import Entity
 
@@ -78,7 +78,10 @@ _BENIGN = re.compile(r"\b(risk-reducing|risk reducing|risk[- ]reduction|prophyla
                      r"|benign|hernia|gallstones?|cholecystitis|cholelithiasis|appendicitis|diverticulitis|Graves'?"
                      r"|hyperthyroid\w*|thyroiditis|BPH|donors?|donation|hemorrhoids?|adenomyosis|torsion|ectopic"
                      r"|endometriosis|prolapse|menorrhagia|bleeding|goiter|cysts?|polyps?|infection|abscess|trauma"
-                     r"|fracture|stones?|obstruction|atrial|arrhythmias?|pulmonary veins?|varicose)\b", re.I)
+                     r"|fracture|stones?|obstruction|atrial|arrhythmias?|pulmonary veins?|varicose|hematomas?"
+                     r"|aneurysms?|hydrocephalus|injury|injuries|accident|ulcers?|peptic|obesity|bariatric|weight loss"
+                     r"|gynecomastia|reduction mammoplasty|augmentation|cosmetic|gender[- ]affirming|nonfunctioning"
+                     r"|non-functioning|reflux|GERD|hidradenitis|ITP|sickle)\b", re.I)
 _CANCER_CONTEXT = re.compile(r"\b(cancer|\w*carcinoma|malignan\w*|tumou?r|neoplasm|lymphoma|\w*sarcoma"
                              r"|melanoma|metasta\w*|oncolog\w*|\w+blastoma|\w*glioma)\b", re.I)
 
@@ -459,7 +462,7 @@ def _hypothetical(text: str, start: int) -> bool:
 
         word = re.match(r"[\w-]+", text[start:])
         return assertion_of(text, start, start + (word.end() if word else 1)) != "planned"
-    return bool(_HYPOTHETICAL_AFTER.search(text[start:start + 90])) and not ONGOING.search(text[:start])
+    return bool(_HYPOTHETICAL_AFTER.search(text[start:start + 90])) and not cue("ongoing").search(text[:start])
 
 
 def _treatment(doc: RecordDocument, c: ctx.Clause, name: str, kind: str, start: int, end: int,
@@ -485,7 +488,7 @@ def _treatment(doc: RecordDocument, c: ctx.Clause, name: str, kind: str, start: 
             basis = text[switch.end():max(bounds[1], end)]
             status = _status(basis)
         sure = not tentative(basis, status) or status == "stopped"
-        status = "ongoing" if status in ("unknown", "stopped") and not STOPPED.search(text, end) else status
+        status = "ongoing" if status in ("unknown", "stopped") and not cue("stopped").search(text, end) else status
     else:
         local = _status(part.text) if part else "unknown"
         whole = _status(text)
@@ -558,10 +561,16 @@ def _carry(t: Treatment, text: str) -> Treatment:
                                 "end": when[0][2] if when else t.end})
 
 
+def _declined_key(name: str) -> str:
+    """The name a decline speaks of: radiation to any site is "radiation"."""
+    return "radiation" if name.startswith("radiation") else name
+
+
 def _dedupe(treatments: list[Treatment], phase: frozenset[int] = frozenset()) -> list[Treatment]:
     """One entry per (name, start); a definite status beats 'unknown', and a later mention with no start date
     that says the treatment stopped or was completed ("Pembro discontinued 07/2025") updates the earlier one.
-    A plan for an ongoing treatment is that treatment unless it is a next phase (``phase``: ids of such entries).
+    A plan for an ongoing treatment is that treatment unless it is a next phase (``phase``: ids of such entries);
+    a later decline of a planned or recommended treatment withdraws the plan.
     Entries are indexed by name, so a long record costs time in proportion to its distinct treatments."""
     out: list[Treatment | None] = []
     by_name: dict[str, list[int]] = {}
@@ -573,6 +582,10 @@ def _dedupe(treatments: list[Treatment], phase: frozenset[int] = frozenset()) ->
             if earlier is not None:
                 out[earlier] = t.model_copy(update={"start": out[earlier].start})  # type: ignore[union-attr]
                 continue
+        if t.status == "declined":  # "Radiation was recommended. She declined radiation.": the plan is off
+            for i in (i for name, idx in by_name.items() if _declined_key(name) == _declined_key(t.name) for i in idx):
+                if (o := out[i]) is not None and o.status in ("planned", "recommended"):
+                    out[i] = None
         if t.status in ("planned", "recommended") and id(t) not in phase and any(
                 (o := out[i]) is not None and o.status == "ongoing" for i in mine):
             continue  # "Plan: continue Opdualag every 4 weeks" is the ongoing treatment, not a new one; a next phase

@@ -6,7 +6,7 @@ analysis")."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Literal
 
 from pydantic import Field, field_validator
@@ -51,10 +51,60 @@ class Outcome(Strict):
         return v
 
 
+class State(Strict):
+    """A marker result whose words mean more than positive or negative ("IGHV unmutated", "MGMT methylated",
+    "1p/19q intact", "MSI-H", "TMB-low", "HER2-low"): the reading keeps the stated state, ``name``, at the head of
+    its detail, and its result is ``result`` (the positive/negative convention of the labels: MSI-high, dMMR,
+    TMB-high, mutated IGHV and methylated MGMT are positive; HER2-low is negative). Read within the marker's own
+    quote (its name and result words); the first state found wins."""
+
+    name: str = Field(description="The stated state kept in the detail (unmutated, MSI-H, HER2-low).")
+    markers: list[str] = Field(min_length=1, description="Report names of the markers the state is read for.")
+    pattern: str
+    result: Literal["positive", "negative", "equivocal"]
+    examples: Examples | None = None
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, v: str) -> str:
+        re.compile(v)
+        return v
+
+
+StatusName = Literal["stopped", "completed", "cycles", "planned", "ongoing", "ongoing_sure", "toxicity",
+                     "progression"]
+
+
+class StatusCue(Strict):
+    """Words of a treatment's own clause that give its status (``records/treatment_status.py``): stopped,
+    completed (past words), cycles (a count a plan also writes), planned, ongoing, ongoing_sure (ongoing words a
+    plan does not write), and a stop's reason (toxicity, progression). Each name is listed once."""
+
+    name: StatusName
+    pattern: str
+    examples: Examples | None = None
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, v: str) -> str:
+        re.compile(v)
+        return v
+
+
 class Model(Strict):
     cues: list[Cue]
+    treatment_status: list[StatusCue] = Field(default_factory=list)
+    states: list[State] = Field(default_factory=list)
     outcome_reach: int = Field(default=3, ge=1, le=10, description="Sentences back an outcome may bind to.")
     outcomes: list[Outcome] = Field(default_factory=list)
+
+    @field_validator("treatment_status")
+    @classmethod
+    def _once(cls, v: list[StatusCue]) -> list[StatusCue]:
+        names = [c.name for c in v]
+        if len(set(names)) != len(names):
+            raise ValueError("a treatment_status name is listed twice")
+        return v
 
 
 def _target(text: str) -> tuple[str, int, int]:
@@ -80,4 +130,25 @@ def examples(model: Model) -> Iterable[ExampleCase]:
             plain, start, _ = _target(text)
             return any(s == start and r == result for s, _, r in outcome_results(plain))
         out += cases(f"context.outcomes.{outcome.name}", outcome.examples, bound)
+    from oncoguide.records.biomarkers import read_markers
+
+    for state in model.states:  # the sentence's marker keeps the state in its detail, with the state's result
+        def kept(text: str, st: State = state) -> bool:
+            return any(r.name in st.markers and r.result == st.result and (r.detail or "").startswith(st.name)
+                       for r in read_markers(text))
+        out += cases(f"context.states.{state.name}", state.examples, kept)
+    from oncoguide.records import treatment_status as ts
+
+    checks: dict[str, Callable[[str], bool]] = {
+        "stopped": lambda t: ts.status(t) == "stopped",
+        "completed": lambda t: ts.status(t) == "completed" and not ts.tentative(t, "completed"),
+        "cycles": lambda t: ts.status(t) == "completed" and ts.tentative(t, "completed"),
+        "planned": lambda t: ts.status(t) == "planned",
+        "ongoing": lambda t: ts.status(t) == "ongoing",
+        "ongoing_sure": lambda t: ts.status(t) == "ongoing" and not ts.tentative(t, "ongoing"),
+        "toxicity": lambda t: ts.reason(t) == "toxicity",
+        "progression": lambda t: ts.reason(t) == "progression",
+    }
+    for sc in model.treatment_status:
+        out += cases(f"context.treatment_status.{sc.name}", sc.examples, checks[sc.name])
     return out
