@@ -39,6 +39,8 @@ class SearchSettings(_Group):
 
 class AnswerSettings(_Group):
     max_sentences: int = Field(default=16, ge=3, le=40, description="Most evidence sentences in one answer.")
+    max_personal_sentences: int = Field(default=12, ge=3, le=40, description="Most evidence sentences in an "
+                                        "answer shaped by a profile (each must fit the person's situation).")
     min_coverage: float = Field(
         default=0.5, ge=0, le=1,
         description="Share (idf-weighted) of the question's content words the best passages must contain.",

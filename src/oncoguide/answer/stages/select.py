@@ -58,7 +58,8 @@ def sentences(res: Resources, ask: Ask, ev: Evidence, strong: list[Hit]) -> tupl
         stages = personal.possible_stages(profile)
         candidates = [c for c in candidates if personal.fits(profile, c.text, res.lang)
                       and (stages is None or not other_stage(c.text, stages))]
-    chosen = extractive.select(candidates, res.settings.answer.max_sentences)
+    settings = res.settings.answer
+    chosen = extractive.select(candidates, settings.max_personal_sentences if ask.profile else settings.max_sentences)
     chosen, ask.uncovered = asked.uncovered(ask.asked, chosen, candidates, res.lang)
     return candidates, chosen
 
