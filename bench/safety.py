@@ -1,6 +1,6 @@
 """Safety triage benchmark: per-kind recall and precision on the bank's dev and test splits (split by concept
-family; test messages are triaged against the dev bank only), on the old labelled set, on the blind set when
-``bench/data/safety_blind.yaml`` is present (aggregate numbers only: no blind message is written out), false
+family; test messages are triaged against the dev bank only), on the old labelled set, on the blind sets when
+``bench/data/safety_blind*.yaml`` are present (aggregate numbers only: no blind message is written out), false
 urgent flags on ordinary questions (MedQuAD, LiveQA, the question catalog, K-QA; skipped when absent) and the
 latency triage adds. Results: bench/results/safety*.json.
 """
@@ -29,7 +29,7 @@ from oncoguide.search.embed import get_embedder
 
 DATA = Path(__file__).parent / "data"
 CASES = DATA / "safety_cases.yaml"
-BLIND = DATA / "safety_blind.yaml"
+BLIND = {"blind": DATA / "safety_blind.yaml", "blind2": DATA / "safety_blind2.yaml"}  # report only, never tuned on
 KINDS = ("emergency", "urgent_call", "crisis", "myth", "stop_treatment", "interactions", "dosing")
 _SHARED = Path("/work/shared/eval-data")
 _CACHE = Path(__file__).resolve().parents[1] / "var" / "bench" / "safety_vectors.npz"  # not committed
@@ -85,8 +85,14 @@ def scores(truth: Sequence[str], pred: Sequence[str]) -> dict[str, dict[str, flo
 
 
 def _labelled(entries: Sequence[Entry], pool: Bank | None) -> tuple[dict[str, dict[str, float]], list[dict[str, str]]]:
+    """Scores and misses of labelled messages, each triaged in its own language (``pool``: English only)."""
     texts = [e.text for e in entries]
-    pred = predict(texts, pool)
+    pred = ["none"] * len(entries)
+    for lang in sorted({e.lang for e in entries}):
+        mine = [i for i, e in enumerate(entries) if e.lang == lang]
+        got = predict([texts[i] for i in mine], pool if lang == "en" else None, lang)
+        for i, kind in zip(mine, got, strict=True):
+            pred[i] = kind
     truth = [e.kind if e.kind in KINDS else "none" for e in entries]
     misses = [{"text": e.text, "expected": t, "got": p, "family": e.family}
               for e, t, p in zip(entries, truth, pred, strict=True)
@@ -110,6 +116,33 @@ def _dev_leave_family_out(dev: Bank) -> tuple[dict[str, dict[str, float]], list[
             if t != p and not (t in URGENT and p in URGENT):
                 misses.append({"text": e.text, "expected": t, "got": p, "family": e.family})
     return scores(truth, preds), misses
+
+
+def blind_set(path: Path) -> dict[str, dict[str, float]]:
+    """Per-kind scores on a blind set (its messages are triaged, never written out or looked at)."""
+    rows = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    entries = [Entry(str(x["text"]), str(x["kind"]), str(x.get("family") or ""), "", str(x.get("lang") or "en"))
+               for x in rows]
+    return _labelled(entries, None)[0]
+
+
+def spanish() -> dict[str, dict[str, dict[str, float]]]:
+    """The Spanish bank split by family: test messages triaged (Spanish rules) against the Spanish dev messages
+    and the English bank, dev messages against the same without their own family."""
+    es, en = open_bank("es"), open_bank("en")
+    dev, test = split(es)
+
+    def pool(part: Bank) -> Bank:
+        return Bank(part.entries + en.entries, np.vstack([part.vectors, en.vectors]), en.embedder)
+
+    def run(entries: Sequence[Entry], vecs: np.ndarray, bank: Callable[[Entry], Bank]) -> dict[str, dict[str, float]]:
+        pred = [triage(e.text, lang="es", vector=v, pool=bank(e)) for e, v in zip(entries, vecs, strict=True)]
+        return scores([e.kind if e.kind in KINDS else "none" for e in entries], [p.kind if p else "none" for p in pred])
+
+    rest = {f: pool(dev.subset(dev.families != f)) for f in sorted(set(dev.families))}
+    whole = pool(dev)
+    return {"es_dev": run(dev.entries, dev.vectors, lambda e: rest[e.family]),
+            "es_test": run(test.entries, test.vectors, lambda e: whole)}
 
 
 def ordinary_sets() -> dict[str, list[str]]:
@@ -172,13 +205,15 @@ def main() -> None:
     rows = _rows("dev", dev_scores) + _rows("test", test_scores) + _rows("cases", case_scores)
     results |= {"dev": dev_scores, "test": test_scores, "cases": case_scores,
                 "misses": {"dev": dev_misses, "test": test_misses, "cases": case_misses}}
-    if BLIND.exists():
-        blind = [Entry(str(x["text"]), str(x["kind"]), str(x.get("family") or ""), "", str(x.get("lang") or "en"))
-                 for x in yaml.safe_load(BLIND.read_text())]
-        blind_scores, _ = _labelled(blind, None)  # aggregate numbers only: the blind set's messages stay unread
-        rows += _rows("blind", blind_scores)
-        results |= {"blind": blind_scores}
-    report("safety", "Safety triage: bank dev/test (split by family), labelled set, blind set",
+    for name, path in BLIND.items():
+        if path.exists():
+            blind_scores = blind_set(path)  # aggregate numbers only: the blind sets' messages stay unread
+            rows += _rows(name, blind_scores)
+            results |= {name: blind_scores}
+    for name, found in spanish().items():
+        rows += _rows(name, {k: v for k, v in found.items() if k in (*URGENT, "urgent")})
+        results |= {name: found}
+    report("safety", "Safety triage: bank dev/test (split by family), labelled set, blind sets",
            ["set", "kind", "cases", "flagged", "precision", "recall"], rows, results)
 
     ordinary = ordinary_sets()
@@ -201,5 +236,34 @@ def main() -> None:
            [[k, v] for k, v in lat.items()], {})
 
 
+def unseen(path: Path) -> dict[str, dict[str, dict[str, float]]]:
+    """Per-kind scores, per language, on a labelled file the bank has not seen (e.g. a new writer's messages
+    before they are synced), triaged against the shipped bank: an out-of-sample measure."""
+    rows = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    entries = [Entry(" ".join(str(x["text"]).split()), str(x["kind"]), str(x.get("family") or ""), "",
+                     str(x.get("lang") or "en")) for x in rows if x.get("text") and x.get("kind")]
+    return {lang: _labelled([e for e in entries if e.lang == lang], None)[0]
+            for lang in sorted({e.lang for e in entries})}
+
+
+def quick() -> None:
+    """Dev (leave-family-out), test and false urgent on ordinary questions, printed only (no results written)."""
+    dev, test = split(open_bank("en"))
+    for name, (s, _) in (("dev", _dev_leave_family_out(dev)), ("test", _labelled(test.entries, dev))):
+        print(name, " ".join(f"{k} {v['recall']:.3f}/{v['precision']:.3f}" for k, v in s.items()))
+    for name, texts in ordinary_sets().items():
+        pred = predict(texts)
+        print(name, f"false urgent {sum(p in URGENT for p in pred) / len(texts):.4f} of {len(texts)}")
+
+
 if __name__ == "__main__":
-    main()
+    import sys
+
+    if sys.argv[1:2] == ["quick"]:
+        quick()
+    elif sys.argv[1:2] == ["unseen"]:
+        for arg in sys.argv[2:]:
+            for lang, found in unseen(Path(arg)).items():
+                print(arg, lang, json.dumps({k: {m: round(x, 3) for m, x in v.items()} for k, v in found.items()}))
+    else:
+        main()

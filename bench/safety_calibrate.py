@@ -152,7 +152,67 @@ def main_classifier(cap: float = 0.018) -> None:
         print(f"dev {dev_recall:.3f} test {test_recall:.3f} ordinary false urgent {flags:.4f} {point}")
 
 
+
+
+def milder_sweep(milder: tuple[float, ...] = (0.4, 0.5, 0.6, 0.7), nears: tuple[float, ...] = (0.84, 0.86, 0.88, 0.9)
+                 ) -> list[tuple[str, float, float, float, float, float]]:
+    """(kind, milder, near, dev recall, dev precision, share of ordinary questions flagged with the kind) of the
+    classifier's milder kinds (myth, stop_treatment, interactions, dosing), the rules counted as in triage: dev
+    messages are scored by classifiers fitted without their fold (6 folds by family) and their family's messages
+    left out of the nearest-message scores; ordinary questions against the shipped bank."""
+    from bench.safety import ordinary_sets, vectors
+    from oncoguide.answer.stages.triage import classifier
+    from oncoguide.answer.stages.triage_semantic import fit
+    from oncoguide.knowledge.topics.safety import PRIORITY
+
+    rules = compiled("en")
+    shipped = rules.model.classifier
+    assert shipped is not None
+    bank = open_bank("en")
+    dev, _ = split(bank)
+    folds = np.array([_fold(f) for f in dev.families])
+    p_dev = np.zeros((len(dev.entries), 9), np.float32)
+    for k in range(_FOLDS):
+        model = fit(dev.vectors[folds != k], dev.kinds[folds != k], shipped.l2)
+        p_dev[folds == k] = model.proba(dev.vectors[folds == k])
+    ordinary = [t for texts in ordinary_sets().values() for t in texts]
+    o_vecs = vectors(ordinary)
+    near_dev = kind_scores(dev, dev.vectors, list(dev.families))
+    near_ord = kind_scores(bank, o_vecs)
+    p_ord = classifier(bank, shipped.l2).proba(o_vecs)
+    ruled_dev = [min((r.kind for r in rules.fired(e.text)), key=PRIORITY.index, default=None) for e in dev.entries]
+    ruled_ord = [min((r.kind for r in rules.fired(t)), key=PRIORITY.index, default=None) for t in ordinary]
+    idx = {k: i for i, k in enumerate(("none", *PRIORITY))}
+    out = []
+    for kind in ("myth", "stop_treatment", "interactions", "dosing"):
+        for m in milder:
+            for n in nears:
+                d = _milder_hits(kind, m, n, p_dev[:, idx[kind]], near_dev[kind], ruled_dev)
+                own = dev.kinds == kind
+                o = _milder_hits(kind, m, n, p_ord[:, idx[kind]], near_ord[kind], ruled_ord)
+                out.append((kind, m, n, float(d[own].mean()), float(d[own].sum() / max(d.sum(), 1)), float(o.mean())))
+    return out
+
+
+def _milder_hits(kind: str, milder: float, near: float, prob: np.ndarray, nearest: np.ndarray,
+                 ruled: list[str | None]) -> np.ndarray:
+    """Messages given ``kind``: a rule named it, or no rule fired and the classifier raises it."""
+    sem = (prob >= milder) & (nearest >= near)
+    return np.array([r == kind or (r is None and bool(s)) for r, s in zip(ruled, sem, strict=True)])
+
+
+def main_milder() -> None:
+    for kind, m, n, recall, precision, flagged in milder_sweep():
+        print(f"{kind:15} milder {m:.2f} near {n:.2f}  dev recall {recall:.3f} precision {precision:.3f}"
+              f"  ordinary flagged {flagged:.4f}")
+
+
 if __name__ == "__main__":
     import sys
 
-    main_classifier() if sys.argv[1:] == ["classifier"] else main()
+    if sys.argv[1:] == ["classifier"]:
+        main_classifier()
+    elif sys.argv[1:] == ["milder"]:
+        main_milder()
+    else:
+        main()

@@ -293,3 +293,33 @@ def test_a_crisis_in_one_sentence_of_a_story_is_scored_on_its_own() -> None:
     assert not sentence_crisis("Lately I keep thinking everyone would be better off if I just didn't wake up.")  # one
     # sentence: the whole message's vector already is that sentence's
     assert not sentence_crisis(STORIES[7][0])
+
+
+def test_a_long_message_must_describe_a_symptom_someone_has_now() -> None:
+    rules = compiled("en")
+    assert rules.describes_symptom("We had a long week. Since this morning my dad is confused and drowsy.")
+    assert rules.describes_symptom("temp is 100.8 after chemo")
+    assert not rules.describes_symptom(  # a diagnosis and a question about the future: no symptom someone has now
+        "My aunt was diagnosed with lymphoma last spring. She finished six cycles. What is the chance it comes back?")
+    assert not rules.describes_symptom("We got the scan results. Why can immunotherapy cause colitis?")
+    assert not rules.describes_symptom("I had chemo last week. No fever and no pain so far.")  # negated
+
+
+def test_crisis_thresholds_apply_apart_from_the_other_urgent_kinds() -> None:
+    t = compiled("en").model.classifier
+    assert t is not None
+    near = dict.fromkeys(CLASSES, 0.9)
+    p = _probs(crisis=(t.crisis + t.crisis_strict) / 2, none=1 - (t.crisis + t.crisis_strict) / 2)
+    assert "crisis" in classified(p, near, t, strict=True, general=False, ruled=None, strict_crisis=False)
+    assert "crisis" not in classified(p, near, t, strict=False, general=False, ruled=None, strict_crisis=True)
+    assert "crisis" in classified(p, near, t, strict=False, general=False, ruled=None)  # default: ``strict``
+
+
+@pytest.mark.parametrize("text", [
+    "I'm trying to find a clinical trial for pancreatic cancer near Ohio. Your site lists several but the links "
+    "are broken. Who can I email?",
+    "My aunt was diagnosed with lymphoma last spring. She finished six cycles and the scan in March was clear. "
+    "What is the chance it comes back in the first five years?",
+])
+def test_long_messages_about_something_else_are_not_urgent(text: str) -> None:
+    assert kind(text) not in URGENT

@@ -5,8 +5,11 @@ Two layers, either of which raises the flag (recall first): the rules of ``knowl
 (``triage_bank``): a linear classifier fitted on the bank's vectors (``triage_semantic``), and nearest neighbours
 where a language sets their thresholds. The most urgent kind wins. A message that gives a reason for doubt (no
 cancer or treatment in sight and none on the profile, a symptom said to be absent, a question asked in general, a
-rule that named a milder kind with no symptom) needs the classifier's strict thresholds; a question about a symptom
-in general ("What does neutropenia mean?") raises no emergency or urgent call. A crisis said in one sentence of a
+rule that named a milder kind with no symptom, a message of several sentences none of which describes a symptom
+someone has now) needs the classifier's strict thresholds for an emergency or urgent call; a crisis needs them on
+the same doubts but the last, or in a message of several sentences with no crisis word (``sentence_cue``) at all: a long
+message about a diagnosis, research or a prognosis is not urgent. A question about a symptom in general ("What
+does neutropenia mean?") raises no emergency or urgent call. A crisis said in one sentence of a
 long story is scored on that sentence too (``sentence_crisis``)."""
 
 from __future__ import annotations
@@ -79,10 +82,14 @@ def semantic_kinds(question: str, lang: str = "en", vector: np.ndarray | None = 
     if rules.model.classifier is not None:
         t = rules.model.classifier
         p = classifier(found, t.l2).proba(query)[0]
-        milder_rule = ruled is not None and ruled not in URGENT and not symptom
+        milder = ruled is not None and ruled not in URGENT and not symptom
         figurative = rules.model.figurative is not None and rules.model.figurative.search(question)
+        several = len(sentences(question)) > 1  # a long message: a symptom must be described, a crisis word said
+        cue = rules.model.sentence_cue
+        strict = doubt or general or milder or (several and not rules.describes_symptom(question))
+        strict_crisis = doubt or general or milder or (several and cue is not None and not cue.search(question))
         kinds += classified(p, {k: float(v[0]) for k, v in scores.items()}, t, general=general, ruled=ruled,
-                            strict=doubt or general or milder_rule, figurative=figurative)
+                            strict=strict, figurative=figurative, strict_crisis=strict_crisis)
     return sorted(set(kinds), key=PRIORITY.index)
 
 

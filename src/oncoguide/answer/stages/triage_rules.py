@@ -84,7 +84,8 @@ class Rules:
         self._current = re.compile(_flat(model.current, terms), re.I) if model.current else None
         self.general = re.compile(_flat(model.general, terms), re.I) if model.general else None
         self._context = re.compile(_flat(model.context, terms), re.I) if model.context else None
-        self._symptom = re.compile(_flat(model.symptom, terms), re.I) if model.symptom else None
+        # word start: "red" is not "tired", "wee" not "week"
+        self._symptom = re.compile(r"\b(?:" + _flat(model.symptom, terms) + ")", re.I) if model.symptom else None
 
     # -- what the text says ------------------------------------------------------------------------------
     def negated(self, text: str, start: int) -> bool:
@@ -123,6 +124,14 @@ class Rules:
         """The message names a symptom or change in the body, not negated (always true when the language sets no
         pattern): "won't drink anything", "dizzy", "mouth so sore", not "is grapefruit ok with my pills?"."""
         return self._symptom is None or self.matches(self._symptom, text)
+
+    def describes_symptom(self, text: str) -> bool:
+        """Some sentence describes a symptom someone has now: it names one (not negated) with a person or a time
+        ("my dad is confused since this morning"), and is not a question about the symptom in general. A long
+        message about something else (a diagnosis, research, a prognosis) describes none. A temperature at the fever
+        line or stools a day at the line are readings of now."""
+        return any((self.symptom(s) and self.current(s) and not self.is_general(s)) or self.fever(s) or self.stools(s)
+                   for s in sentences(text) or [text])
 
     def fever(self, text: str) -> bool:
         """A temperature reading at or above the fever line (100.4 F / 38.0 C), not negated."""

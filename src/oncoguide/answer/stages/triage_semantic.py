@@ -116,14 +116,17 @@ def fit(vectors: np.ndarray, kinds: np.ndarray, l2: float = 0.01, steps: int = 3
 
 
 def classified(p: np.ndarray, near: Mapping[str, float], t: Classifier, *, strict: bool, general: bool,
-               ruled: str | None, figurative: bool = False) -> list[str]:
+               ruled: str | None, figurative: bool = False, strict_crisis: bool | None = None) -> list[str]:
     """Kinds the classifier raises for one message: ``p`` its probabilities over ``CLASSES``, ``near`` its best
     similarity per kind; ``strict``: the message gives a reason for doubt (the strict thresholds apply);
-    ``general``: a question asked in general (no emergency or urgent call); ``ruled``: the kind a rule named;
-    ``figurative``: a figure of speech with a death word (no crisis)."""
+    ``strict_crisis``: the same for crisis alone (default: ``strict``); ``general``: a question asked in general
+    (no emergency or urgent call); ``ruled``: the kind a rule named; ``figurative``: a figure of speech with a
+    death word (no crisis)."""
     prob = dict(zip(CLASSES, (float(x) for x in p), strict=True))
     closest = t.near_strict if strict else t.near
-    crisis = prob["crisis"] >= (t.crisis_strict if strict else t.crisis) and near["crisis"] >= closest
+    hard = strict if strict_crisis is None else strict_crisis
+    crisis = (prob["crisis"] >= (t.crisis_strict if hard else t.crisis)
+              and near["crisis"] >= (t.near_strict if hard else t.near))
     out = ["crisis"] if crisis else []
     urgent = sorted(URGENT, key=lambda k: -prob[k])[0]
     if (sum(prob[k] for k in URGENT) >= (t.urgent_strict if strict else t.urgent) and near[urgent] >= closest
