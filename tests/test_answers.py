@@ -62,6 +62,24 @@ def test_absent_topics_are_insufficient(engine: AnswerEngine, question: str) -> 
     assert answer.safety is not None and answer.safety.kind == "out_of_scope"
 
 
+@pytest.mark.parametrize("question", ["how do you cook a crab", "how do I cancel my car insurance"])
+def test_questions_about_something_else_are_declined_though_a_guide_shares_their_words(
+        engine: AnswerEngine, question: str) -> None:
+    """"crab" is a word of the myeloma guide (CRAB), "insurance" of the costs guide: the triage classifier reads
+    the question as not about cancer or health care, so it is declined as out of scope."""
+    answer = engine.ask(question)
+    assert answer.evidence_status == "insufficient" and not answer.citations
+    assert answer.safety is not None and answer.safety.kind == "out_of_scope"
+
+
+@pytest.mark.parametrize("question", ["What is a Whipple procedure?", "What's a Pancoast tumor?",
+                                      "How do I appeal an insurance denial for cancer treatment?"])
+def test_in_scope_questions_naming_no_cancer_are_not_read_as_out_of_scope(engine: AnswerEngine,
+                                                                            question: str) -> None:
+    answer = engine.ask(question)
+    assert answer.safety is None or answer.safety.kind != "out_of_scope"
+
+
 def test_uncovered_health_questions_are_insufficient_but_in_scope(engine: AnswerEngine) -> None:
     answer = engine.ask("What is the best treatment for a sprained ankle?")
     assert answer.evidence_status == "insufficient"

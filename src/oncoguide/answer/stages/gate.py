@@ -8,6 +8,10 @@ from oncoguide.search.index import Hit
 
 LONG_QUESTION = 8  # content words; in a longer question, words no guide uses are chat, not topic
 OUT_OF_SCOPE_COVERAGE = 0.3  # below it, a question naming nothing medical is not about health
+NOT_HEALTH_SHARE = 0.9  # the triage classifier's out-of-scope probability above which a question naming no cancer,
+# marker or drug of the guides is declined however many of its words a guide happens to use ("crab" in myeloma's
+# CRAB); in-scope questions naming nothing stay below it (a Whipple 0.43, a Pancoast tumour 0.45)
+NOT_HEALTH_SURE = 0.99  # the same with a health word in the question
 SUPPORTED = (0.8, 0.7)  # coverage and top fused score (0..~1.3) of a "supported" answer
 NEAR_MISS = (1.2, 0.04)  # BM25 score below which, and similarity margin within which, a hit is a near miss
 WIDE = (10, 0.05, 0.3)  # widened: passages, similarity above the minimum, share of the question's words guides use
@@ -74,6 +78,15 @@ def out_of_scope(res: Resources, ask: Ask, ev: Evidence) -> bool:
     """An unanswerable question that is not about health at all (no entity, no health word, little coverage)."""
     return (ask.safety is None and ev.coverage < OUT_OF_SCOPE_COVERAGE and not ask.entities
             and not res.rules.health.search(ask.query))
+
+
+def not_health(res: Resources, ask: Ask, ev: Evidence, share: float) -> bool:
+    """A question the triage classifier reads as not about cancer or health care, naming nothing the guides
+    cover (``share``: its out-of-scope probability); one with a health word ("How do I appeal an insurance denial
+    for cancer treatment?") only when the classifier is all but sure."""
+    if ask.safety is not None or ev.names_covered or share < NOT_HEALTH_SHARE:
+        return False
+    return share >= NOT_HEALTH_SURE or not res.rules.health.search(ask.query)
 
 
 def status(ev: Evidence) -> EvidenceStatus:

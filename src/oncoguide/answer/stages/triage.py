@@ -23,7 +23,7 @@ import numpy as np
 from oncoguide.answer.model import Safety
 from oncoguide.answer.stages.triage_bank import EMBEDDER, Bank, bank, stored_model
 from oncoguide.answer.stages.triage_rules import Rules, compiled, sentences
-from oncoguide.answer.stages.triage_semantic import Model, classified, fit, kind_scores, overrides, raised
+from oncoguide.answer.stages.triage_semantic import CLASSES, Model, classified, fit, kind_scores, overrides, raised
 from oncoguide.knowledge.topics.safety import PRIORITY, URGENT
 from oncoguide.records.model import Profile
 from oncoguide.search.embed import get_embedder
@@ -141,6 +141,23 @@ def triage(question: str, profile: Profile | None = None, lang: str = "en",
     if kind not in URGENT and sentence_crisis(question, lang, pool, treated=bool(classes)):
         kind = "crisis"
     return message(kind, lang) if kind is not None else None
+
+
+def out_of_scope_share(question: str, index: SearchIndex | None = None, lang: str = "en") -> float:
+    """The bank classifier's probability that ``question`` is not about cancer or health care at all ("how do
+    you cook a crab", "my dog's lymphoma"): 0.0 when the language has no classifier."""
+    rules = compiled(lang if lang in ("en", "es") else "en")
+    found = _bank_for(lang, rules)
+    if found is None or rules.model.classifier is None:
+        return 0.0
+    if index is not None and index.embedder is not None and index.embedder.name == found.embedder:
+        vector = index._query_vector(index.embedder, search_text(question))
+    else:
+        embedder = get_embedder(EMBEDDER)
+        assert embedder is not None
+        vector = embedder.queries([search_text(question)])[0]
+    p = classifier(found, rules.model.classifier.l2).proba(np.asarray(vector, np.float32)[None, :])[0]
+    return float(p[CLASSES.index("out_of_scope")])
 
 
 def sentence_crisis(question: str, lang: str = "en", pool: Bank | None = None, treated: bool = False) -> bool:
