@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from oncoguide.answer import scope
+from oncoguide.answer import focus, scope
 from oncoguide.answer.engine import AnswerEngine
 from oncoguide.domain.answer import Answer
+from oncoguide.understand.entities import extract
 
 RECORD_20 = Path(os.environ.get("ONCOGUIDE_EVAL_DATA", Path(__file__).resolve().parents[2] / "shared" / "eval-data")) \
     / "mtsamples-oncology-dev" / "docs" / "20.txt"
@@ -125,3 +126,15 @@ def test_a_personal_answer_fits_the_records(engine: AnswerEngine) -> None:
     answer = engine.ask("What are my treatment options?", profile=profile)
     text = body(answer)
     assert text and not re.search(r"\bDCIS\b|in situ|stage 0|lobular", text, re.I), text
+
+
+def test_focus_reads_other_markers_and_other_cancers() -> None:
+    braf = focus.markers(extract("My lung cancer has a BRAF V600E mutation"))
+    assert focus.beside(braf, "Osimertinib (Tagrisso) targets EGFR changes in lung cancer.")
+    assert not focus.beside(braf, "Dabrafenib plus trametinib shrank tumors in 61 in 100 people.")
+    brca = focus.markers(extract("I have a BRCA1 mutation"))  # a PARP inhibitor is aimed at no tested marker
+    assert not focus.beside(brca, "Olaparib (Lynparza) is a PARP inhibitor pill.")
+    breast = scope.widen({"breast"})
+    assert focus.other_cancer(breast, "SBRT is a standard choice for early lung cancer.")
+    assert not focus.other_cancer(breast, "BRCA1 raises the risk of breast cancer and ovarian cancer.")
+    assert not focus.other_cancer(breast, "Drugs given after surgery lower the chance that the cancer comes back.")

@@ -29,11 +29,21 @@ def drug_targets() -> dict[str, tuple[str, ...]]:
 
 
 def markers(entities: list[Entity]) -> frozenset[str]:
-    """The markers named, and those the named drugs target."""
-    targets = drug_targets()
+    """The markers named, and the vocabulary markers the named drugs target (a drug aimed at something that is not
+    a tested marker, a PARP inhibitor for a BRCA change, adds none: it is never beside the point)."""
+    targets, known = drug_targets(), frozenset(marker_ids().values())
     out = {e.id for e in entities if e.kind == "biomarker"}
-    out |= {t for e in entities if e.kind == "drug" for t in targets.get(e.id, ())}
+    out |= {t for e in entities if e.kind == "drug" for t in targets.get(e.id, ()) if t in known}
     return frozenset(out)
+
+
+def other_cancer(family: set[str], text: str) -> bool:
+    """The text names cancers and none of them is one the question is about ("SBRT is a standard choice for early
+    lung cancer" in a breast cancer answer)."""
+    if not family:
+        return False
+    named = {e.id for e in extract(text) if e.kind == "cancer"}
+    return bool(named) and not named & family
 
 
 def beside(focus: frozenset[str], text: str) -> bool:

@@ -51,8 +51,10 @@ def sentences(res: Resources, ask: Ask, ev: Evidence, strong: list[Hit]) -> tupl
     """Every sentence of the strong passages scored for what was asked (``answer/asked.py``), and the best of them
     without near-duplicates, a sentence for each sub-question when the evidence has one."""
     candidates = asked.fit(extractive.candidates(strong, ev.tokens, ev.idf, res.lang), ask.asked, res.lang)
-    point = focus.markers(extract(ask.said))
-    candidates = [replace(c, score=c.score - BESIDE) if focus.beside(point, c.text) else c for c in candidates]
+    said = extract(ask.said)
+    point, named = focus.markers(said), any(e.kind == "cancer" for e in said)
+    candidates = [replace(c, score=c.score - BESIDE) if focus.beside(point, c.text) else c for c in candidates
+                  if not (named and focus.other_cancer(ask.family, c.text))]  # a general guide's, on another cancer
     if ask.profile is not None:
         profile = ask.profile
         stages = personal.possible_stages(profile)
