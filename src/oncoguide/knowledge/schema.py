@@ -53,6 +53,23 @@ class Examples(Strict):
     no_match: list[str] = Field(default_factory=list)
 
 
+class PatternRule(Strict):
+    """One regular expression (checked to compile) whose matches or groups the code reads, with examples."""
+
+    pattern: str
+    examples: Examples | None = None
+
+    @field_validator("pattern")
+    @classmethod
+    def _valid(cls, pattern: str) -> str:
+        re.compile(pattern)
+        return pattern
+
+    @property
+    def regex(self) -> re.Pattern[str]:
+        return re.compile(self.pattern, re.I)
+
+
 class CueRule(Strict):
     """A named list of cues (regular expressions, any of which matches), with the texts it must and must not match.
     ``word_start``: each cue starts at a word boundary."""

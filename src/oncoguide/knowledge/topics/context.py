@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
-from oncoguide.knowledge.schema import ExampleCase, Examples, Strict, cases
+from oncoguide.knowledge.schema import ExampleCase, Examples, PatternRule, Strict, cases
 
 FILE = "context.yaml"
 Category = Literal["negated", "possible", "hypothetical", "planned", "historical", "family", "declined"]
@@ -34,24 +34,16 @@ class Cue(Strict):
         return v
 
 
-class Outcome(Strict):
+class Outcome(PatternRule):
     """A sentence that states a test's outcome without naming its marker; it binds to the markers named as that
     test (``EGFR mutation analysis``, ``testing for ALK``) without a result of their own in the sentences just
     before it, in the same section."""
 
     name: str
-    pattern: str
     result: Literal["not_tested", "pending"]
-    examples: Examples | None = None
-
-    @field_validator("pattern")
-    @classmethod
-    def _compiles(cls, v: str) -> str:
-        re.compile(v)
-        return v
 
 
-class State(Strict):
+class State(PatternRule):
     """A marker result whose words mean more than positive or negative ("IGHV unmutated", "MGMT methylated",
     "1p/19q intact", "MSI-H", "TMB-low", "HER2-low"): the reading keeps the stated state, ``name``, at the head of
     its detail, and its result is ``result`` (the positive/negative convention of the labels: MSI-high, dMMR,
@@ -60,35 +52,19 @@ class State(Strict):
 
     name: str = Field(description="The stated state kept in the detail (unmutated, MSI-H, HER2-low).")
     markers: list[str] = Field(min_length=1, description="Report names of the markers the state is read for.")
-    pattern: str
     result: Literal["positive", "negative", "equivocal"]
-    examples: Examples | None = None
-
-    @field_validator("pattern")
-    @classmethod
-    def _compiles(cls, v: str) -> str:
-        re.compile(v)
-        return v
 
 
 StatusName = Literal["stopped", "completed", "cycles", "planned", "ongoing", "ongoing_sure", "toxicity",
                      "progression"]
 
 
-class StatusCue(Strict):
+class StatusCue(PatternRule):
     """Words of a treatment's own clause that give its status (``records/treatment_status.py``): stopped,
     completed (past words), cycles (a count a plan also writes), planned, ongoing, ongoing_sure (ongoing words a
     plan does not write), and a stop's reason (toxicity, progression). Each name is listed once."""
 
     name: StatusName
-    pattern: str
-    examples: Examples | None = None
-
-    @field_validator("pattern")
-    @classmethod
-    def _compiles(cls, v: str) -> str:
-        re.compile(v)
-        return v
 
 
 class Model(Strict):

@@ -3,31 +3,13 @@ search, the reading-grade formula, and how questions write stage numbers (``<lan
 
 from __future__ import annotations
 
-import re
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field
 
-from oncoguide.knowledge.schema import ExampleCase, Examples, Strict, cases
+from oncoguide.knowledge.schema import ExampleCase, Examples, PatternRule, Strict, cases
 
 FILE = "text.yaml"
-
-
-class PatternRule(Strict):
-    """One regular expression whose groups the code reads (documented with the rule), with examples."""
-
-    pattern: str
-    examples: Examples | None = None
-
-    @field_validator("pattern")
-    @classmethod
-    def _valid(cls, pattern: str) -> str:
-        re.compile(pattern)
-        return pattern
-
-    @property
-    def regex(self) -> re.Pattern[str]:
-        return re.compile(self.pattern, re.I)
 
 
 class Readability(Strict):
