@@ -15,7 +15,7 @@ import numpy as np
 from bench.safety_bank import split
 from oncoguide.answer.stages.triage_bank import Bank, open_bank
 from oncoguide.answer.stages.triage_rules import compiled
-from oncoguide.answer.stages.triage_semantic import kind_scores, lead
+from oncoguide.answer.stages.triage_semantic import CLASSES, fit, kind_scores, lead
 from oncoguide.knowledge.topics.safety import URGENT
 
 KINDS = ("crisis", "emergency", "urgent_call", "myth", "stop_treatment", "interactions", "dosing")
@@ -88,6 +88,15 @@ def _fold(family: str) -> int:
     return int(hashlib.sha256(family.encode()).hexdigest()[:8], 16) % _FOLDS
 
 
+def _fold_proba(dev: Bank, l2: float) -> np.ndarray:
+    """Class probabilities of every dev message from a classifier fitted without its fold (folds by family)."""
+    folds = np.array([_fold(f) for f in dev.families])
+    out = np.zeros((len(dev.entries), len(CLASSES)), np.float32)
+    for k in range(_FOLDS):
+        out[folds == k] = fit(dev.vectors[folds != k], dev.kinds[folds != k], l2).proba(dev.vectors[folds == k])
+    return out
+
+
 Point = tuple[float, float, float, dict[str, float]]
 
 
@@ -99,7 +108,7 @@ def classifier_sweep(grid: dict[str, tuple[float, ...]] | None = None) -> list[P
 
     from bench.safety import ordinary_sets, vectors
     from oncoguide.answer.stages.triage import classifier
-    from oncoguide.answer.stages.triage_semantic import classified, fit
+    from oncoguide.answer.stages.triage_semantic import classified
     from oncoguide.knowledge.topics.safety import PRIORITY
 
     rules = compiled("en")
@@ -107,11 +116,7 @@ def classifier_sweep(grid: dict[str, tuple[float, ...]] | None = None) -> list[P
     assert shipped is not None
     bank = open_bank("en")
     dev, test = split(bank)
-    folds = np.array([_fold(f) for f in dev.families])
-    p_dev = np.zeros((len(dev.entries), 9), np.float32)
-    for k in range(_FOLDS):
-        model = fit(dev.vectors[folds != k], dev.kinds[folds != k], shipped.l2)
-        p_dev[folds == k] = model.proba(dev.vectors[folds == k])
+    p_dev = _fold_proba(dev, shipped.l2)
     ordinary = [t for texts in ordinary_sets().values() for t in texts]
     sets = {"dev": ([e.text for e in dev.entries], dev.vectors, dev, p_dev, list(dev.families)),
             "test": ([e.text for e in test.entries], test.vectors, dev, classifier(dev, shipped.l2).proba(test.vectors),
@@ -162,7 +167,6 @@ def milder_sweep(milder: tuple[float, ...] = (0.4, 0.5, 0.6, 0.7), nears: tuple[
     left out of the nearest-message scores; ordinary questions against the shipped bank."""
     from bench.safety import ordinary_sets, vectors
     from oncoguide.answer.stages.triage import classifier
-    from oncoguide.answer.stages.triage_semantic import fit
     from oncoguide.knowledge.topics.safety import PRIORITY
 
     rules = compiled("en")
@@ -170,11 +174,7 @@ def milder_sweep(milder: tuple[float, ...] = (0.4, 0.5, 0.6, 0.7), nears: tuple[
     assert shipped is not None
     bank = open_bank("en")
     dev, _ = split(bank)
-    folds = np.array([_fold(f) for f in dev.families])
-    p_dev = np.zeros((len(dev.entries), 9), np.float32)
-    for k in range(_FOLDS):
-        model = fit(dev.vectors[folds != k], dev.kinds[folds != k], shipped.l2)
-        p_dev[folds == k] = model.proba(dev.vectors[folds == k])
+    p_dev = _fold_proba(dev, shipped.l2)
     ordinary = [t for texts in ordinary_sets().values() for t in texts]
     o_vecs = vectors(ordinary)
     near_dev = kind_scores(dev, dev.vectors, list(dev.families))
