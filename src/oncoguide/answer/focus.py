@@ -28,10 +28,16 @@ def drug_targets() -> dict[str, tuple[str, ...]]:
     return {d.generic: tuple(ids.get(t.lower(), t.lower()) for t in d.targets) for d in load_vocabulary().drugs}
 
 
+@lru_cache(maxsize=1)
+def _known() -> frozenset[str]:
+    """Every vocabulary marker id."""
+    return frozenset(marker_ids().values())
+
+
 def markers(entities: list[Entity]) -> frozenset[str]:
     """The markers named, and the vocabulary markers the named drugs target (a drug aimed at something that is not
     a tested marker, a PARP inhibitor for a BRCA change, adds none: it is never beside the point)."""
-    targets, known = drug_targets(), frozenset(marker_ids().values())
+    targets, known = drug_targets(), _known()
     out = {e.id for e in entities if e.kind == "biomarker"}
     out |= {t for e in entities if e.kind == "drug" for t in targets.get(e.id, ()) if t in known}
     return frozenset(out)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from oncoguide.answer.state import Ask, Evidence, Resources
 from oncoguide.domain.types import EvidenceStatus
 from oncoguide.search.index import Hit
@@ -80,13 +82,14 @@ def out_of_scope(res: Resources, ask: Ask, ev: Evidence) -> bool:
             and not res.rules.health.search(ask.query))
 
 
-def not_health(res: Resources, ask: Ask, ev: Evidence, share: float) -> bool:
+def not_health(res: Resources, ask: Ask, ev: Evidence, share_of: Callable[[], float]) -> bool:
     """A question the triage classifier reads as not about cancer or health care, naming nothing the guides
-    cover (``share``: its out-of-scope probability); one with a health word ("How do I appeal an insurance denial
-    for cancer treatment?") only when the classifier is all but sure."""
-    if ask.safety is not None or ev.names_covered or share < NOT_HEALTH_SHARE:
+    cover (``share_of``: its out-of-scope probability, asked for only then); one with a health word ("How do I
+    appeal an insurance denial for cancer treatment?") only when the classifier is all but sure."""
+    if ask.safety is not None or ev.names_covered:
         return False
-    return share >= NOT_HEALTH_SURE or not res.rules.health.search(ask.query)
+    share = share_of()
+    return share >= NOT_HEALTH_SURE or (share >= NOT_HEALTH_SHARE and not res.rules.health.search(ask.query))
 
 
 def status(ev: Evidence) -> EvidenceStatus:

@@ -102,17 +102,28 @@ def cancer_family(entities: list[Entity]) -> set[str]:
     cancers of the biomarkers and drugs it names when they agree ("lymphoma ... after R-CHOP" is about the
     lymphomas R-CHOP treats, not Hodgkin lymphoma); or else the cancers of the biomarkers and drugs it names. A
     cancer named alone means its usual type ("lung cancer": non-small cell lung cancer, vocabulary ``usual``)."""
-    vocab = load_vocabulary()
     named = {e.id for e in entities if e.kind == "cancer"}
-    by_id = {**{b.id: b.cancers for b in vocab.biomarkers}, **{d.generic: d.cancers for d in vocab.drugs}}
-    implied = {c for e in entities if e.kind in ("biomarker", "drug") for c in by_id.get(e.id, [])}
+    by_id, usual = _cancers_of(), _usual()
+    implied = {c for e in entities if e.kind in ("biomarker", "drug") for c in by_id.get(e.id, ())}
     if not named:
         return scope.widen(implied)
     narrowed = scope.widen(named) & scope.widen(implied) if implied else set()
     if narrowed:
         return narrowed
-    usual = {c.id: c.usual for c in vocab.cancers if c.usual}
     return scope.widen({usual[c] if c in usual and not (scope.widen([c]) - {c}) & named else c for c in named})
+
+
+@lru_cache(maxsize=1)
+def _cancers_of() -> dict[str, tuple[str, ...]]:
+    """Biomarker id or drug generic -> the cancers it is about (vocabulary)."""
+    vocab = load_vocabulary()
+    return {**{b.id: tuple(b.cancers) for b in vocab.biomarkers}, **{d.generic: tuple(d.cancers) for d in vocab.drugs}}
+
+
+@lru_cache(maxsize=1)
+def _usual() -> dict[str, str]:
+    """Cancer id -> the type a question naming only it means (vocabulary ``usual``: lung -> nsclc)."""
+    return {c.id: c.usual for c in load_vocabulary().cancers if c.usual}
 
 
 def off_topic(res: Resources, document_id: str, family: set[str]) -> bool:

@@ -70,9 +70,7 @@ def semantic_kinds(question: str, lang: str = "en", vector: np.ndarray | None = 
     if found is None:
         return []
     if vector is None:
-        embedder = get_embedder(EMBEDDER)
-        assert embedder is not None
-        vector = embedder.queries([search_text(question)])[0]
+        vector = _embedded(question)
     query = np.asarray(vector, np.float32)[None, :]
     scores = kind_scores(found, query)
     general = rules.is_general(question)
@@ -150,12 +148,9 @@ def out_of_scope_share(question: str, index: SearchIndex | None = None, lang: st
     found = _bank_for(lang, rules)
     if found is None or rules.model.classifier is None:
         return 0.0
-    if index is not None and index.embedder is not None and index.embedder.name == found.embedder:
-        vector = index._query_vector(index.embedder, search_text(question))
-    else:
-        embedder = get_embedder(EMBEDDER)
-        assert embedder is not None
-        vector = embedder.queries([search_text(question)])[0]
+    vector = _index_vector(question, index, found.embedder)
+    if vector is None:
+        vector = _embedded(question)
     p = classifier(found, rules.model.classifier.l2).proba(np.asarray(vector, np.float32)[None, :])[0]
     return float(p[CLASSES.index("out_of_scope")])
 
@@ -216,10 +211,21 @@ def for_question(question: str, profile: Profile | None, index: SearchIndex | No
                  lang: str = "en") -> Safety | None:
     """Triage with the question vector the engine's dense search computes anyway (same text, same cache), so
     the semantic layer costs one small matrix product, not a second embedding."""
-    vector = None
-    if index is not None and index.embedder is not None and index.embedder.name == _bank_embedder(lang):
-        vector = index._query_vector(index.embedder, search_text(question))
-    return triage(question, profile, lang, vector)
+    return triage(question, profile, lang, _index_vector(question, index, _bank_embedder(lang)))
+
+
+def _index_vector(question: str, index: SearchIndex | None, embedder: str | None) -> np.ndarray | None:
+    """The question's query vector from the search index's cache, when the index embeds with ``embedder``."""
+    if index is not None and index.embedder is not None and index.embedder.name == embedder:
+        return index._query_vector(index.embedder, search_text(question))
+    return None
+
+
+def _embedded(question: str) -> np.ndarray:
+    """The question's query vector, embedded here (no index to reuse)."""
+    embedder = get_embedder(EMBEDDER)
+    assert embedder is not None
+    return embedder.queries([search_text(question)])[0]
 
 
 def _bank_embedder(lang: str) -> str | None:
