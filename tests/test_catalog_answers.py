@@ -43,6 +43,18 @@ def test_most_catalog_questions_have_a_written_answer() -> None:
     ("What is osimertinib?", "What is alectinib for lung cancer?", "nsclc", False),  # another drug
     ("is it curable?", "Is CML curable?", "cml", False),  # names no cancer: could be any
     ("How is stage 3 colon cancer treated?", "How is stage 2 colon cancer treated?", "colorectal", False),
+    # facets: the same words about another treatment, organ, insurance, blood count or result
+    ("can a fever during radiotherapy wait until the morning", "Can a fever during chemotherapy wait until morning?",
+     "general", False),
+    ("can immunotherapy affect the kidneys", "Can immunotherapy affect the liver?", "general", False),
+    ("does medicare cover the costs of a clinical trial", "Does Medicaid cover clinical trial costs?", "general",
+     False),
+    ("what does a low PSA mean", "What does a high PSA level mean?", "prostate", False),
+    ("can i take vitamins after chemo has finished", "Can I take vitamins during chemo?", "general", False),
+    ("what are the treatments for KRAS G12D colorectal cancer",
+     "What are the treatments for KRAS G12C colorectal cancer?", "colorectal", False),  # another variant
+    ("my mum's bowel cancer has spread to her liver, can surgery remove it",
+     "Can surgery remove colorectal cancer that spread to the liver?", "colorectal", True),
 ])
 def test_two_questions_match_only_when_they_name_the_same_things(asked: str, catalog: str, cancer: str,
                                                                  same: bool) -> None:

@@ -36,3 +36,24 @@ def test_variant_is_kept_with_its_biomarker() -> None:
 
 def test_ordinary_words_are_not_codes() -> None:
     assert ("cancer", "all") not in ids("all cancers need care")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("my dad has egfr lung cancer", ("biomarker", "egfr")),
+    ("does hpv cause throat cancer", ("biomarker", "hpv")),
+    ("what does a high psa mean", ("biomarker", "psa")),
+    ("is msi high colon cancer treated differently", ("biomarker", "msi-mmr")),
+])
+def test_codes_typed_in_lower_case_are_found(text: str, expected: tuple[str, str]) -> None:
+    assert expected in ids(text)
+
+
+@pytest.mark.parametrize("text", ["we met the surgeon", "I will ret ire soon", "the er was busy", "a first aid kit",
+                                  "erlotinib hcl tablets", "the iv line"])
+def test_codes_that_are_everyday_words_match_only_in_capitals(text: str) -> None:
+    assert not {i for k, i in ids(text) if k in ("biomarker", "cancer", "stage") and i != "erlotinib"}
+
+
+def test_a_variant_is_found_with_a_space_for_its_hyphen() -> None:
+    her2 = [e for e in extract("what does HER2 low mean") if e.id == "her2"]
+    assert her2 and her2[0].variant == "HER2-low"

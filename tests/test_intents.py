@@ -18,6 +18,9 @@ from oncoguide.understand.intents import question_intent, section_topic
         ("What are the symptoms of lung cancer?", "symptoms"),
         ("How to prevent ovarian cancer?", "prevention"),
         ("best pizza in rome", "other"),
+        # a message that tells, then asks without a question mark: the asking clause decides
+        ("my husband was diagnosed with glioblastoma yesterday. what is it exactly", "definition"),
+        ("my dad's scan says HCC, what is hepatocellular carcinoma", "definition"),
     ],
 )
 def test_question_intent(question: str, intent: str) -> None:

@@ -11,6 +11,9 @@ from oncoguide.understand.normalize import search_text
         ("what is stage 3a lung cancer", "what is stage IIIA lung cancer"),
         ("Stage 4 breast cancer", "stage IV breast cancer"),
         ("What does ALK positive mean?", "What does ALK positive mean?"),
+        ("cancer of the oesophagus", "cancer of the esophagus"),  # British spellings as the guides spell them
+        ("Oesophageal tumours and my haematologist", "Esophageal tumors and my hematologist"),
+        ("is radiotherapy painful", "is radiation therapy painful"),
     ],
 )
 def test_search_text(question: str, expected: str) -> None:

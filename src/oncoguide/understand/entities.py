@@ -1,7 +1,8 @@
 """Entities in a question or a record, found with the shared vocabulary (cancers, biomarkers, drugs, stages).
 
-Matching is on word boundaries, longest alias first, case-insensitive for words and case-sensitive for short
-codes (``IA``, ``ALL``) so that ordinary words are not mistaken for them. Patient shorthand ("alk pos",
+Matching is on word boundaries, longest alias first, case-insensitive ("egfr", "hpv") except for short codes of
+stages and codes that are everyday words in lower case (``IA``, ``MET``; ``en/text.yaml`` code_words), so that
+ordinary words are not mistaken for them. Patient shorthand ("alk pos",
 "her2+") and near-miss spellings of long names ("osimertinb") are tolerated.
 """
 
@@ -13,6 +14,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
+from oncoguide.knowledge import load
 from oncoguide.knowledge.vocab_models import Vocabulary, load_vocabulary
 
 KINDS = ("cancer", "biomarker", "drug", "stage")
@@ -71,21 +73,36 @@ def _build(vocab: Vocabulary) -> _Tables:
     lookup: dict[str, tuple[str, str]] = {}
     for name, kind_id in flat:
         lookup.setdefault(_key(name), kind_id)
-    alternation = "|".join(_pattern(name) for name in dict.fromkeys(n for n, _ in flat))
+    kinds = dict(flat[::-1])  # each name's kind (the first one listed wins, as in lookup)
+    words = _code_words()
+    alternation = "|".join(_pattern(name, kinds[name][0] == "stage" or _bare(name) in words)
+                           for name in dict.fromkeys(n for n, _ in flat))
     pattern = re.compile(rf"(?<![\w-])(?:{alternation})(?![\w])")
     variants = {b.id: sorted(b.variants, key=len, reverse=True) for b in vocab.biomarkers}
-    words = {n.lower(): k for n, k in flat if " " not in n and len(n) >= 7 and n.isalpha()}
+    long_words = {n.lower(): k for n, k in flat if " " not in n and len(n) >= 7 and n.isalpha()}
     by_length: dict[int, list[str]] = {}
-    for w in words:
+    for w in long_words:
         by_length.setdefault(len(w), []).append(w)
-    return _Tables(pattern, lookup, variants, words, {k: tuple(v) for k, v in by_length.items()})
+    return _Tables(pattern, lookup, variants, long_words, {k: tuple(v) for k, v in by_length.items()})
 
 
-def _pattern(name: str) -> str:
-    """One alias as a regex: spaces and hyphens interchangeable; short codes (IA, ALL) case-sensitive."""
+def _bare(name: str) -> str:
+    return name.lower().strip("+-")
+
+
+@lru_cache(maxsize=1)
+def _code_words() -> frozenset[str]:
+    """Short codes that are everyday words in lower case (``en/text.yaml`` code_words)."""
+    text = load("en").get("text")
+    return frozenset(text.code_words) if text is not None else frozenset()
+
+
+def _pattern(name: str, capitals_only: bool) -> str:
+    """One alias as a regex: spaces and hyphens interchangeable; case-insensitive, except a short code (IA, MET)
+    that is a stage or, in lower case, an everyday word (``capitals_only``)."""
     escaped = re.escape(name).replace(r"\ ", r"[\s-]+").replace(r"\-", r"[\s-]?")
     code = len(name) <= 4 and (name.isupper() or not name.isalpha())
-    return f"(?-i:{escaped})" if code else f"(?i:{escaped})"
+    return f"(?-i:{escaped})" if code and capitals_only else f"(?i:{escaped})"
 
 
 def extract(text: str, vocab: Vocabulary | None = None) -> list[Entity]:
@@ -179,7 +196,9 @@ def _expand(text: str) -> tuple[str, list[int]]:
 
 
 def _variant(window: str, names: list[str]) -> str | None:
+    """The first variant written in ``window`` (a hyphen and a space are the same: "HER2 low" is HER2-low)."""
     for name in names:
-        if re.search(rf"(?<![\w]){re.escape(name)}(?![\w])", window, re.I):
+        spelled = re.escape(name).replace(r"\-", r"[\s-]").replace(r"\ ", r"[\s-]")
+        if re.search(rf"(?<![\w]){spelled}(?![\w])", window, re.I):
             return name
     return None

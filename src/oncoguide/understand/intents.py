@@ -8,6 +8,8 @@ effects of osimertinib?" to a section headed "Side effects of EGFR drugs" or one
 
 from __future__ import annotations
 
+import re
+
 from oncoguide.domain.types import INTENTS
 from oncoguide.knowledge import load
 from oncoguide.text.segment import split_sentences
@@ -17,14 +19,20 @@ __all__ = ["INTENTS", "question_intent", "section_topic", "topic_scores"]
 
 def question_intent(question: str, lang: str = "en") -> str:
     """The intent of a question (``other`` when no cue fires). In a message that tells something and then asks
-    ("My dad has lung cancer that spread to his brain. What treatment is there?"), the asking sentences decide."""
-    sentences = split_sentences(question)
-    asking = [s for s in sentences if s.rstrip().endswith("?")]
-    if asking and len(asking) < len(sentences):
+    ("My dad has lung cancer that spread to his brain. What treatment is there?", "my husband was diagnosed with
+    glioblastoma, what is it exactly"), the asking sentences or clauses decide."""
+    clauses = [c for s in split_sentences(question) for c in _COMMA.split(s) if c.strip()]
+    rules = load(lang).get("intents")
+    starts = rules.asking.regex if rules is not None and rules.asking is not None else None
+    asking = [c for c in clauses if c.rstrip().endswith("?") or (starts is not None and starts.match(c))]
+    if asking and len(asking) < len(clauses):
         found = _first_intent(" ".join(asking), lang)
         if found != "other":
             return found
     return _first_intent(question, lang)
+
+
+_COMMA = re.compile(r"[,;.!]\s+|\s+-\s+")
 
 
 def _first_intent(text: str, lang: str) -> str:

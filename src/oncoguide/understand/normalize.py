@@ -21,10 +21,35 @@ def _brands() -> tuple[re.Pattern[str], dict[str, str]]:
     return pattern, table
 
 
+@lru_cache(maxsize=4)
+def _spellings(lang: str) -> tuple[re.Pattern[str], dict[str, str]] | None:
+    """Word beginnings spelled another way (``text.yaml`` spellings) as one pattern, with their replacements."""
+    text = load(lang).get("text")
+    table = dict(text.spellings) if text is not None else {}
+    if not table:
+        return None
+    return re.compile(r"\b(" + "|".join(sorted(table, key=len, reverse=True)) + ")", re.I), table
+
+
+def respelled(question: str, lang: str = "en") -> str:
+    """The question with word beginnings spelled as the guides spell them (oesophagus -> esophagus)."""
+    found = _spellings(lang)
+    if found is None:
+        return question
+    pattern, table = found
+
+    def swap(m: re.Match[str]) -> str:
+        ours = table[m.group(1).lower()]
+        return ours[:1].upper() + ours[1:] if m.group(1)[:1].isupper() else ours
+
+    return pattern.sub(swap, question)
+
+
 def search_text(question: str, lang: str = "en") -> str:
-    """The question with TNM codes split (T2N1M0 -> T2 N1 M0), stages spelled as guides do (3a -> IIIA)
-    and brand names followed by their generic name (Keytruda -> Keytruda pembrolizumab)."""
-    question = _TNM.sub(lambda m: " ".join(x for x in m.groups()[1:] if x), question)
+    """The question with British spellings as the guides spell them (oesophagus -> esophagus), TNM codes split
+    (T2N1M0 -> T2 N1 M0), stages spelled as guides do (3a -> IIIA) and brand names followed by their generic name
+    (Keytruda -> Keytruda pembrolizumab)."""
+    question = _TNM.sub(lambda m: " ".join(x for x in m.groups()[1:] if x), respelled(question, lang))
     text = load(lang).get("text")
     if text is not None and text.stage_number is not None:
         roman = text.roman_numerals

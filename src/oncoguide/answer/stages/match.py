@@ -19,6 +19,7 @@ from oncoguide.answer.stages.retrieve import cancer_family
 from oncoguide.corpus.answers import written_passages
 from oncoguide.corpus.schema import CatalogQuestion, load_catalog
 from oncoguide.domain.corpus import Passage, text_hash
+from oncoguide.knowledge import load
 from oncoguide.search.embed import Embedder
 from oncoguide.search.index import SearchIndex
 from oncoguide.search.shipped import shipped_vectors
@@ -26,7 +27,7 @@ from oncoguide.understand.entities import extract
 from oncoguide.understand.intents import question_intent
 from oncoguide.understand.normalize import search_text
 
-MIN_SIMILARITY = 0.955  # cosine of query vectors; chosen on bench/catalog_match.py's dev split (precision >= 0.95)
+MIN_SIMILARITY = 0.945  # cosine of query vectors; chosen on bench/catalog_match.py's dev split (precision >= 0.95)
 NAMED = ("cancer", "biomarker", "drug", "stage")
 NEARBY = 5  # nearest catalog questions looked at: candidates, and the votes for the cancer of a question naming none
 
@@ -44,8 +45,9 @@ class Match:
 class _Names:
     cancers: frozenset[str]  # the cancers named
     implied: frozenset[str]  # the cancers of the biomarkers and drugs named (with broader and narrower ones)
-    others: frozenset[tuple[str, str]]  # (kind, id) of biomarkers, drugs and stages
+    others: frozenset[tuple[str, str]]  # (kind, id) of biomarkers (with their variant), drugs and stages
     intent: str
+    facets: frozenset[tuple[str, str]] = frozenset()  # (facet, value) named: ("treatment", "radiation")
 
 
 _EXAMPLES = re.compile(
@@ -55,10 +57,29 @@ _EXAMPLES = re.compile(
 def names(text: str, examples: bool = True) -> _Names:
     """What a question names; ``examples=False`` leaves out the drugs and markers a catalog question only gives as
     examples ("What are CDK4/6 inhibitors like palbociclib and ribociclib?" asks about the class)."""
-    found = extract(search_text(text if examples else _EXAMPLES.sub("", text)))
+    said = search_text(text if examples else _EXAMPLES.sub("", text))
+    found = extract(said)
     return _Names(frozenset(e.id for e in found if e.kind == "cancer"),
                   frozenset(cancer_family([e for e in found if e.kind != "cancer"])),
-                  frozenset((e.kind, e.id) for e in found if e.kind in NAMED[1:]), question_intent(text))
+                  frozenset((e.kind, f"{e.id} {e.variant}" if e.variant else e.id)
+                            for e in found if e.kind in NAMED[1:]),
+                  question_intent(text),
+                  facets(said))
+
+
+def facets(text: str, lang: str = "en") -> frozenset[tuple[str, str]]:
+    """The (facet, value) pairs a question names (``answer_rules.yaml`` facets: treatment, organ, test result...)."""
+    rules = load(lang).get("answer_rules")
+    return frozenset((facet, value) for facet, values in (rules.facets.items() if rules is not None else ())
+                     for value, rule in values.items() if rule.search(text))
+
+
+def _facets_differ(asked: frozenset[tuple[str, str]], catalog: frozenset[tuple[str, str]]) -> bool:
+    """Both name a facet (the treatment, the organ...) and name different values of it."""
+    for facet in {f for f, _ in asked} & {f for f, _ in catalog}:
+        if {v for f, v in asked if f == facet} != {v for f, v in catalog if f == facet}:
+            return True
+    return False
 
 
 def same_things(asked: _Names, catalog: _Names, catalog_cancer: str, nearby: frozenset[str] = frozenset()) -> bool:
@@ -69,7 +90,7 @@ def same_things(asked: _Names, catalog: _Names, catalog_cancer: str, nearby: fro
     of that cancer, or a cancer's question that names no cancer itself when the catalog questions nearest to it
     (``nearby``) are that cancer's ("When should I start getting mammograms?"). A general catalog question does
     not answer a question about one cancer."""
-    if asked.others != catalog.others:
+    if asked.others != catalog.others or _facets_differ(asked.facets, catalog.facets):
         return False
     if "other" not in (asked.intent, catalog.intent) and asked.intent != catalog.intent:
         return False

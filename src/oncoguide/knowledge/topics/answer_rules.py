@@ -55,6 +55,9 @@ class Model(Strict):
     trivia: AnswerType | None = Field(default=None, description="Background left out unless asked.")
     in_situ: CueRule | None = Field(default=None, description="A sentence about a cancer that has not invaded.")
     histology_subtypes: CueRule | None = Field(default=None, description="Words naming one histology.")
+    facets: dict[str, dict[str, CueRule]] = Field(
+        default_factory=dict, description="Facet -> value -> its cues: a question naming one value of a facet does "
+        "not mean a catalog question naming another (chemo vs radiation, liver vs kidneys, Medicare vs Medicaid).")
     drug_kinds: dict[str, str] = Field(default_factory=dict,
                                        description="Vocabulary drug kind -> the question words that ask for it.")
 
@@ -76,6 +79,9 @@ def examples(model: Model) -> list[ExampleCase]:
     for name, kind in [*model.answer_types.items(), *([("trivia", model.trivia)] if model.trivia else [])]:
         found += kind.asks.cases(f"answer_rules.answer_types.{name}.asks")
         found += kind.carries.cases(f"answer_rules.answer_types.{name}.carries")
+    for facet, values in model.facets.items():
+        for value, rule in values.items():
+            found += rule.cases(f"answer_rules.facets.{facet}.{value}")
     sample = model.definition.pattern("ALK|osimertinib")
     found += cases("answer_rules.definition", model.definition.examples, lambda t: sample.search(t) is not None)
     return found

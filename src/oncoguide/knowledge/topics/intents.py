@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import Field, model_validator
 
 from oncoguide.domain.types import Intent
-from oncoguide.knowledge.schema import CueRule, ExampleCase, Strict
+from oncoguide.knowledge.schema import CueRule, ExampleCase, PatternRule, Strict, cases
 
 FILE = "intents.yaml"
 
@@ -27,6 +27,9 @@ class Model(Strict):
     lead_weights: list[float] = Field(min_length=1, description="Multipliers of matches in the first sentences.")
     skip_lead: list[str] = Field(default_factory=list, description="Lead lines ignored (lower case).")
     intents: list[IntentRule] = Field(description="In priority order: the first question cue that matches wins.")
+    asking: PatternRule | None = Field(
+        default=None, description="How a clause that asks starts, when a message tells and then asks without a "
+        "question mark (\"my dad has HCC, what is it exactly\"): that clause decides the intent.")
 
     @model_validator(mode="after")
     def _each_intent_once(self) -> Model:
@@ -43,4 +46,7 @@ def examples(model: Model) -> list[ExampleCase]:
         found += rule.question.cases(f"intents.{rule.intent}.question")
         for i, cue in enumerate(rule.passage):
             found += cue.cases(f"intents.{rule.intent}.passage.{i}")
+    if model.asking is not None:
+        asking = model.asking.regex
+        found += cases("intents.asking", model.asking.examples, lambda t: asking.match(t) is not None)
     return found

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from oncoguide.knowledge.schema import ExampleCase, Examples, PatternRule, Strict, cases
 
@@ -31,6 +31,20 @@ class Model(Strict):
     roman_numerals: dict[str, str] = Field(default_factory=dict, description="Stage digit -> how guides write it.")
     stage_format: str = Field(default="stage {number}{letter}", description="How guides write a stage.")
     readability: Readability
+    spellings: dict[str, str] = Field(
+        default_factory=dict, description="Word beginnings spelled another way (British: oesophag) -> as the guides "
+        "and vocabulary spell them (esophag); applied to questions for searching and naming.")
+    code_words: list[str] = Field(
+        default_factory=list, description="Short codes of cancers, biomarkers and drugs that are also everyday words "
+        "in lower case (met, ret, er): matched only as written in capitals; other codes match in any case (egfr).")
+
+    @field_validator("spellings")
+    @classmethod
+    def _lower_words(cls, value: dict[str, str]) -> dict[str, str]:
+        for other, ours in value.items():
+            if not other.isalpha() or other != other.lower() or ours != ours.lower() or other == ours:
+                raise ValueError(f"{other!r} -> {ours!r}: two different lower-case word beginnings")
+        return value
 
 
 def examples(model: Model) -> list[ExampleCase]:
@@ -38,3 +52,4 @@ def examples(model: Model) -> list[ExampleCase]:
         return []
     stage = model.stage_number.regex
     return cases("text.stage_number", model.stage_number.examples, lambda t: stage.search(t) is not None)
+
