@@ -116,3 +116,30 @@ def test_a_subtotal_pancreatectomy_is_not_a_whipple() -> None:
 def test_form_fields_and_trial_group_names_are_no_radiation(field: str) -> None:
     text = "PROCEDURE: Radical prostatectomy.\n" + field + "\nFINAL DIAGNOSIS: Prostatic adenocarcinoma.\n"
     assert not any(n.startswith("radiation") for n in names(text))
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Mismatch repair proteins: MLH1 lost, PMS2 lost, MSH2 retained, MSH6 retained.", {("MMR", "positive")}),
+    ("No pathogenic variants were identified in the following genes: BRCA1, BRCA2.",
+     {("BRCA1", "negative"), ("BRCA2", "negative")}),
+    ("Gene | Variant | VAF\nPIK3CA | H1047R | 32%\nTP53 | R273H | 45%", {("PIK3CA", "positive"), ("TP53", "positive")}),
+])
+def test_molecular_phrasing(text: str, expected: set[tuple[str, str]]) -> None:
+    base = "DIAGNOSIS: Invasive ductal carcinoma of the right breast.\n"
+    assert markers(base + text) == expected
+
+
+@pytest.mark.parametrize(("sentence", "status"), [
+    ("Radiation was recommended; she declined.", "declined"),
+    ("Tamoxifen was recommended; she declined it.", "declined"),
+])
+def test_a_bare_decline_after_a_semicolon(sentence: str, status: str) -> None:
+    text = "ASSESSMENT: Stage II invasive ductal carcinoma of the left breast.\n" + sentence
+    assert {t.status for t in profile_of(text).treatments} == {status}
+
+
+def test_a_decline_of_something_else_leaves_the_first_treatment() -> None:
+    text = "ASSESSMENT: Stage II invasive ductal carcinoma of the left breast.\nLetrozole was started; she declined " \
+           "radiation."
+    got = {(t.name, t.status) for t in profile_of(text).treatments}
+    assert ("letrozole", "ongoing") in got and ("radiation", "declined") in got

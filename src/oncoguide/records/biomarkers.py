@@ -186,7 +186,9 @@ _RESULTS = re.compile(
     r"|rearr?ange?ment|fusion|amplification)(?!s?\s*(analysis|testing|test|status|panel|screen|study|assay|by|:)"
     r"|s?\b[^.;]{0,30}\b(will be|to be|has been|have been) (ordered|sent|requested|performed|reported)"
     r"|s?\s+(is|are)\s+((highly|strongly)\s+)?(recommended|suggested|advised|indicated|requested))"
-    r"|rearranged|amplified|\bhigh\b|msi-h|\bdmmr\b|deficient|\bloss\b"
+    r"|rearranged|amplified|\bhigh\b|msi-h|\bdmmr\b|deficient|\bloss\b|\blost\b"
+    # a protein change in a variant table's cell ("PIK3CA | H1047R | 32%", "TP53 p.R273H")
+    r"|(?<![\w.-])(p\.)?[ACDEFGHIKLMNPQRSTVWY]\d{1,4}([ACDEFGHIKLMNPQRSTVWY]|\*|fs\*?\d*)(?![\w-])"
     r"|\b3\+|overexpress|(?<=\w)\+|\bV600[EK]\b|\bG12[A-Z]\b|\bL858R\b|\bT790M\b"
     r"|exon\s?(19|20|14)(?!\s*(results?|testing|tests?|analysis|status|sequencing|panel|assay|(is|was|were|are) "
     r"(not|negative|pending)))"
@@ -209,6 +211,11 @@ _NEXT_LEAD = re.compile(rf"\b{_ANY_FOR}[\w \t-]{{0,30}}$", re.I)  # the next mar
 _LED_POSITIVE = re.compile(rf"{_POS_FOR}|(co-?)?express", re.I)
 _LEADING_NEGATION = re.compile(r"\b(negative for|immuno-?negative for|no evidence of|absence of|without|no)\b"
                                r"[\w \t-]{0,30}$", re.I)
+# a list of genes after "no pathogenic variants were identified in the following genes:" (read up to 90 characters
+# back, and on through the list: "BRCA1, BRCA2 or PALB2")
+_NO_VARIANTS_IN = re.compile(r"\bno (pathogenic |likely pathogenic |deleterious |reportable |clinically significant "
+                             r"|actionable )*(variants?|mutations?|alterations?)( (was|were))? (detected|identified"
+                             r"|found) in( the)?( following)?( genes?)?:?[\w\s,/-]{0,50}$", re.I)
 _NEGATED_AFTER = re.compile(r"^([\w\s-]{0,25}?|[\s:,-]*(\([^()]{0,30}\))?[\s:,-]*)\b(not detected|not identified"
                             r"|not found|not seen|negative|absent|were not|was not|is not|are not)\b", re.I)
 _PERCENT = re.compile(r"(<\s?)?(\d{1,3}(?:\.\d+)?)\s?%")
@@ -506,6 +513,10 @@ def _read_one(clause: str, mentions: list[tuple[str, int, int]], i: int, after: 
     lead = _LEADING_NEGATION.search(before)
     if lead and result in (None, "positive"):
         result, used, first = "negative", 0, start - len(before) + lead.start()
+    far = clause[max(0, start - 90):start]
+    none_in = _NO_VARIANTS_IN.search(far) if not lead and result in (None, "positive") else None
+    if none_in:
+        result, used, first = "negative", 0, start - len(far) + none_in.start()
     lead_pos = _LEADING_POSITIVE.search(own) if not lead else None
     if lead_pos and (result is None or _NEXT_PHRASE.search(window, 0, used)):  # the window's result is the next list's
         result, used, first = "positive", 0, start - len(own) + lead_pos.start()
