@@ -143,3 +143,9 @@ def test_a_decline_of_something_else_leaves_the_first_treatment() -> None:
            "radiation."
     got = {(t.name, t.status) for t in profile_of(text).treatments}
     assert ("letrozole", "ongoing") in got and ("radiation", "declined") in got
+
+
+def test_an_operation_for_another_organs_cancer_is_not_this_cancers_treatment() -> None:
+    colon = "ASSESSMENT: Adenocarcinoma of the sigmoid colon, stage IIIB.\n"
+    assert names(colon + "Underwent mastectomy in 2019 for left breast cancer.") == set()
+    assert names(colon + "She underwent sigmoid colectomy for colon cancer.") == {"surgery: sigmoid colectomy"}

@@ -401,14 +401,20 @@ def _for_other_cancer(text: str, end: int, cancer_id: str) -> bool:
     if m is None:
         return False
     from oncoguide.records.diagnosis import _roots, _vocab_cancer
-    from oncoguide.records.histology import histologies_in
+    from oncoguide.records.histology import histologies_in, site_cancer
 
+    roots = _roots()
     found = histologies_in(text[m.end():m.end() + 60])
     if not found or found[0][0] != 0:
-        return False
+        # an organ's cancer: "mastectomy in 2019 for left breast cancer" in a colon cancer record
+        organ = _ORGAN_CANCER.match(text, m.end())
+        other = site_cancer(organ.group("site")) if organ else None
+        return other is not None and roots.get(other, other) != roots.get(cancer_id, cancer_id)
     other = _vocab_cancer(found[0][2])
-    roots = _roots()
     return other is not None and roots.get(other, other) != roots.get(cancer_id, cancer_id)
+
+
+_ORGAN_CANCER = re.compile(r"((left|right|bilateral)\s+)?(?P<site>[a-z]+)\s+(cancer|carcinoma|malignancy)\b", re.I)
 
 
 # a drug's own clause naming a use other than cancer
