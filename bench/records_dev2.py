@@ -39,7 +39,10 @@ _ALIASES = {"p53": "tp53", "bcrabl1is": "bcrabl1", "bcrabl": "bcrabl1", "ki67": 
             "cd117": "kit", "7del7q": "del7q", "dcppivkaii": "pivkaii", "5hiaa24hurine": "5hiaa", "ccd3": "cd3",
             "sstr2a": "sstr2", "1q21": "1qgain", "1q": "1qgain", "ss18ssx": "ss18", "ss18ssx1": "ss18",
             "monosomy13": "del13q", "hpv16": "hpv", "lightchainrestriction": "lightchain", "cytokeratin": "ae1ae3",
-            "pmlrara": "pmlrara", "bcrabl1p210": "bcrabl1"}
+            "pmlrara": "pmlrara", "bcrabl1p210": "bcrabl1",
+            # dev set 3 spellings of routine IHC stains
+            "34be12": "34betae12", "pankeratin": "ae1ae3", "pancytokeratin": "ae1ae3", "racemase": "amacr",
+            "p504s": "amacr", "caix": "ca9", "androgenreceptor": "ar", "lca": "cd45"}
 # words that name how or on what a marker was tested, not the marker
 _METHOD = re.compile(r"\b(ihc|ish|fish|ngs|pcr|serum|transcript|status|tps|cps|is|promoter|gene|protein|mutation"
                      r"|mutations?|\(ihc\)|\(serum\)|\(germline\)|germline|\(24h urine\)|testing)\b", re.I)

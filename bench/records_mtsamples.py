@@ -31,7 +31,8 @@ _GOLD_GROUPS = {"uterus": {"uterine"}, "cervix": {"cervical"}, "bile duct": {"bi
                 "myelodysplastic neoplasm": {"mds"}, "oral cavity": {"head-and-neck"}, "oropharynx": {"head-and-neck"},
                 "retroperitoneal sarcoma": {"sarcoma"}, "soft tissue sarcoma": {"sarcoma"}, "pancreas": {"pancreatic"},
                 "testis": {"testicular"}, "small intestine": {"net", "small-intestine"},
-                "bone": {"sarcoma"}}
+                "bone": {"sarcoma"}, "hypopharynx": {"head-and-neck"},
+                "pancreatic neuroendocrine tumour": {"net", "pancreatic"}}
 _PLANNED = {"planned", "recommended"}
 _NOT_RECEIVED = {"planned", "recommended", "declined", "hypothetical"}
 _STOP = {"the", "of", "and", "with", "a", "type", "not", "further", "specified", "later", "to", "left", "right",

@@ -17,6 +17,10 @@ PRIORITY = ("family", "declined", "negated", "hypothetical", "planned", "possibl
 NOT_PATIENTS = {"family", "negated", "declined", "hypothetical"}  # never the patient's present finding
 
 
+# a decline that names nothing ends its sentence and speaks of what came before it, even across a semicolon:
+# "Radiation was recommended; she declined."
+_BARE_DECLINE = re.compile(r"(declined|refused)(\s+(it|this|that|them|treatment|therapy"
+                           r"|the (treatment|recommendation)))?\s*[.!]?\s*$", re.I)
 _WORD_START = re.compile(r"(?<!\w)[^\W\d_]")
 
 
@@ -101,7 +105,8 @@ def assertion_in(sentence: str, cues: list[Cue], start: int, end: int) -> str:
         group = _paren_group(sentence, c.start) if c.category in ("hypothetical", "planned") else None
         if group is not None and not (group[0] <= start and end <= group[1]):
             continue  # "(dasatinib as alternative per trial enrollment)": a cue in brackets covers only them
-        if (backward or c.category == "declined") and "; " in sentence[lo:hi]:
+        if (backward or c.category == "declined") and "; " in sentence[lo:hi] \
+                and not (backward and c.category == "declined" and _BARE_DECLINE.match(sentence, c.start)):
             continue  # "letrozole planned after radiation; chemotherapy not recommended": the cue is the next part's
             # ("declines blood products; R-CHOP was started 5/1": a decline never reaches past its own part)
         if any(o is not c and o.direction in (c.direction, "bidirectional") and o.category == "negated"

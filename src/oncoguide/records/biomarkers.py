@@ -173,8 +173,8 @@ _RESULTS = re.compile(
     r"|failed|unable to|could not be)"
     r"|(?P<pending>pending|to follow|will follow|in progress|awaiting|awaited|\bsent\b|\bordered\b"
     r"|not yet (available|resulted|back))"
-    r"|(?P<negative>\bnegative\b|\bneg\b|\b(negtive|negitive|negatve|neagtive|negaitve)\b"
-    r"|not detected|\bno\b(?! other)|none detected|wild[- ]?type|\bwt\b|\babsent\b"
+    r"|(?P<negative>\bnegative\b(?!\s+for\s+(metasta|malignan|tumou?r|carcinoma|neoplas))|\bneg\b|\b(negtive|negitive|negatve|neagtive|negaitve)\b"
+    r"|not detected|\bno\b(?! other)|none detected|wild[- ]?type|\bwt\b(?![\W_]?1\b)|\babsent\b"
     r"|not amplified|non-?amplified|not rearranged|\bmss\b|microsatellite[- ]stable|\bmsi?-stable\b|\bpmmr\b"
     r"|proficient|\bintact\b"
     r"|retained|\blow\b|(?<![\w.])0(?![\d.%+])|<\s?1\s?%|\(-\)|HER2-low|\bunmutated\b|\bunmethylated\b"
@@ -183,24 +183,39 @@ _RESULTS = re.compile(
     r"|(?P<equivocal>equivocal|indeterminate|borderline|\b2\+)"
     r"|(?P<positive>\bpositive\b|\bpos\b|\b(postive|positve|posative|positiv)\b|\bdetected\b|\bidentified\b"
     r"|\bpresent\b|mutated|(mutation|mutaion"
-    r"|rearr?ange?ment|fusion|amplification)(?!s?\s*(analysis|testing|test|status|panel|screen|study|assay|by))"
-    r"|rearranged|amplified|\bhigh\b|msi-h|\bdmmr\b|deficient|\bloss\b"
+    r"|rearr?ange?ment|fusion|amplification)(?!s?\s*(analysis|testing|test|status|panel|screen|study|assay|by|:)"
+    r"|s?\b[^.;]{0,30}\b(will be|to be|has been|have been) (ordered|sent|requested|performed|reported)"
+    r"|s?\s+(is|are)\s+((highly|strongly)\s+)?(recommended|suggested|advised|indicated|requested))"
+    r"|rearranged|amplified|\bhigh\b|msi-h|\bdmmr\b|deficient|\bloss\b|\blost\b"
+    # a protein change in a variant table's cell ("PIK3CA | H1047R | 32%", "TP53 p.R273H")
+    r"|(?<![\w.-])(p\.)?[ACDEFGHIKLMNPQRSTVWY]\d{1,4}([ACDEFGHIKLMNPQRSTVWY]|\*|fs\*?\d*)(?![\w-])"
     r"|\b3\+|overexpress|(?<=\w)\+|\bV600[EK]\b|\bG12[A-Z]\b|\bL858R\b|\bT790M\b"
     r"|exon\s?(19|20|14)(?!\s*(results?|testing|tests?|analysis|status|sequencing|panel|assay|(is|was|were|are) "
     r"(not|negative|pending)))"
     r"|(?<=\()\s?[A-Z]\d{1,4}[A-Z*]?\s?(?=\))"
     r"|\bp\.[A-Z]\d+|pathogenic|\bskipping\b|\bmethylated\b|\b(co-?)?deleted\b|\bco-?deletion\b"
-    r"|\breactive\b|\bbright\b|\bdim(ly)?\b|^-(associated|related|mediated|driven)\b"
+    r"|\breactive\b|\bbright\b|\bdim(ly)?\b"
+    r"|\b(strong|diffuse|patchy|focal|weak|moderate|block-like)\b[\w ,-]{0,25}?\b(staining|immunoreactivity"
+    r"|positivity)\b|\bstain(s|ed)?\s+(a\s+)?(minority|subset|majority|scattered|rare|occasional|many|most"
+    r"|numerous|all)\b|^-(associated|related|mediated|driven)\b"
     r"|(?<![<\d.])[1-9]\d{0,2}(\.\d+)?\s?% of (the )?(interphase )?(nuclei|metaphases)\b)",
     re.I,
 )
 # "positive for CD20, PAX5 and BCL6": an IHC panel led by its result (the list shares it; see read_markers)
-_LEADING_POSITIVE = re.compile(r"\b(positive|immunoreactive|reactive) for\b[\w \t-]{0,30}$|\b(express(es|ing)?"
+_POS_FOR = r"(positive|immunoreactive|immuno-?positive|reactive) for\b"  # "immunopositive for GFAP"
+_ANY_FOR = r"(negative|positive|immunoreactive|immuno-?(positive|negative)|reactive) for\b"
+_LEADING_POSITIVE = re.compile(rf"\b{_POS_FOR}[\w \t-]{{0,30}}$|\b(express(es|ing)?"
                                r"|co-?express(es|ing)?)\s+(\w+\s+){0,2}$", re.I)
-_NEXT_PHRASE = re.compile(r";|\b(negative|positive|immunoreactive|reactive) for\b|\b(but|while|whereas)\b", re.I)
-_NEXT_LEAD = re.compile(r"\b(negative|positive|immunoreactive|reactive) for\b[\w \t-]{0,30}$", re.I)  # the next
-_LED_POSITIVE = re.compile(r"(positive|immunoreactive|reactive) for\b|(co-?)?express", re.I)  # marker's own cue
-_LEADING_NEGATION = re.compile(r"\b(negative for|no evidence of|absence of|without|no)\b[\w \t-]{0,30}$", re.I)
+_NEXT_PHRASE = re.compile(rf";|\b{_ANY_FOR}|\b(but|while|whereas)\b", re.I)
+_NEXT_LEAD = re.compile(rf"\b{_ANY_FOR}[\w \t-]{{0,30}}$", re.I)  # the next marker's own cue
+_LED_POSITIVE = re.compile(rf"{_POS_FOR}|(co-?)?express", re.I)
+_LEADING_NEGATION = re.compile(r"\b(negative for|immuno-?negative for|no evidence of|absence of|without|no)\b"
+                               r"[\w \t-]{0,30}$", re.I)
+# a list of genes after "no pathogenic variants were identified in the following genes:" (read up to 90 characters
+# back, and on through the list: "BRCA1, BRCA2 or PALB2")
+_NO_VARIANTS_IN = re.compile(r"\bno (pathogenic |likely pathogenic |deleterious |reportable |clinically significant "
+                             r"|actionable )*(variants?|mutations?|alterations?)( (was|were))? (detected|identified"
+                             r"|found) in( the)?( following)?( genes?)?:?[\w\s,/-]{0,50}$", re.I)
 _NEGATED_AFTER = re.compile(r"^([\w\s-]{0,25}?|[\s:,-]*(\([^()]{0,30}\))?[\s:,-]*)\b(not detected|not identified"
                             r"|not found|not seen|negative|absent|were not|was not|is not|are not)\b", re.I)
 _PERCENT = re.compile(r"(<\s?)?(\d{1,3}(?:\.\d+)?)\s?%")
@@ -217,6 +232,8 @@ _VARIANT = re.compile(
     r"|\bp\.\(?[A-Z][a-z]{2}\d+\w*\)?", re.I)
 _METHOD = re.compile(r"\b(FISH|IHC|NGS|PCR|ctDNA|liquid biopsy|sequencing|immunohistochemistry)\b", re.I)
 _ORIGIN = re.compile(r"\b(germline|somatic)\b", re.I)
+# a stain on the control tissue, not the tumour: "normal glands serve as internal positive controls expressing MLH1"
+_CONTROL = re.compile(r"\bcontrols?\s+(express(es|ing)?|stain(s|ing)?|show(s|ing)?)\s+$", re.I)
 _UNLIKELY = re.compile(r"\b(probability of|risk of|unlikely|rule out|r/o|to exclude|screen(ing)? for)\s+$", re.I)
 _LEADING_LOSS = re.compile(r"\b(loss of|lost|absent)\b[\w \t-]{0,20}$", re.I)
 _FINDINGS_LIST = re.compile(r"^\W*(genomic (findings|alterations)|(pathogenic )?(mutations?|alterations?|variants?)"
@@ -225,7 +242,9 @@ _FINDINGS_LIST = re.compile(r"^\W*(genomic (findings|alterations)|(pathogenic )?
 # "NEGATIVE FOR reportable variants in: FLT3-TKD (D835/I836), IDH1, TP53".
 _RESULT_LABEL = re.compile(r"^\W*(?P<result>positive|negative|not detected|detected)( for)?"
                            r"( (reportable |pathogenic )?(variants?|mutations?|alterations?|fusions?) in)?\s*:", re.I)
-_SEPARATORS = re.compile(r"^[\s,/&|()]*(and|or)?[\s,/&|()]*$", re.I)
+# a qualifier in brackets may stand between two markers of one list: "CA9 (focal) and CD10 (focal)"
+_SEPARATORS = re.compile(r"^[\s,/&|()]*(\((focal(ly)?|weak(ly)?|patchy|diffuse(ly)?|strong(ly)?|rare|scattered)"
+                         r"[\w ,-]{0,15}\))?[\s,/&|()]*(and|or)?[\s,/&|()]*$", re.I)
 _WINDOW = 110
 # Context before a marker name that sets its result when nothing after it does ("insufficient tissue for ALK").
 _LEADING_STATUS = re.compile(
@@ -460,7 +479,7 @@ def _read_one(clause: str, mentions: list[tuple[str, int, int]], i: int, after: 
     before = clause[max(0, start - 30):start]
     own = clause[max(0, start - 30, after):start]  # cues that are not the previous marker's result
     hedge = _HEDGE_BEFORE.search(own)
-    if _UNLIKELY.search(before) and not hedge:
+    if (_UNLIKELY.search(before) and not hedge) or _CONTROL.search(before):
         return None
     result, used = _result(name, window)
     iscn = _KARYOTYPE.match(window) if name == "karyotype" else None
@@ -494,6 +513,10 @@ def _read_one(clause: str, mentions: list[tuple[str, int, int]], i: int, after: 
     lead = _LEADING_NEGATION.search(before)
     if lead and result in (None, "positive"):
         result, used, first = "negative", 0, start - len(before) + lead.start()
+    far = clause[max(0, start - 90):start]
+    none_in = _NO_VARIANTS_IN.search(far) if not lead and result in (None, "positive") else None
+    if none_in:
+        result, used, first = "negative", 0, start - len(far) + none_in.start()
     lead_pos = _LEADING_POSITIVE.search(own) if not lead else None
     if lead_pos and (result is None or _NEXT_PHRASE.search(window, 0, used)):  # the window's result is the next list's
         result, used, first = "positive", 0, start - len(own) + lead_pos.start()

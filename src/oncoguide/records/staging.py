@@ -62,7 +62,8 @@ def read_stages(doc: RecordDocument, clauses: list[ctx.Clause], today: date | No
         sclc = _SCLC_STAGE.search(c.text)
         if group and not ctx.is_family(c.text, group[1]) and not ctx.is_hypothetical(c.text, group[1]) and \
                 assertion_of(c.text, group[1], group[2]) not in ("hypothetical", "family") and \
-                not _OTHER_DISEASE.search(c.text[max(0, group[1] - 40):group[1]]):
+                not _OTHER_DISEASE.search(c.text[max(0, group[1] - 40):group[1]]) and \
+                not _OTHER_AFTER.match(c.text[group[2]:group[2] + 30]):
             stage.group = _value(doc, c, group[1], group[2], group[0], 0.9)
         elif sclc:
             stage.group = _value(doc, c, sclc.start(), sclc.end(), sclc.group(1).lower(), 0.9)
@@ -108,6 +109,11 @@ _OTHER_DISEASE = re.compile(
     r"\b(CKD|chronic kidney disease|kidney disease|renal disease|renal insufficiency|ESRD|heart failure|NYHA|COPD"
     r"|GOLD|fibrosis|pressure (ulcer|injury)|decubitus|ulcer|sleep|hypertension|lyme|syphilis|Parkinson'?s"
     r"|Alzheimer'?s|dementia|endometriosis)\b[\w\s,()-]{0,12}$", re.I)
+
+
+# a stage of another scale written after it: "Cirrhosis (Stage IV fibrosis)", "fibrosis (stage 2-3 of 4)"
+_OTHER_AFTER = re.compile(r"^\s*(-\s*\d\s*)?(of\s*\d\b|\)?\s*(fibrosis|cirrhosis|steatosis|CKD|kidney disease"
+                          r"|heart failure|pressure (ulcer|injury)))", re.I)
 
 
 def _mri(text: str, start: int, end: int, axis: str) -> bool:

@@ -56,6 +56,7 @@ def _biomarkers(doc: RecordDocument, clauses: list[ctx.Clause], context: ctx.Doc
                 continue  # "loss of MMR" in CML is major molecular response, not mismatch repair
             if ctx.is_family(c.text, r.start) or ctx.is_hypothetical(c.text, r.start) \
                     or context.assertion(c, r.start, r.end) in ("family", "hypothetical") \
+                    or context.assertion(c, r.start, r.start + 1) == "hypothetical" \
                     or (r.result == "pending" and (i, r.name) in superseded):
                 continue
             when = ctx.dates(c.text)

@@ -113,7 +113,7 @@ def _procedures() -> _Procedures:
         organs=[frozenset(w.lower() for w in e.organ) for e in m.surgery],
         target_after=re.compile(rf"^,?\s+(of\s+|on\s+)?((the|a|an|his|her|right|left|bilateral)\s+)?"
                                 rf"[\w\s-]{{0,50}}?\b({targets})\b", re.I),
-        target_before=re.compile(rf"\b({targets})\s+$", re.I),
+        target_before=re.compile(rf"\b({targets})\s*[,;]?\s+$", re.I),  # "Sigmoid and rectum; segmental resection"
         radiation=pattern(m.radiation.patterns),
         generic=[(pattern(g.patterns), g.name, g.class_) for g in m.generic],
         received=re.compile(rf"(?:{m.cues.received})\s+(?:[\w-]+\s+){{0,2}}$", re.I),
@@ -134,11 +134,15 @@ def surgeries_in(text: str) -> list[tuple[str, bool, bool, int, int]]:
     return [(name, cancer_op, vague, start, end) for name, cancer_op, vague, _, start, end in _surgeries(text)]
 
 
+_TRAILING_DASH = re.compile(r"(?<=\w)-(?=\s|$)")
+
+
 def _surgeries(text: str) -> list[tuple[str, bool, bool, frozenset[str], int, int]]:
     out: list[tuple[str, bool, bool, frozenset[str], int, int]] = []
     taken: list[tuple[int, int]] = []
+    scan = _TRAILING_DASH.sub(" ", text)  # "PART 8: OMENTUM, OMENTECTOMY- OMENTUM WITH ...": the dash ends the line
     for (rx, name, cancer_op, needs_target), organ in zip(_procedures().surgery, _procedures().organs, strict=True):
-        for m in rx.finditer(text):
+        for m in rx.finditer(scan):
             if any(a < m.end() and m.start() < b for a, b in taken):
                 continue
             if needs_target and not (_procedures().target_after.match(text[m.end():m.end() + 70])
@@ -200,9 +204,14 @@ def _for_cancer(text: str, cancer_op: bool, sec: Section | None, has_cancer: boo
 
 
 # Radiation words that are not a treatment: a department or job, a side effect, post-radiation changes.
+# A requisition form's field answered no ("CHEMORADIATION: No.", "CHEMORADIATION THERAPY: Not answered.") and a
+# trial group's name ("Radiation Therapy Oncology Group") name no course either.
 _RAD_NOT_AFTER = re.compile(r"(( and medical)? oncolog| (department|exposure|safety|therap(ist|y department))"
                             r"|(-induced| induced)? (fibrosis|pneumonitis|changes|necrosis|recall|dermatitis|proctitis"
-                            r"|esophagitis|oncolog))", re.I)
+                            r"|esophagitis|oncolog)|( therapy)? oncology group"
+                            r"|( therapy)?\s*:\s*(no|none|not (answered|applicable|given|specified|known)|n/?a"
+                            r"|unknown)\b)",
+                            re.I)
 _RAD_NOT_BEFORE = re.compile(r"post[- ]?$", re.I)
 _RAD_SITE = re.compile(r"\b(brain|chest|breast|pelvis|pelvic|prostate|prostatic|spine|lung|bone|hip|rectum|rectal"
                        r"|cranial|thoracic|thorax|chest wall|whole[- ]brain|brain metastas[ie]s)\b", re.I)
@@ -392,14 +401,20 @@ def _for_other_cancer(text: str, end: int, cancer_id: str) -> bool:
     if m is None:
         return False
     from oncoguide.records.diagnosis import _roots, _vocab_cancer
-    from oncoguide.records.histology import histologies_in
+    from oncoguide.records.histology import histologies_in, site_cancer
 
+    roots = _roots()
     found = histologies_in(text[m.end():m.end() + 60])
     if not found or found[0][0] != 0:
-        return False
+        # an organ's cancer: "mastectomy in 2019 for left breast cancer" in a colon cancer record
+        organ = _ORGAN_CANCER.match(text, m.end())
+        other = site_cancer(organ.group("site")) if organ else None
+        return other is not None and roots.get(other, other) != roots.get(cancer_id, cancer_id)
     other = _vocab_cancer(found[0][2])
-    roots = _roots()
     return other is not None and roots.get(other, other) != roots.get(cancer_id, cancer_id)
+
+
+_ORGAN_CANCER = re.compile(r"((left|right|bilateral)\s+)?(?P<site>[a-z]+)\s+(cancer|carcinoma|malignancy)\b", re.I)
 
 
 # a drug's own clause naming a use other than cancer
