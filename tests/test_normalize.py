@@ -12,8 +12,10 @@ from oncoguide.understand.normalize import search_text
         ("Stage 4 breast cancer", "stage IV breast cancer"),
         ("What does ALK positive mean?", "What does ALK positive mean?"),
         ("cancer of the oesophagus", "cancer of the esophagus"),  # British spellings as the guides spell them
-        ("Oesophageal tumours and my haematologist", "Esophageal tumors and my hematologist"),
+        ("Oesophageal tumours and my haematologist", "Esophageal cancer and my hematologist"),
         ("is radiotherapy painful", "is radiation therapy painful"),
+        ("they found a bile duct tumor", "they found a bile duct cancer"),  # a tumor named by its organ
+        ("is a pituitary tumor cancer", "is a pituitary tumor cancer"),  # no pituitary cancer in the vocabulary
     ],
 )
 def test_search_text(question: str, expected: str) -> None:

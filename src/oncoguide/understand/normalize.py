@@ -45,11 +45,30 @@ def respelled(question: str, lang: str = "en") -> str:
     return pattern.sub(swap, question)
 
 
+@lru_cache(maxsize=1)
+def _organ_tumors() -> re.Pattern[str]:
+    """"<organ> tumor" for every vocabulary cancer named "<organ> cancer" ("bile duct tumor", "kidney tumour")."""
+    vocab = load_vocabulary()
+    organs = {n[: -len(" cancer")].lower() for c in vocab.cancers for n in (c.name, *c.synonyms)
+              if n.lower().endswith(" cancer") and len(n) > len(" cancer") + 2}
+    names = "|".join(re.escape(o) for o in sorted(organs, key=len, reverse=True))
+    return re.compile(rf"\b({names}) (?:tumou?r|carcinoma|malignancy)s?\b", re.I)
+
+
+def organ_cancer(question: str) -> str:
+    """A tumor named by its organ read as that organ's cancer ("a bile duct tumor" -> "a bile duct cancer"), so the
+    question is about the guide of that cancer; only for questions (records keep their words)."""
+    return _organ_tumors().sub(lambda m: f"{m.group(1)} cancer", question)
+
+
 def search_text(question: str, lang: str = "en") -> str:
-    """The question with British spellings as the guides spell them (oesophagus -> esophagus), TNM codes split
+    """The question with British spellings as the guides spell them (oesophagus -> esophagus), a tumor named by its
+    organ as that organ's cancer (bile duct tumor -> bile duct cancer), TNM codes split
     (T2N1M0 -> T2 N1 M0), stages spelled as guides do (3a -> IIIA) and brand names followed by their generic name
     (Keytruda -> Keytruda pembrolizumab)."""
     question = _TNM.sub(lambda m: " ".join(x for x in m.groups()[1:] if x), respelled(question, lang))
+    if lang == "en":
+        question = organ_cancer(question)
     text = load(lang).get("text")
     if text is not None and text.stage_number is not None:
         roman = text.roman_numerals
