@@ -16,6 +16,10 @@ from oncoguide.understand.normalize import search_text
         ("is radiotherapy painful", "is radiation therapy painful"),
         ("they found a bile duct tumor", "they found a bile duct cancer"),  # a tumor named by its organ
         ("is a pituitary tumor cancer", "is a pituitary tumor cancer"),  # no pituitary cancer in the vocabulary
+        ("What immunotherapy is used for relapsed ALL?",
+         "What immunotherapy is used for relapsed ALL (acute lymphoblastic leukemia)?"),
+        ("ALL MARGINS ARE NEGATIVE", "ALL MARGINS ARE NEGATIVE"),  # written in capitals: a word
+        ("is it all gone", "is it all gone"),
     ],
 )
 def test_search_text(question: str, expected: str) -> None:

@@ -61,12 +61,27 @@ def organ_cancer(question: str) -> str:
     return _organ_tumors().sub(lambda m: f"{m.group(1)} cancer", question)
 
 
+def named_codes(question: str, lang: str = "en") -> str:
+    """Capital codes that name a cancer in a question (text.yaml question_codes: ALL) followed by the cancer's name,
+    unless the question is written in capitals."""
+    text = load(lang).get("text")
+    codes = text.question_codes if text is not None else {}
+    letters = [c for c in question if c.isalpha()]
+    if not codes or sum(c.isupper() for c in letters) > 0.6 * len(letters):
+        return question
+    for code, name in codes.items():
+        question = re.sub(rf"(?<![\w-]){re.escape(code)}(?![\w-])", f"{code} ({name})", question)
+    return question
+
+
 def search_text(question: str, lang: str = "en") -> str:
     """The question with British spellings as the guides spell them (oesophagus -> esophagus), a tumor named by its
-    organ as that organ's cancer (bile duct tumor -> bile duct cancer), TNM codes split
+    organ as that organ's cancer (bile duct tumor -> bile duct cancer), capital codes with their cancer's name
+    (relapsed ALL -> relapsed ALL (acute lymphoblastic leukemia)), TNM codes split
     (T2N1M0 -> T2 N1 M0), stages spelled as guides do (3a -> IIIA) and brand names followed by their generic name
     (Keytruda -> Keytruda pembrolizumab)."""
     question = _TNM.sub(lambda m: " ".join(x for x in m.groups()[1:] if x), respelled(question, lang))
+    question = named_codes(question, lang)
     if lang == "en":
         question = organ_cancer(question)
     text = load(lang).get("text")

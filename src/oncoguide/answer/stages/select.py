@@ -42,7 +42,16 @@ def strong_hits(res: Resources, ask: Ask, ev: Evidence) -> list[Hit]:
     strong = [h for h in pool if h.score >= STRONG_SHARE * top]
     if ev.correction is not None and ev.hits[0] not in strong:
         strong.insert(0, ev.hits[0])  # the correction is general: never off topic for the cancer asked about
-    return strong[:MOST_PASSAGES] or pool[:1] or ev.hits[:1]
+    strong = strong[:MOST_PASSAGES] or pool[:1] or ev.hits[:1]
+    return strong + _rest_of_section(strong[0], pool, strong)
+
+
+def _rest_of_section(best: Hit, pool: list[Hit], taken: list[Hit]) -> list[Hit]:
+    """The other passages of the best passage's section among the hits (a long section is stored in parts: the
+    drug a question asks for may be in its second part)."""
+    ids = {h.passage.id for h in taken}
+    return [h for h in pool if h.passage.id not in ids and h.passage.document_id == best.passage.document_id
+            and h.passage.section_path == best.passage.section_path]
 
 
 def sentences(res: Resources, ask: Ask, ev: Evidence, strong: list[Hit]) -> tuple[

@@ -38,6 +38,10 @@ class Model(Strict):
         default_factory=list, description="Short codes of cancers, biomarkers and drugs that are also everyday words "
         "in lower case (met, ret, er): matched only as written in capitals; other codes match in any case (egfr).")
 
+    question_codes: dict[str, str] = Field(
+        default_factory=dict, description="Codes in capitals that, in a question not written in capitals, name a "
+        "cancer but are everyday words in records and headings (ALL): the question gets the name beside the code.")
+
     @field_validator("spellings")
     @classmethod
     def _lower_words(cls, value: dict[str, str]) -> dict[str, str]:
