@@ -112,6 +112,22 @@ def test_basic_lung_questions_are_answered(engine: AnswerEngine) -> None:
         assert engine.ask(question).evidence_status != "insufficient", question
 
 
+def test_patients_spelling_and_shorthand_find_the_cancer(engine: AnswerEngine) -> None:
+    """A capital code (ALL), a British spelling (oesophagus) and a tumor named by its organ (bile duct tumor) each
+    keep the answer to that cancer's guide."""
+    for question, cancer in (("What immunotherapy is used for relapsed ALL?", "all"),
+                             ("what is an oesophagectomy", "esophageal"),
+                             ("they found a bile duct tumor, what happens next?", "biliary")):
+        answer = engine.ask(question)
+        docs = quoted_documents(engine, answer)
+        assert docs and all(not c or "general" in c or cancer in c for c in docs.values()), (question, docs)
+
+
+def test_the_best_sections_other_part_is_evidence(engine: AnswerEngine) -> None:
+    answer = engine.ask("What targeted drugs are there for bile duct cancer?")
+    assert re.search(r"ivosidenib", body(answer), re.I), body(answer)
+
+
 def test_a_declined_answer_has_no_reading_grade(engine: AnswerEngine) -> None:
     answer = engine.ask("How do I bake sourdough bread?")
     assert answer.evidence_status == "insufficient"
