@@ -209,7 +209,12 @@ _LEADING_POSITIVE = re.compile(rf"\b{_POS_FOR}[\w \t-]{{0,30}}$|\b(express(es|in
 _NEXT_PHRASE = re.compile(rf";|\b{_ANY_FOR}|\b(but|while|whereas)\b", re.I)
 _NEXT_LEAD = re.compile(rf"\b{_ANY_FOR}[\w \t-]{{0,30}}$", re.I)  # the next marker's own cue
 _LED_POSITIVE = re.compile(rf"{_POS_FOR}|(co-?)?express", re.I)
-_LEADING_NEGATION = re.compile(r"\b(negative for|immuno-?negative for|no evidence of|absence of|without|no)\b"
+# "It was not N-Myc amplified", "not MYC rearranged": a "not" right before the name negates the state after it
+_NOT_BEFORE = re.compile(r"\b(not|non-?)\s*$", re.I)
+_STATE_AFTER = re.compile(r"^[\s-]*(gene\s+)?(amplified|rearranged|mutated|deleted|methylated|translocated"
+                          r"|over-?expressed|expressed)\b", re.I)
+_LEADING_NEGATION = re.compile(r"\b(negative for|immuno-?negative for|no evidence of|absence of|without|no"
+                               r"|(does|did|do|has|have|had) not (have|harbou?r|carry|show))\b"
                                r"[\w \t-]{0,30}$", re.I)
 # a list of genes after "no pathogenic variants were identified in the following genes:" (read up to 90 characters
 # back, and on through the list: "BRCA1, BRCA2 or PALB2")
@@ -513,6 +518,11 @@ def _read_one(clause: str, mentions: list[tuple[str, int, int]], i: int, after: 
     lead = _LEADING_NEGATION.search(before)
     if lead and result in (None, "positive"):
         result, used, first = "negative", 0, start - len(before) + lead.start()
+    not_before = _NOT_BEFORE.search(before)
+    not_state = _STATE_AFTER.match(window) if not_before else None
+    if not_before and not_state and not lead and result in (None, "positive"):
+        lead = not_before
+        result, used, first = "negative", not_state.end(), start - len(before) + not_before.start()
     far = clause[max(0, start - 90):start]
     none_in = _NO_VARIANTS_IN.search(far) if not lead and result in (None, "positive") else None
     if none_in:

@@ -124,7 +124,7 @@ def _procedures() -> _Procedures:
     )
 
 
-_NOT_NEAR_SURGERY = re.compile(r"\bbiops|\bsentinel|\bmapping\b|scheduled|planned|will undergo|candidate"
+_NOT_NEAR_SURGERY = re.compile(r"\bbiops|\bsentinel|\bmapping\b|candidate"
                                r"|\bmargins?\b|\b(sharp|blunt)\s*$", re.I)
 
 

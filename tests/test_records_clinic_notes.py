@@ -1,0 +1,54 @@
+"""Record reading on clinic-note wording (dev set 4, real MTSamples consults, follow-ups and discharge summaries):
+a stated "not <marker> amplified" is a negative result, a skin SCC beside another cancer is not the record's
+cancer, a named operation the patient "will undergo" is planned, a regimen that "would have a smaller benefit" is
+not given."""
+
+from __future__ import annotations
+
+import pytest
+
+from oncoguide.records.biomarkers import read_markers
+from oncoguide.records.model import RecordDocument
+from oncoguide.records.text_extract import extract_text
+
+
+def _read(text: str):  # type: ignore[no-untyped-def]
+    return extract_text(RecordDocument(id="t", name="t", kind="text", text=text))
+
+
+@pytest.mark.parametrize(("text", "name", "result"), [
+    ("It was not N-Myc amplified and had favorable Shimada histology.", "MYCN", "negative"),
+    ("The lymphoma was not MYC rearranged by FISH.", "MYC", "negative"),
+    ("She does not have a BRCA1 mutation.", "BRCA1", "negative"),
+    ("He did not harbor an EGFR mutation.", "EGFR", "negative"),
+    ("The tumor is MYCN amplified.", "MYCN", "positive"),
+    ("She has a BRCA1 mutation.", "BRCA1", "positive"),
+])
+def test_a_not_before_the_marker_negates_its_state(text: str, name: str, result: str) -> None:
+    readings = [r for r in read_markers(text) if r.name == name]
+    assert [r.result for r in readings] == [result]
+
+
+def test_a_skin_squamous_cell_carcinoma_gives_way_to_the_other_cancer() -> None:
+    p = _read("DIAGNOSES:\n1.  Posttransplant lymphoproliferative disorder.\n2.  Chronic renal insufficiency.\n"
+              "3.  Squamous cell carcinoma of the skin.")
+    assert p.cancer.cancer_id == "ptld"
+    alone = _read("PREOPERATIVE DIAGNOSIS: Squamous cell carcinoma of the scalp.")
+    assert alone.cancer.histology is not None and alone.cancer.histology.value.startswith("squamous cell carcinoma")
+
+
+@pytest.mark.parametrize("text", [
+    "ASSESSMENT: Breast cancer.\nPLAN: She is scheduled for a lumpectomy.",
+    "ASSESSMENT: Breast cancer.\nPLAN: She will undergo a lumpectomy next week.",
+])
+def test_an_operation_the_patient_will_undergo_is_planned(text: str) -> None:
+    assert [(t.name, t.status) for t in _read(text).treatments] == [("surgery: lumpectomy", "planned")]
+
+
+def test_a_regimen_that_would_have_a_smaller_benefit_is_not_given() -> None:
+    p = _read("Newly diagnosed stage II colon cancer. Chemotherapy with 5-FU based regimen would have a smaller "
+              "benefit of around 2.5%.")
+    assert all(t.status in ("hypothetical", "recommended", "planned") for t in p.treatments
+               if t.name == "fluorouracil")
+    assert not [t for t in p.treatments if t.name == "fluorouracil" and t.status in ("completed", "ongoing",
+                                                                                       "unknown")]
