@@ -52,3 +52,43 @@ def test_a_regimen_that_would_have_a_smaller_benefit_is_not_given() -> None:
                if t.name == "fluorouracil")
     assert not [t for t in p.treatments if t.name == "fluorouracil" and t.status in ("completed", "ongoing",
                                                                                        "unknown")]
+
+
+@pytest.mark.parametrize(("text", "group"), [
+    ("ASSESSMENT: CLL, Binet stage B.", "Binet B"),
+    ("ASSESSMENT: Neuroblastoma, stage 4S.", "IVS"),
+    ("ASSESSMENT: CLL, Rai stage II.", "II"),
+    ("ASSESSMENT: Small cell lung cancer, extensive stage.", "extensive"),
+])
+def test_clinic_stage_wording(text: str, group: str) -> None:
+    stage = _read(text).stage
+    assert stage.group is not None and stage.group.value == group
+
+
+def test_a_mesothelioma_panel_with_a_qualified_list_item() -> None:
+    text = ("Immunohistochemical staining showed tumor cells positive for calretinin and focally positive for D2-40, "
+            "MOC-31.  Tumor cells are negative for CDX-2, and monoclonal CEA.")
+    assert [(r.name, r.result) for r in read_markers(text)] == [
+        ("calretinin", "positive"), ("D2-40", "positive"), ("MOC-31", "positive"), ("CDX2", "negative"),
+        ("CEA", "negative")]
+
+
+@pytest.mark.parametrize(("text", "steroid", "kept"), [
+    ("ASSESSMENT: Multiple myeloma. She was started on lenalidomide and dexamethasone.", "dexamethasone", True),
+    ("ASSESSMENT: Mantle cell lymphoma. She will start hyperfractionated cyclophosphamide, vincristine, "
+     "doxorubicin, dexamethasone.", "dexamethasone", True),
+    ("ASSESSMENT: Multiple myeloma. Carfilzomib with dexamethasone premedication.", "dexamethasone", False),
+    ("ASSESSMENT: Lung adenocarcinoma. Carboplatin and prednisone for asthma.", "prednisone", False),
+    ("ASSESSMENT: Breast cancer on tamoxifen. Prednisone for asthma flare.", "prednisone", False),
+])
+def test_a_steroid_in_one_list_with_a_cancer_drug_is_part_of_the_regimen(text: str, steroid: str,
+                                                                        kept: bool) -> None:
+    assert (steroid in {t.name for t in _read(text).treatments}) is kept
+
+
+def test_a_past_cancer_named_by_its_histology_keeps_its_treatments() -> None:
+    p = _read("HPI: Hodgkin disease treated with ABVD in 1990.\nASSESSMENT: Breast cancer, likely radiation-induced.")
+    assert p.cancer.cancer_id == "breast"
+    assert not p.treatments
+    own = _read("HPI: Diffuse large B-cell lymphoma diagnosed in 2019, treated with R-CHOP.\nASSESSMENT: DLBCL.")
+    assert "rituximab" in {t.name for t in own.treatments}

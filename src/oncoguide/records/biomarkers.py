@@ -249,7 +249,7 @@ _RESULT_LABEL = re.compile(r"^\W*(?P<result>positive|negative|not detected|detec
                            r"( (reportable |pathogenic )?(variants?|mutations?|alterations?|fusions?) in)?\s*:", re.I)
 # a qualifier in brackets may stand between two markers of one list: "CA9 (focal) and CD10 (focal)"
 _SEPARATORS = re.compile(r"^[\s,/&|()]*(\((focal(ly)?|weak(ly)?|patchy|diffuse(ly)?|strong(ly)?|rare|scattered)"
-                         r"[\w ,-]{0,15}\))?[\s,/&|()]*(and|or)?[\s,/&|()]*$", re.I)
+                         r"[\w ,-]{0,15}\))?[\s,/&|()]*(and|or)?[\s,/&|()]*((mono|poly)clonal\s+)?$", re.I)
 _WINDOW = 110
 # Context before a marker name that sets its result when nothing after it does ("insufficient tissue for ALK").
 _LEADING_STATUS = re.compile(
