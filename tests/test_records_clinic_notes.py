@@ -92,3 +92,14 @@ def test_a_past_cancer_named_by_its_histology_keeps_its_treatments() -> None:
     assert not p.treatments
     own = _read("HPI: Diffuse large B-cell lymphoma diagnosed in 2019, treated with R-CHOP.\nASSESSMENT: DLBCL.")
     assert "rituximab" in {t.name for t in own.treatments}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("ASSESSMENT: Breast cancer. She underwent a lumpectomy and will undergo radiation.",
+     [("surgery: lumpectomy", "completed"), ("radiation", "planned")]),
+    ("ASSESSMENT: Breast cancer. She underwent lumpectomy and radiation.",
+     [("surgery: lumpectomy", "completed"), ("radiation", "completed")]),
+    ("ASSESSMENT: Breast cancer. Anastrozole was prescribed but she never took it.", []),
+])
+def test_each_treatment_of_a_sentence_keeps_its_own_status(text: str, expected: list[tuple[str, str]]) -> None:
+    assert [(t.name, t.status) for t in _read(text).treatments] == expected

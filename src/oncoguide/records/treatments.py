@@ -557,6 +557,11 @@ def _treatment(doc: RecordDocument, c: ctx.Clause, name: str, kind: str, start: 
         status, basis = (local, part.text) if part and local != "unknown" else (whole, text)
         if whole == "stopped" and local not in ("ongoing", "planned"):
             status, basis = "stopped", text
+        # "She underwent a lumpectomy and will undergo radiation": a plan cue between the previous treatment and
+        # this one is this one's, not the other's course given
+        lead = text[max([e for _, e in spans if e <= start], default=part.start if part else 0):start]
+        if status == "completed" and cue("planned").search(lead) and not cue("completed").search(lead):
+            status, basis = "planned", lead
         sure = not tentative(basis, status)
     begin, finish = _dates(text, start, end, _segment(text, spans, start, bounds))
     cls = {"antibody-drug conjugate": "antibody-drug conjugate", "targeted": "targeted", "hormonal": "hormonal",
