@@ -103,3 +103,15 @@ def test_a_past_cancer_named_by_its_histology_keeps_its_treatments() -> None:
 ])
 def test_each_treatment_of_a_sentence_keeps_its_own_status(text: str, expected: list[tuple[str, str]]) -> None:
     assert [(t.name, t.status) for t in _read(text).treatments] == expected
+
+
+def test_leucovorin_after_high_dose_methotrexate_is_a_rescue() -> None:
+    rescue = _read("ASSESSMENT: CNS lymphoma. She received methotrexate 5 g/m2. Her leucovorin was increased.")
+    assert {t.name for t in rescue.treatments} == {"methotrexate"}
+    folfox = _read("ASSESSMENT: Colon cancer. She received FOLFOX.")
+    assert "leucovorin" in {t.name for t in folfox.treatments}
+
+
+def test_a_regimen_that_lists_leucovorin_keeps_it() -> None:
+    p = _read("ASSESSMENT: Diffuse large B-cell lymphoma. He received m-BACOD in 2001.")
+    assert {"methotrexate", "leucovorin"} <= {t.name for t in p.treatments}

@@ -360,7 +360,23 @@ def read_treatments(doc: RecordDocument, sentences: list[ctx.Clause], entities: 
                 phase.add(id(t))
             previous.append(len(out))
             out.append(t)
-    return _dedupe(_without_covered_generics(out, generic), frozenset(phase))
+    return _dedupe(_without_rescue(_without_covered_generics(out, generic)), frozenset(phase))
+
+
+# leucovorin enhances fluorouracil (FOLFOX, FOLFIRI); given alone after high-dose methotrexate it is a rescue, not
+# a cancer treatment ("Her leucovorin was increased to 100 mg/m2" beside methotrexate)
+_RESCUED = frozenset({"leucovorin", "levoleucovorin"})
+_ENHANCED = frozenset({"fluorouracil", "capecitabine", "tegafur", "trifluridine"})
+
+
+def _without_rescue(treatments: list[Treatment]) -> list[Treatment]:
+    """Leucovorin written alone only where the record gives a fluoropyrimidine; beside methotrexate alone it is a
+    rescue (a regimen that lists it, m-BACOD, keeps it)."""
+    names = {t.name for t in treatments}
+    if names & _ENHANCED or "methotrexate" not in names:
+        return treatments
+    return [t for t in treatments if t.name not in _RESCUED or not re.search(
+        r"leucovorin|folinic|wellcovorin|fusilev|khapzory", t.evidence.quote, re.I)]
 
 
 # An operation named by its kind: its own treatment unless its sentence names the operation ("treated by excision");
