@@ -115,3 +115,21 @@ def test_leucovorin_after_high_dose_methotrexate_is_a_rescue() -> None:
 def test_a_regimen_that_lists_leucovorin_keeps_it() -> None:
     p = _read("ASSESSMENT: Diffuse large B-cell lymphoma. He received m-BACOD in 2001.")
     assert {"methotrexate", "leucovorin"} <= {t.name for t in p.treatments}
+
+
+@pytest.mark.parametrize(("text", "cancer_id", "site"), [
+    ("ASSESSMENT: Breast cancer, HER2 negative.", "breast", "breast"),
+    ("ASSESSMENT: Primary myelofibrosis, JAK2 negative.", "myelofibrosis", None),
+    ("IMPRESSION: Liver metastases from pancreatic adenocarcinoma.", "pancreatic", "pancreas"),
+    ("ASSESSMENT: Brain metastases from non-small cell lung cancer.", "nsclc", "lung"),
+    ("IMPRESSION: Cervix carcinoma metastatic to the lung.", "cervical", "cervix"),
+])
+def test_a_marker_result_or_a_spread_site_does_not_change_the_cancer(text: str, cancer_id: str,
+                                                                   site: str | None) -> None:
+    cancer = _read(text).cancer
+    assert cancer.cancer_id == cancer_id
+    assert (cancer.primary_site.value if cancer.primary_site else None) == site
+
+
+def test_a_negative_result_of_the_cancer_itself_still_negates_it() -> None:
+    assert _read("Lymph nodes: carcinoma negative.").cancer.cancer_id is None

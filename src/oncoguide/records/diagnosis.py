@@ -43,7 +43,7 @@ _SITES = (
 )
 _SITES_RE = [(n, re.compile(p, re.I)) for n, p in _SITES]
 # "liver metastases" is where a cancer spread; "cervix metastatic to the lung" is the primary
-_SPREAD_CONTEXT = re.compile(r"^\s*(and \w+ )?(mets|metasta\w*(?!\s+(to|from)\b)|nodules?|lesions?|masses"
+_SPREAD_CONTEXT = re.compile(r"^\s*(and \w+ )?(mets|metasta\w*(?!\s+to\b)|nodules?|lesions?|masses"
                              r"|involvement)\b", re.I)
 _SPREAD_BEFORE = re.compile(r"\b(to|into|involving)( the)?\s+(\w+ )?$|\bnew\s+$", re.I)
 _SKIN_SITE = re.compile(r"\b(back|shoulder|calf|forearm|thigh|scalp|chest|upper arm|arm|leg|trunk|face|neck|foot|"
