@@ -133,3 +133,14 @@ def test_a_marker_result_or_a_spread_site_does_not_change_the_cancer(text: str, 
 
 def test_a_negative_result_of_the_cancer_itself_still_negates_it() -> None:
     assert _read("Lymph nodes: carcinoma negative.").cancer.cancer_id is None
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("CLL with del(17p) and unmutated IGHV.", [("del(17p)", "positive"), ("IGHV", "negative")]),
+    ("Glioma with mutated IDH1 and methylated MGMT.", [("IDH1", "positive"), ("MGMT", "positive")]),
+    ("CLL with del(17p).", [("del(17p)", "positive")]),
+    ("FISH showed no del(17p).", [("del(17p)", "negative")]),
+    ("IGHV unmutated.", [("IGHV", "negative")]),
+])
+def test_a_state_written_before_the_marker_is_that_markers(text: str, expected: list[tuple[str, str]]) -> None:
+    assert [(r.name, r.result) for r in read_markers(text)] == expected

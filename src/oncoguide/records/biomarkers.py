@@ -209,6 +209,11 @@ _LEADING_POSITIVE = re.compile(rf"\b{_POS_FOR}[\w \t-]{{0,30}}$|\b(express(es|in
 _NEXT_PHRASE = re.compile(rf";|\b{_ANY_FOR}|\b(but|while|whereas)\b", re.I)
 _NEXT_LEAD = re.compile(rf"\b{_ANY_FOR}[\w \t-]{{0,30}}$", re.I)  # the next marker's own cue
 _LED_POSITIVE = re.compile(rf"{_POS_FOR}|(co-?)?express", re.I)
+# a state written before the marker's name ("unmutated IGHV", "methylated MGMT promoter", "amplified MYCN")
+_STATE_BEFORE = re.compile(r"\b(?P<state>unmutated|mutated|methylated|unmethylated|non-?methylated|amplified"
+                           r"|non-?amplified|not amplified|rearranged|wild-?type|overexpressed)\s+$", re.I)
+_FOUND_WITH = re.compile(r"\b(with|has|had|harbou?r(s|ed|ing)?|show(s|ed|ing)|reveal(s|ed|ing)|demonstrat\w+)\s+$",
+                         re.I)
 # "It was not N-Myc amplified", "not MYC rearranged": a "not" right before the name negates the state after it
 _NOT_BEFORE = re.compile(r"\b(not|non-?)\s*$", re.I)
 _STATE_AFTER = re.compile(r"^[\s-]*(gene\s+)?(amplified|rearranged|mutated|deleted|methylated|translocated"
@@ -487,6 +492,17 @@ def _read_one(clause: str, mentions: list[tuple[str, int, int]], i: int, after: 
     if (_UNLIKELY.search(before) and not hedge) or _CONTROL.search(before):
         return None
     result, used = _result(name, window)
+    if result is not None and i + 1 < len(mentions) and stop == mentions[i + 1][1] and _STATE_BEFORE.search(
+            window) and not window[used:].strip():  # "del(17p) and unmutated IGHV": the state is IGHV's
+        result, used = None, 0
+    state_first = _STATE_BEFORE.search(clause[max(0, start - 30, after):start]) if result is None else None
+    if state_first:  # "unmutated IGHV", "methylated MGMT", "amplified MYCN": the state written first
+        word = state_first.group("state").lower()
+        result = "negative" if word.startswith(("un", "non", "wild", "not")) else "positive"
+    named = result is None and re.match(r"(del|t|inv)\(|monosomy|trisomy", clause[start:end], re.I) and \
+        _FOUND_WITH.search(clause[max(0, start - 30, after):start])
+    if named:  # "CLL with del(17p)": a named chromosomal change that the patient has
+        result, used = "positive", 0
     iscn = _KARYOTYPE.match(window) if name == "karyotype" else None
     if iscn:  # "Karyotype: 46,XY,t(11;14)(q13;q32)[14]/46,XY[6]": normal or not, the string is the detail
         result, used = ("negative" if _NORMAL_KARYOTYPE.fullmatch(iscn.group("k")) else "positive"), iscn.end()
@@ -566,6 +582,9 @@ def _read_one(clause: str, mentions: list[tuple[str, int, int]], i: int, after: 
         detail = clause[start:end].split()[0].split("-")[0].lower()
     if detail is None and partner and result == "positive":
         detail = partner.group(1)
+    if state_first and detail is None:
+        detail = state_first.group("state").lower()
+        first = start - len(clause[max(0, start - 30, after):start]) + state_first.start()
     aside = re.match(r"\s*\([^()]{0,30}\)", clause[end + used:])  # "HER2 IHC 1+ (HER2-low)"
     state = _state(name, clause[start:end + used + (aside.end() if aside else 0)]) if result in (
         "positive", "negative", "equivocal", "unknown") else None
