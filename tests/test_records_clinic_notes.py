@@ -144,3 +144,8 @@ def test_a_negative_result_of_the_cancer_itself_still_negates_it() -> None:
 ])
 def test_a_state_written_before_the_marker_is_that_markers(text: str, expected: list[tuple[str, str]]) -> None:
     assert [(r.name, r.result) for r in read_markers(text)] == expected
+
+
+@pytest.mark.parametrize(("text", "name"), [("Astrocytoma, IDH1-mutant.", "IDH1"), ("TP53 mutant.", "TP53")])
+def test_mutant_is_a_positive_result(text: str, name: str) -> None:
+    assert [(r.name, r.result) for r in read_markers(text)] == [(name, "positive")]

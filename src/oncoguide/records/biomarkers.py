@@ -182,7 +182,7 @@ _RESULTS = re.compile(
     r"|\bnon-?mutated\b)"
     r"|(?P<equivocal>equivocal|indeterminate|borderline|\b2\+)"
     r"|(?P<positive>\bpositive\b|\bpos\b|\b(postive|positve|posative|positiv)\b|\bdetected\b|\bidentified\b"
-    r"|\bpresent\b|mutated|(mutation|mutaion"
+    r"|\bpresent\b|mutated|\bmutant\b|(mutation|mutaion"
     r"|rearr?ange?ment|fusion|amplification)(?!s?\s*(analysis|testing|test|status|panel|screen|study|assay|by|:)"
     r"|s?\b[^.;]{0,30}\b(will be|to be|has been|have been) (ordered|sent|requested|performed|reported)"
     r"|s?\s+(is|are)\s+((highly|strongly)\s+)?(recommended|suggested|advised|indicated|requested))"
