@@ -23,10 +23,10 @@ from bench.records_dev2 import score_markers
 ROOT = Path(__file__).parent / "data" / "records" / "dev3"
 
 
-def load() -> tuple[dict[str, str], dict[str, Any]]:
-    """Texts by key (``g01``) and their labels."""
-    labels = yaml.safe_load((ROOT / "labels.yaml").read_text())
-    texts = {f"g{p.stem}": p.read_text() for p in sorted((ROOT / "docs").glob("*.txt"))}
+def load(root: Path = ROOT, prefix: str = "g") -> tuple[dict[str, str], dict[str, Any]]:
+    """Texts by key (``g01``: the prefix and the file's stem) and their labels."""
+    labels = yaml.safe_load((root / "labels.yaml").read_text())
+    texts = {f"{prefix}{p.stem}": p.read_text() for p in sorted((root / "docs").glob("*.txt"))}
     return {k: v for k, v in texts.items() if k in labels}, labels
 
 
@@ -42,18 +42,24 @@ def families(labels: dict[str, Any]) -> dict[str, list[str]]:
 
 
 def run() -> dict[str, Any]:
-    texts, labels = load()
+    return run_set("records_dev3", "Dev set 3 (real TCGA pathology reports, OCR): P/R/F1 per field, by document type,"
+                   " dev and held-out", ROOT, "g")
+
+
+def run_set(name: str, title: str, root: Path, prefix: str) -> dict[str, Any]:
+    """Score one labelled set (``root``: docs/ and labels.yaml) by family, then dev and held-out; write the results
+    as ``name`` and its errors to ``bench/results/<name>_errors.txt``."""
+    texts, labels = load(root, prefix)
     rows: list[list[Any]] = []
     out: dict[str, Any] = {}
-    for name, keys in families(labels).items():
+    for family, keys in families(labels).items():
         keys = [k for k in keys if k in texts]
         fields = mts.score(keys, texts, labels)
         markers = score_markers(keys, texts, labels)
         fields["fields"]["biomarkers"] = markers["field"]
-        rows += [[name, len(keys), f, *fields["fields"][f]] for f in mts.FIELDS]
-        out[name] = {"fields": fields, "markers": markers}
-    report("records_dev3", "Dev set 3 (real TCGA pathology reports, OCR): P/R/F1 per field, by document type, dev"
-           " and held-out",
+        rows += [[family, len(keys), f, *fields["fields"][f]] for f in mts.FIELDS]
+        out[family] = {"fields": fields, "markers": markers}
+    report(name, title,
            ["family", "docs", "field", "precision", "recall", "f1", "tp", "fp", "fn"], rows,
            {h: {"marker_traps": out[h]["markers"]["traps"], "flips": out[h]["markers"]["flips"],
                 "traps": out[h]["fields"]["traps"]} for h in ("dev", "heldout")})
@@ -62,7 +68,7 @@ def run() -> dict[str, Any]:
                       f" by trap kind {out[h]['fields']['traps']}; flipped markers {out[h]['markers']['flips'] or 0}")
     errors = [e for h in ("dev", "heldout") for e in out[h]["fields"]["errors"] if " marker " not in e] + \
         out["dev"]["markers"]["errors"] + out["heldout"]["markers"]["errors"]
-    path = Path(__file__).parent / "results" / "records_dev3_errors.txt"
+    path = Path(__file__).parent / "results" / f"{name}_errors.txt"
     path.write_text("\n".join(sorted(errors)) + "\n")
     return out
 

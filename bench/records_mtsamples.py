@@ -39,7 +39,7 @@ _STOP = {"the", "of", "and", "with", "a", "type", "not", "further", "specified",
          "neck", "lymph", "nodes", "metastatic", "separate", "two", "primaries", "grade", "high", "low", "well",
          "moderately", "poorly", "differentiated", "intermediate", "multiforme"}
 _SAME = {"cancer": "carcinoma", "infiltrating": "invasive", "tumor": "carcinoma", "lung": "", "thyroid": "",
-         "uterine": "", "non-hodgkin": "", "b-cell": "", "nhl": ""}
+         "uterine": "", "non-hodgkin": "", "b-cell": "", "nhl": "", "transitional": "urothelial"}
 
 
 def docs_dir() -> Path | None:
@@ -255,7 +255,8 @@ def score(keys: Iterable[str], texts: dict[str, str], labels: dict[str, Any]) ->
         got = roots.get(p.cancer.cancer_id or "", p.cancer.cancer_id)
         if got is None and p.cancer.primary_site is not None:
             got = p.cancer.primary_site.value
-        ok = got is not None and (got in groups or bool(organ_roots(p.cancer.cancer_id) & groups))
+        ok = got is not None and (got in groups or p.cancer.cancer_id in groups  # the engine's own id, named
+                                  or bool(organ_roots(p.cancer.cancer_id) & groups))  # (neuroblastoma: childhood)
         tallies["cancer"].add(tp=int(ok), fp=int(got is not None and not ok), fn=int(bool(groups) and not ok))
         if got is not None and not ok:
             ev = (p.cancer.primary_site or p.cancer.histology)

@@ -86,6 +86,17 @@ def _paren_group(sentence: str, at: int) -> tuple[int, int] | None:
     return open_at + 1, close_at
 
 
+_RESULT_GAP = re.compile(r"[\s:,=(-]*((is|was|are|were|by \w+|\w+ (testing|ihc|fish|status))[\s:,=(-]*)?", re.I)
+
+
+def _marker_between(sentence: str, lo: int, hi: int) -> bool:
+    """A biomarker named right before the cue, inside ``sentence[lo:hi]`` ("HER2 negative"): the result binds to
+    it."""
+    from oncoguide.records.biomarkers import _mentions
+
+    return any(lo <= s and e <= hi and _RESULT_GAP.fullmatch(sentence, e, hi) for _, s, e in _mentions(sentence))
+
+
 def assertion_in(sentence: str, cues: list[Cue], start: int, end: int) -> str:
     """The assertion of ``sentence[start:end]`` given the sentence's ``cues``."""
     hits: set[str] = set()
@@ -109,6 +120,8 @@ def assertion_in(sentence: str, cues: list[Cue], start: int, end: int) -> str:
                 and not (backward and c.category == "declined" and _BARE_DECLINE.match(sentence, c.start)):
             continue  # "letrozole planned after radiation; chemotherapy not recommended": the cue is the next part's
             # ("declines blood products; R-CHOP was started 5/1": a decline never reaches past its own part)
+        if backward and c.category == "negated" and _marker_between(sentence, lo, hi):
+            continue  # "Breast cancer, HER2 negative": the result is the marker's, not the cancer's
         if any(o is not c and o.direction in (c.direction, "bidirectional") and o.category == "negated"
                and c.category == "negated" and lo <= o.start < hi for o in cues):
             continue  # a second negation between (double negation is rare; the nearer cue decides)

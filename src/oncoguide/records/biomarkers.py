@@ -182,7 +182,7 @@ _RESULTS = re.compile(
     r"|\bnon-?mutated\b)"
     r"|(?P<equivocal>equivocal|indeterminate|borderline|\b2\+)"
     r"|(?P<positive>\bpositive\b|\bpos\b|\b(postive|positve|posative|positiv)\b|\bdetected\b|\bidentified\b"
-    r"|\bpresent\b|mutated|(mutation|mutaion"
+    r"|\bpresent\b|mutated|\bmutant\b|(mutation|mutaion"
     r"|rearr?ange?ment|fusion|amplification)(?!s?\s*(analysis|testing|test|status|panel|screen|study|assay|by|:)"
     r"|s?\b[^.;]{0,30}\b(will be|to be|has been|have been) (ordered|sent|requested|performed|reported)"
     r"|s?\s+(is|are)\s+((highly|strongly)\s+)?(recommended|suggested|advised|indicated|requested))"
@@ -209,7 +209,17 @@ _LEADING_POSITIVE = re.compile(rf"\b{_POS_FOR}[\w \t-]{{0,30}}$|\b(express(es|in
 _NEXT_PHRASE = re.compile(rf";|\b{_ANY_FOR}|\b(but|while|whereas)\b", re.I)
 _NEXT_LEAD = re.compile(rf"\b{_ANY_FOR}[\w \t-]{{0,30}}$", re.I)  # the next marker's own cue
 _LED_POSITIVE = re.compile(rf"{_POS_FOR}|(co-?)?express", re.I)
-_LEADING_NEGATION = re.compile(r"\b(negative for|immuno-?negative for|no evidence of|absence of|without|no)\b"
+# a state written before the marker's name ("unmutated IGHV", "methylated MGMT promoter", "amplified MYCN")
+_STATE_BEFORE = re.compile(r"\b(?P<state>unmutated|mutated|methylated|unmethylated|non-?methylated|amplified"
+                           r"|non-?amplified|not amplified|rearranged|wild-?type|overexpressed)\s+$", re.I)
+_FOUND_WITH = re.compile(r"\b(with|has|had|harbou?r(s|ed|ing)?|show(s|ed|ing)|reveal(s|ed|ing)|demonstrat\w+)\s+$",
+                         re.I)
+# "It was not N-Myc amplified", "not MYC rearranged": a "not" right before the name negates the state after it
+_NOT_BEFORE = re.compile(r"\b(not|non-?)\s*$", re.I)
+_STATE_AFTER = re.compile(r"^[\s-]*(gene\s+)?(amplified|rearranged|mutated|deleted|methylated|translocated"
+                          r"|over-?expressed|expressed)\b", re.I)
+_LEADING_NEGATION = re.compile(r"\b(negative for|immuno-?negative for|no evidence of|absence of|without|no"
+                               r"|(does|did|do|has|have|had) not (have|harbou?r|carry|show))\b"
                                r"[\w \t-]{0,30}$", re.I)
 # a list of genes after "no pathogenic variants were identified in the following genes:" (read up to 90 characters
 # back, and on through the list: "BRCA1, BRCA2 or PALB2")
@@ -244,7 +254,7 @@ _RESULT_LABEL = re.compile(r"^\W*(?P<result>positive|negative|not detected|detec
                            r"( (reportable |pathogenic )?(variants?|mutations?|alterations?|fusions?) in)?\s*:", re.I)
 # a qualifier in brackets may stand between two markers of one list: "CA9 (focal) and CD10 (focal)"
 _SEPARATORS = re.compile(r"^[\s,/&|()]*(\((focal(ly)?|weak(ly)?|patchy|diffuse(ly)?|strong(ly)?|rare|scattered)"
-                         r"[\w ,-]{0,15}\))?[\s,/&|()]*(and|or)?[\s,/&|()]*$", re.I)
+                         r"[\w ,-]{0,15}\))?[\s,/&|()]*(and|or)?[\s,/&|()]*((mono|poly)clonal\s+)?$", re.I)
 _WINDOW = 110
 # Context before a marker name that sets its result when nothing after it does ("insufficient tissue for ALK").
 _LEADING_STATUS = re.compile(
@@ -482,6 +492,17 @@ def _read_one(clause: str, mentions: list[tuple[str, int, int]], i: int, after: 
     if (_UNLIKELY.search(before) and not hedge) or _CONTROL.search(before):
         return None
     result, used = _result(name, window)
+    if result is not None and i + 1 < len(mentions) and stop == mentions[i + 1][1] and _STATE_BEFORE.search(
+            window) and not window[used:].strip():  # "del(17p) and unmutated IGHV": the state is IGHV's
+        result, used = None, 0
+    state_first = _STATE_BEFORE.search(clause[max(0, start - 30, after):start]) if result is None else None
+    if state_first:  # "unmutated IGHV", "methylated MGMT", "amplified MYCN": the state written first
+        word = state_first.group("state").lower()
+        result = "negative" if word.startswith(("un", "non", "wild", "not")) else "positive"
+    named = result is None and re.match(r"(del|t|inv)\(|monosomy|trisomy", clause[start:end], re.I) and \
+        _FOUND_WITH.search(clause[max(0, start - 30, after):start])
+    if named:  # "CLL with del(17p)": a named chromosomal change that the patient has
+        result, used = "positive", 0
     iscn = _KARYOTYPE.match(window) if name == "karyotype" else None
     if iscn:  # "Karyotype: 46,XY,t(11;14)(q13;q32)[14]/46,XY[6]": normal or not, the string is the detail
         result, used = ("negative" if _NORMAL_KARYOTYPE.fullmatch(iscn.group("k")) else "positive"), iscn.end()
@@ -513,6 +534,11 @@ def _read_one(clause: str, mentions: list[tuple[str, int, int]], i: int, after: 
     lead = _LEADING_NEGATION.search(before)
     if lead and result in (None, "positive"):
         result, used, first = "negative", 0, start - len(before) + lead.start()
+    not_before = _NOT_BEFORE.search(before)
+    not_state = _STATE_AFTER.match(window) if not_before else None
+    if not_before and not_state and not lead and result in (None, "positive"):
+        lead = not_before
+        result, used, first = "negative", not_state.end(), start - len(before) + not_before.start()
     far = clause[max(0, start - 90):start]
     none_in = _NO_VARIANTS_IN.search(far) if not lead and result in (None, "positive") else None
     if none_in:
@@ -556,6 +582,9 @@ def _read_one(clause: str, mentions: list[tuple[str, int, int]], i: int, after: 
         detail = clause[start:end].split()[0].split("-")[0].lower()
     if detail is None and partner and result == "positive":
         detail = partner.group(1)
+    if state_first and detail is None:
+        detail = state_first.group("state").lower()
+        first = start - len(clause[max(0, start - 30, after):start]) + state_first.start()
     aside = re.match(r"\s*\([^()]{0,30}\)", clause[end + used:])  # "HER2 IHC 1+ (HER2-low)"
     state = _state(name, clause[start:end + used + (aside.end() if aside else 0)]) if result in (
         "positive", "negative", "equivocal", "unknown") else None

@@ -43,7 +43,7 @@ _SITES = (
 )
 _SITES_RE = [(n, re.compile(p, re.I)) for n, p in _SITES]
 # "liver metastases" is where a cancer spread; "cervix metastatic to the lung" is the primary
-_SPREAD_CONTEXT = re.compile(r"^\s*(and \w+ )?(mets|metasta\w*(?!\s+(to|from)\b)|nodules?|lesions?|masses"
+_SPREAD_CONTEXT = re.compile(r"^\s*(and \w+ )?(mets|metasta\w*(?!\s+to\b)|nodules?|lesions?|masses"
                              r"|involvement)\b", re.I)
 _SPREAD_BEFORE = re.compile(r"\b(to|into|involving)( the)?\s+(\w+ )?$|\bnew\s+$", re.I)
 _SKIN_SITE = re.compile(r"\b(back|shoulder|calf|forearm|thigh|scalp|chest|upper arm|arm|leg|trunk|face|neck|foot|"
@@ -138,6 +138,12 @@ def read_cancer(doc: RecordDocument, clauses: list[ctx.Clause], entities: list[E
             found.append((w, _value(doc, c, lo, hi, value, 0.5 if hedged else 0.7 if typo else 0.9), c, cid))
     found.sort(key=lambda x: (x[1].confidence < 0.6, -x[0], _rank(x[1].value.split(", ")[0]), x[3] is None,
                               -len(x[1].value.split())))  # sure, weighty, then specific
+    if found and _keratinocyte(found[0]):  # "3. Squamous cell carcinoma of the skin" beside "1. PTLD": a skin
+        other = next((x for x in found[1:] if x[0] >= found[0][0] and x[1].confidence >= 0.6  # SCC or BCC gives
+                      and not _keratinocyte(x)), None)  # way to the other cancer of the same weight
+        if other is not None:
+            found.remove(other)
+            found.insert(0, other)
     if found:  # "infiltrating glioma" and, as weighty, "oligodendroglioma": the subtype names the tumour
         top = found[0]
         finer = [x for x in found[1:] if x[0] == top[0] and (x[1].confidence < 0.6) == (top[1].confidence < 0.6)
@@ -299,6 +305,20 @@ def _side(doc: RecordDocument, c: ctx.Clause, site: re.Pattern[str]) -> Value | 
 def _unknown_primary(text: str) -> bool:
     m = _UNKNOWN_PRIMARY.search(text)
     return m is not None and not ctx.is_family(text, m.start()) and not _NEGATED_FINDING.search(text[:m.start()])
+
+
+_KERATINOCYTE = re.compile(r"\b(skin|cutaneous|scalp|eyelid|lip|nose|nasal tip|cheek|ear|forehead)\b", re.I)
+
+
+def _keratinocyte(item: tuple[float, Value, ctx.Clause, str | None]) -> bool:
+    """A basal or squamous cell carcinoma of the skin (a keratinocyte cancer, which registries set apart)."""
+    _, value, clause, cid = item
+    if cid in ("bcc", "cscc"):
+        return True
+    if not value.value.startswith(("squamous cell carcinoma", "basal cell carcinoma")):
+        return False
+    lo = value.evidence.char_start - clause.start if value.evidence else 0
+    return _KERATINOCYTE.search(clause.text, max(0, lo), lo + 80) is not None
 
 
 def _rank(name: str) -> int:

@@ -17,6 +17,7 @@ _HEAD = (r"(?:adeno|squamous |basal |urothelial |small |large |neuroendocrine |t
          r"|astrocytomas?|plasmacytomas?|seminomas?|carcinoids?|thrombocyth(?:a)?emia|essential thrombocytosis"
          r"|polycyth(?:a)?emia vera"
          r"|myelofibrosis|cholangiocarcinomas?|glioblastoma multiforme|lymphoproliferative disorder"
+         r"|hodgkin'?s? disease"
          r"|myelodysplastic (?:neoplasms?|syndromes?)"
          r"|pheochromocytomas?|paragangliomas?|thymomas?|ependymomas?|choriocarcinomas?|histiocytosis|mastocytosis"
          r"|mycosis fungoides|dendritic cell neoplasm"
@@ -140,7 +141,7 @@ def spread_before(text: str, start: int) -> bool:
 
 _HEAD_HINTS = ("oma", "carcinoid", "histiocytosis", "mastocytosis", "fungoides", "dendritic", "myelodysplastic",
                "thrombocyt", "fibrosis", "lymphoproliferative", "leuk", "polycyth", "neuroendocrine", "stromal",
-               "germ cell", "phyllodes", "fibrous", "yolk sac", "granulosa")
+               "germ cell", "phyllodes", "fibrous", "yolk sac", "granulosa", "hodgkin")
 
 
 def histologies_in(text: str) -> list[tuple[int, int, str]]:

@@ -16,7 +16,7 @@ TNM_RE = re.compile(
 )
 STAGE_RE = re.compile(
     r"\b(?:stage|Stage|STAGE)(?:\s+(?i:group))?\s*[:\-]?\s*"
-    r"(?P<group>0|IV|I{1,3}|iv|i{1,3}|[1-4]|(?i:zero|one|two|three|four)\b)(?:-?(?P<sub>[ABCabc][1-3]?))?"
+    r"(?P<group>0|IV|I{1,3}|iv|i{1,3}|[1-4]|(?i:zero|one|two|three|four)\b)(?:-?(?P<sub>[ABCabc][1-3]?|(?<=4)[Ss]|(?<=IV)S))?"
     r"(?P<lugano>E)?(?P<figo>[rp])?(?![A-Za-z0-9])"
 )
 # a FIGO stage written without the word stage: "pT2b, N1 (FIGO: IIIB)"
@@ -24,6 +24,8 @@ FIGO_RE = re.compile(r"\bFIGO\s*[:\-]?\s*(?P<group>IV|I{1,3})(?:-?(?P<sub>[ABCab
                      r"(?P<figo>[rp])?(?![A-Za-z0-9])")
 # Barcelona Clinic Liver Cancer stage (hepatocellular carcinoma): 0, A-D
 BCLC_RE = re.compile(r"\bBCLC(?:\s+stage)?\s*[:\-]?\s*(?P<group>0|[A-D])(?![A-Za-z0-9])")
+# CLL's Binet stage (A, B, C), read like BCLC: "Binet stage B" -> "Binet B"
+BINET_RE = re.compile(r"\b(?i:binet)(?:\s+(?i:stage))?\s*[:\-]?\s*(?P<group>[ABC])(?![A-Za-z0-9])")
 _WORDS = {"zero": "0", "one": "I", "two": "II", "three": "III", "four": "IV"}
 
 
@@ -94,11 +96,15 @@ def categories(text: str) -> list[Category]:
 def stage_group(text: str) -> tuple[str, int, int] | None:
     """The first stage group in ``text`` as Roman numerals plus letters (``stage 3a`` -> ``IIIA``, ``stage three``
     -> ``III``; a Lugano extranodal E is kept, ``stage IE``; FIGO's r/p, how the stage was found, is
-    not: ``stage IIIC1r`` -> ``IIIC1``), with its span; else a BCLC stage (``BCLC stage B`` -> ``BCLC B``)."""
+    not: ``stage IIIC1r`` -> ``IIIC1``; a neuroblastoma's ``stage 4S`` -> ``IVS``), with its span; else a BCLC or
+    Binet stage (``BCLC stage B`` -> ``BCLC B``, ``Binet stage B`` -> ``Binet B``)."""
     m = STAGE_RE.search(text) or FIGO_RE.search(text)
     if m:
         raw = m.group("group")
         group = _ROMAN.get(raw) or _WORDS.get(raw.lower()) or raw.upper()
         return group + (m.group("sub") or "").upper() + (m.group("lugano") or ""), m.start(), m.end()
     b = BCLC_RE.search(text)
-    return (f"BCLC {b.group('group')}", b.start(), b.end()) if b else None
+    if b:
+        return f"BCLC {b.group('group')}", b.start(), b.end()
+    binet = BINET_RE.search(text)
+    return (f"Binet {binet.group('group')}", binet.start(), binet.end()) if binet else None

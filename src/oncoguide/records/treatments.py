@@ -10,7 +10,7 @@ from datetime import date
 from functools import lru_cache
 
 from oncoguide import knowledge
-from oncoguide.knowledge.vocab_models import load_vocabulary
+from oncoguide.knowledge.vocab_models import Drug, load_vocabulary
 from oncoguide.records import context as ctx
 from oncoguide.records.model import RecordDocument, Treatment
 from oncoguide.records.sections import Section
@@ -124,7 +124,7 @@ def _procedures() -> _Procedures:
     )
 
 
-_NOT_NEAR_SURGERY = re.compile(r"\bbiops|\bsentinel|\bmapping\b|scheduled|planned|will undergo|candidate"
+_NOT_NEAR_SURGERY = re.compile(r"\bbiops|\bsentinel|\bmapping\b|candidate"
                                r"|\bmargins?\b|\b(sharp|blunt)\s*$", re.I)
 
 
@@ -269,6 +269,8 @@ def read_treatments(doc: RecordDocument, sentences: list[ctx.Clause], entities: 
         names = [(e.id, e.start - c.start, e.end - c.start) for e in _within(drugs, drug_starts, c)]
         spans = [(e.start - c.start, e.end - c.start) for e in _within(all_drugs, all_starts, c)]
         names += regimens_in(text, spans)
+        names += _partnered(text, names, [(e.id, e.start - c.start, e.end - c.start)
+                                          for e in _within(all_drugs, all_starts, c)], vocab, cancer_id)
         for name, start, end in names:
             if not _hypothetical(text, start):
                 found.append((name, vocab[name].kind if name in vocab else "chemotherapy", start, end))
@@ -358,7 +360,23 @@ def read_treatments(doc: RecordDocument, sentences: list[ctx.Clause], entities: 
                 phase.add(id(t))
             previous.append(len(out))
             out.append(t)
-    return _dedupe(_without_covered_generics(out, generic), frozenset(phase))
+    return _dedupe(_without_rescue(_without_covered_generics(out, generic)), frozenset(phase))
+
+
+# leucovorin enhances fluorouracil (FOLFOX, FOLFIRI); given alone after high-dose methotrexate it is a rescue, not
+# a cancer treatment ("Her leucovorin was increased to 100 mg/m2" beside methotrexate)
+_RESCUED = frozenset({"leucovorin", "levoleucovorin"})
+_ENHANCED = frozenset({"fluorouracil", "capecitabine", "tegafur", "trifluridine"})
+
+
+def _without_rescue(treatments: list[Treatment]) -> list[Treatment]:
+    """Leucovorin written alone only where the record gives a fluoropyrimidine; beside methotrexate alone it is a
+    rescue (a regimen that lists it, m-BACOD, keeps it)."""
+    names = {t.name for t in treatments}
+    if names & _ENHANCED or "methotrexate" not in names:
+        return treatments
+    return [t for t in treatments if t.name not in _RESCUED or not re.search(
+        r"leucovorin|folinic|wellcovorin|fusilev|khapzory", t.evidence.quote, re.I)]
 
 
 # An operation named by its kind: its own treatment unless its sentence names the operation ("treated by excision");
@@ -387,6 +405,34 @@ def _generic_in(text: str, taken: list[tuple[int, int]]) -> list[tuple[str, str,
                 label = name
             out.append((label, cls, m.start(), m.end(), cue))
             taken = [*taken, (m.start(), m.end())]
+    return out
+
+
+_PARTNER_GAP = re.compile(r"[\s,/&+]*(\band\b|\bplus\b)?[\s,/&+]*", re.I)
+_PREMEDICATION = re.compile(r"^\W{0,3}(\d[\w./ ]{0,15})?\s*(as |for )?(a )?(pre-?medicat|premed|anti-?emetic|for "
+                            r"nausea|prophyla)", re.I)
+
+
+def _partnered(text: str, names: list[tuple[str, int, int]], every: list[tuple[str, int, int]],
+               vocab: dict[str, Drug], cancer_id: str | None) -> list[tuple[str, int, int]]:
+    """Corticosteroids the vocabulary lists for the record's cancer (dexamethasone for myeloma, prednisone for a
+    lymphoma) when written in one list with a cancer drug: "lenalidomide and dexamethasone", "cyclophosphamide,
+    vincristine, doxorubicin, dexamethasone" (not "dexamethasone premedication", nor prednisone for asthma)."""
+    from oncoguide.records.diagnosis import _roots
+
+    out: list[tuple[str, int, int]] = []
+    taken = {(s, e) for _, s, e in names}
+    for name, start, end in every:
+        d = vocab.get(name)
+        if d is None or "corticosteroid" not in d.drug_class or (start, end) in taken or not (
+                cancer_id and _roots().get(cancer_id, cancer_id) in {_roots().get(x, x) for x in d.cancers}):
+            continue
+        if _PREMEDICATION.match(text[end:end + 40]):
+            continue
+        if any((e <= start and _PARTNER_GAP.fullmatch(text[e:start])) or (s >= end and _PARTNER_GAP.fullmatch(
+                text[end:s])) for _, s, e in names):
+            out.append((name, start, end))
+            taken.add((start, end))
     return out
 
 
@@ -429,7 +475,7 @@ _NEXT_PHASE = re.compile(r"\b(consolidation|next cycle|re-?induction|(to start|p
 _OPTION_WORDS = re.compile(r"\b(options?|alternatives?|reserved|favou?rs?|versus|vs\.?|consider\w*|either)\b|\([a-d]\)",
                            re.I)
 _PRIOR = re.compile(r"\b(history of|hx of|history:|prior|previous(ly)?|remote|s/p|status post"
-                    r"|treated (in )?(19|20)\d\d)", re.I)
+                    r"|treated (in )?(19|20)\d\d|\b(in|since) (19|20)\d\d\b|\byears? ago\b)", re.I)
 _NOW = re.compile(r"\b(metasta\w*|recurren\w*|spread|progress\w*|now|current(ly)?)\b", re.I)
 
 
@@ -449,13 +495,30 @@ def other_cancer(text: str, cancer_words: frozenset[str]) -> bool:
         r"[\s,]*(\w+\s+)?(dcis|lcis)\b", text[s.end:], re.I) or re.search(
         r"\b(dcis|lcis)\s+((of|in)\s+)?((the|left|right)\s+)?$", text[max(0, s.start - 25):s.start], re.I)]
     if not named:
-        return False
+        return _other_histology(text, cancer_words)
 
     def ours(site: object) -> bool:
         words = set(re.findall(r"[a-z]+", f"{site.value} {site.cancer_id or ''}".lower()))  # type: ignore[attr-defined]
         return bool(words & cancer_words)
 
     return not any(ours(s) for s in sites)
+
+
+def _other_histology(text: str, cancer_words: frozenset[str]) -> bool:
+    """A past cancer named by its histology alone, with no organ ("Hodgkin disease treated with ABVD in 1990" in a
+    breast cancer record): its vocabulary cancer and root share no word with the record's cancer."""
+    from oncoguide.records.diagnosis import _roots, _vocab_cancer
+    from oncoguide.records.histology import histologies_in
+
+    roots, other = _roots(), False
+    for _, _, phrase in histologies_in(text):
+        cid = _vocab_cancer(phrase)
+        if cid is None:
+            continue
+        if set(re.findall(r"[a-z]+", f"{cid} {roots.get(cid, cid)}")) & cancer_words:
+            return False
+        other = True
+    return other
 
 
 def _without_covered_generics(treatments: list[Treatment], generic: set[int]) -> list[Treatment]:
@@ -510,6 +573,11 @@ def _treatment(doc: RecordDocument, c: ctx.Clause, name: str, kind: str, start: 
         status, basis = (local, part.text) if part and local != "unknown" else (whole, text)
         if whole == "stopped" and local not in ("ongoing", "planned"):
             status, basis = "stopped", text
+        # "She underwent a lumpectomy and will undergo radiation": a plan cue between the previous treatment and
+        # this one is this one's, not the other's course given
+        lead = text[max([e for _, e in spans if e <= start], default=part.start if part else 0):start]
+        if status == "completed" and cue("planned").search(lead) and not cue("completed").search(lead):
+            status, basis = "planned", lead
         sure = not tentative(basis, status)
     begin, finish = _dates(text, start, end, _segment(text, spans, start, bounds))
     cls = {"antibody-drug conjugate": "antibody-drug conjugate", "targeted": "targeted", "hormonal": "hormonal",
