@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -126,3 +127,33 @@ def test_web_workers_embed_with_one_openmp_thread_unless_told(given: str | None,
     out = subprocess.run([sys.executable, "-c", "import os, oncoguide.web.app; print(os.environ['OMP_NUM_THREADS'])"],
                          env=env, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == used
+
+
+def test_a_burst_of_keep_alive_connections_is_spread_over_the_workers(cluster: tuple[str, Settings]) -> None:
+    """Connections opened together (a browser's, a proxy's pool) reach both workers, and each worker answers on
+    the connections it holds: with one shared listening socket, the first worker in accept() took them all."""
+    base, _ = cluster
+    clients = [httpx.Client(base_url=base, timeout=60) for _ in range(16)]
+    try:
+        pids = [c.get("/healthz").json()["worker"] for c in clients]  # 16 keep-alive connections open at once
+        assert len(set(pids)) == 2, pids  # all 16 on one of two workers: 2 in 65,536 if the kernel spreads them
+        for pid in set(pids):  # one question per worker, each on a connection that worker holds
+            c = clients[pids.index(pid)]
+            r = c.get("/api/v1/ask", params={"q": "does sugar feed cancer"})
+            assert r.status_code == 200 and r.json()["question"] == "does sugar feed cancer", r.text
+            assert c.get("/healthz").json()["worker"] == pid  # the same connection, so the same worker
+    finally:
+        for c in clients:
+            c.close()
+
+
+def test_serve_refuses_a_port_another_program_holds(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = {**os.environ, "ONCOGUIDE_DATA_DIR": str(tmp_path), "ONCOGUIDE_SEARCH__EMBEDDER": "none"}
+        out = subprocess.run([sys.executable, "-m", "oncoguide.cli", "serve", "--workers", "2", "--no-reindex",
+                              "--port", str(port)], env=env, capture_output=True, text=True, timeout=120)
+    assert out.returncode != 0
+    assert f"cannot listen on 127.0.0.1:{port}" in out.stderr
