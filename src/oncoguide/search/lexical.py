@@ -25,9 +25,24 @@ def tokenize(texts: Sequence[str], lang: str = "en") -> list[list[str]]:
     """Lower-cased, stop-worded, stemmed tokens (the same for passages and questions)."""
     if not texts:
         return []
+    if len(texts) <= _CACHED_TEXTS:  # an answer's question and sentences: the same ones come back, cached
+        return [list(_tokens(text, lang)) for text in texts]
+    return _tokenize(texts, lang)
+
+
+_CACHED_TEXTS = 8  # a whole corpus (an index being built) is tokenized at once, not cached
+
+
+def _tokenize(texts: Sequence[str], lang: str) -> list[list[str]]:
     stemmer, stop_words = _language(lang)
     out = bm25s.tokenize(list(texts), stopwords=stop_words, stemmer=stemmer, return_ids=False, show_progress=False)
     return [list(t) for t in out]
+
+
+@lru_cache(maxsize=32768)
+def _tokens(text: str, lang: str) -> tuple[str, ...]:
+    """One text's tokens (each text is tokenized on its own, so a text's tokens do not depend on its batch)."""
+    return tuple(_tokenize([text], lang)[0])
 
 
 class Lexical:
