@@ -68,6 +68,7 @@ class SearchIndex:
         self.by_id = {p.id: i for i, p in enumerate(passages)}
         self._recent: dict[str, np.ndarray] = {}
         self._recent_lock = threading.Lock()
+        self._recent_dense: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._topic_cache: dict[str, np.ndarray] = {}  # filled by any request thread: a lost race recomputes
         self._doc_cache: dict[str, np.ndarray] = {}
 
@@ -82,6 +83,28 @@ class SearchIndex:
                 while len(self._recent) > 64:
                     self._recent.pop(next(iter(self._recent)))
         return vec
+
+    def _dense(self, embedder: Embedder, question: str) -> tuple[np.ndarray, np.ndarray]:
+        """Every passage's cosine to the question, and the same scaled to 0-1 between the ``candidates``-th best
+        and the best; the last few questions' are kept (read-only), as one answer searches with the same text
+        several times."""
+        with self._recent_lock:
+            found = self._recent_dense.get(question)
+        if found is not None:
+            return found
+        assert self.vectors is not None
+        n = len(self.passages)
+        dense = self.vectors @ self._query_vector(embedder, question)
+        m = min(self.settings.search.candidates, n) - 1
+        floor = float(np.partition(dense, n - 1 - m)[n - 1 - m]) if n > 1 else 0.0
+        top = float(dense.max())
+        dense_norm = np.clip((dense - floor) / (top - floor), 0, 1) if top > floor else np.ones_like(dense)
+        dense.flags.writeable = dense_norm.flags.writeable = False
+        with self._recent_lock:
+            self._recent_dense[question] = (dense, dense_norm)
+            while len(self._recent_dense) > 8:  # a few requests at a time; 8 MB each at 1M passages
+                self._recent_dense.pop(next(iter(self._recent_dense)))
+        return dense, dense_norm
 
     def _topic_scores(self, intent: str) -> np.ndarray:
         """Each passage's topic score for a question of ``intent`` (1 for its own topic, the RELATED_TOPICS weight
@@ -140,11 +163,7 @@ class SearchIndex:
         dense = np.zeros(n, dtype=np.float32)
         dense_norm = dense
         if self.vectors is not None and self.embedder is not None and mode != "lexical":
-            dense = self.vectors @ self._query_vector(self.embedder, question)
-            m = min(cfg.candidates, n) - 1
-            floor = float(np.partition(dense, n - 1 - m)[n - 1 - m]) if n > 1 else 0.0
-            top = float(dense.max())
-            dense_norm = np.clip((dense - floor) / (top - floor), 0, 1) if top > floor else np.ones_like(dense)
+            dense, dense_norm = self._dense(self.embedder, question)
         topic = self._topic_scores(intent)
         if mode == "lexical" or self.vectors is None:
             fused = lex_norm + (cfg.topic_weight * topic if mode != "lexical" or explicit_intent else 0)
