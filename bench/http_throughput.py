@@ -176,7 +176,7 @@ def _serve_and_measure(data: Path, questions: list[str], workers: int, how: str)
     server = subprocess.Popen(_server_command(port, workers, how), env=env, stderr=subprocess.DEVNULL)
     rows: list[list[object]] = []
     try:
-        asyncio.run(_wait_ready(port))
+        asyncio.run(_wait_ready(port, workers))
         asyncio.run(_round(port, WARM_UP))  # every worker loads its lazy parts; these questions are not measured
         for label in ("distinct questions (composed)", "same questions again (cached)"):
             load = os.getloadavg()[0]
@@ -198,20 +198,20 @@ def _serve_and_measure(data: Path, questions: list[str], workers: int, how: str)
     return rows
 
 
-async def _wait_ready(port: int, timeout: float = 120) -> None:
+async def _wait_ready(port: int, workers: int = 1, timeout: float = 120) -> None:
+    """Until ``/healthz`` has answered from ``workers`` worker processes (each on a new connection)."""
     deadline = time.monotonic() + timeout
-    while True:
-        try:
+    up: set[int] = set()
+    while len(up) < workers:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{len(up)} of {workers} workers answered")
+        with suppress(OSError, asyncio.IncompleteReadError, StopIteration, ValueError, KeyError):
             conn = await Connection.open(port)
             try:
-                if (await conn.get("/healthz"))[0] == 200:
-                    return
+                up |= {await conn.which_worker()} - {0}
             finally:
                 conn.close()
-        except (OSError, asyncio.IncompleteReadError, StopIteration):
-            if time.monotonic() > deadline:
-                raise
-        await asyncio.sleep(0.3)
+        await asyncio.sleep(0.2)
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ on the others), one rate limit across workers, and every worker picks up a re-in
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import shutil
@@ -56,14 +57,13 @@ def cluster(db_url: str, tmp_path: Path) -> Iterator[tuple[str, Settings]]:
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 120
-        while True:
+        up: set[int] = set()
+        while len(up) < 2:  # both workers serving (a worker takes connections once its app has started)
             assert proc.poll() is None, (tmp_path / "server.log").read_text()
             assert time.monotonic() < deadline, "server did not start"
-            try:
-                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.3)
+            with contextlib.suppress(httpx.HTTPError):
+                up.add(httpx.get(f"{base}/healthz", timeout=2).json()["worker"])
+            time.sleep(0.2)
         yield base, settings
     finally:
         proc.terminate()

@@ -30,16 +30,18 @@ BACKLOG = 2048
 STOP_S = 30  # a worker still running this long after SIGTERM is killed
 
 
-def reuseport_socket(host: str, port: int) -> socket.socket:
-    """A listening TCP socket on ``host:port`` that other processes of this user may bind too (``SO_REUSEPORT``):
-    the kernel hands each new connection to one of them."""
+def reuseport_socket(host: str, port: int, listen: bool = True) -> socket.socket:
+    """A TCP socket bound to ``host:port`` that other processes of this user may bind too (``SO_REUSEPORT``): the
+    kernel hands each new connection to one of the listening ones. ``listen=False`` leaves it out of that share
+    until its server calls ``listen()``."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
         sock.bind((host, port))
-        sock.listen(BACKLOG)
+        if listen:
+            sock.listen(BACKLOG)
     except OSError:
         sock.close()
         raise
@@ -51,8 +53,8 @@ def _worker(host: str, port: int, options: dict[str, Any]) -> None:
     from oncoguide.logs import configure
 
     configure()
-    try:
-        sock = reuseport_socket(host, port)
+    try:  # uvicorn listens once the app has started: no connection waits on a worker still loading its model
+        sock = reuseport_socket(host, port, listen=False)
     except OSError as exc:
         log.error("cannot listen", extra={"port": port, "error": exc.strerror})
         sys.exit(STARTUP_FAILURE)
