@@ -138,6 +138,8 @@ def main() -> None:
     parser.add_argument("--server", choices=["serve", "uvicorn"], default="serve",
                         help="`oncoguide serve` (each worker its own SO_REUSEPORT socket) or plain `uvicorn "
                         "--workers` (one shared socket)")
+    parser.add_argument("--concurrency", type=int, default=CONCURRENCY,
+                        help="keep-alive connections (the kernel spreads connections, not requests, over workers)")
     args = parser.parse_args()
     data = ROOT / "var" / "bench" / "corpus"
     settings = Settings(data_dir=data)
@@ -150,11 +152,12 @@ def main() -> None:
     for workers in args.workers:  # 2 cores: a second worker process composes beside the first
         # the shared answer cache outlives runs: empty it, or "composed" would be served from earlier answers
         SharedAnswers(store).forget_other_versions(corpus_version="")
-        rows += _serve_and_measure(data, questions, workers, args.server)
-    report("http_throughput", f"HTTP answers/s, {args.server}, workers {args.workers}, concurrency {CONCURRENCY}",
+        rows += _serve_and_measure(data, questions, workers, args.server, args.concurrency)
+    report("http_throughput", f"HTTP answers/s, {args.server}, workers {args.workers}, concurrency {args.concurrency}",
            ["workers", "round", "answers/s", "p50 ms", "p95 ms", "errors", "server CPU ms/answer",
             "client CPU ms/answer", "load avg", "capacity/s", "answers per worker", "CPU s per worker"], rows,
            {"cores": os.cpu_count(), "questions": len(questions), "server": args.server,
+            "concurrency": args.concurrency,
             "note": "capacity/s = cores / (server + client CPU per answer): answers/s on an otherwise idle machine "
                     "for a server that can use every core (2 workers); load avg is the 1-minute load at the start of "
                     "the round (other work on the machine); answers and CPU seconds per worker process show how "
@@ -169,7 +172,8 @@ def _server_command(port: int, workers: int, how: str) -> list[str]:
             "--port", str(port), "--log-level", "warning", "--workers", str(workers)]
 
 
-def _serve_and_measure(data: Path, questions: list[str], workers: int, how: str) -> list[list[object]]:
+def _serve_and_measure(data: Path, questions: list[str], workers: int, how: str,
+                       concurrency: int = CONCURRENCY) -> list[list[object]]:
     port = _free_port()
     # every simulated user comes from 127.0.0.1: lift the per-client limit, or most of them would get 429
     env = {**os.environ, "ONCOGUIDE_DATA_DIR": str(data), "ONCOGUIDE_SERVER__ASK_PER_MINUTE": "1000000"}
@@ -181,7 +185,7 @@ def _serve_and_measure(data: Path, questions: list[str], workers: int, how: str)
         for label in ("distinct questions (composed)", "same questions again (cached)"):
             load = os.getloadavg()[0]
             before, client_cpu = process_tree_cpu(server.pid), time.process_time()
-            r = asyncio.run(_round(port, questions))
+            r = asyncio.run(_round(port, questions, concurrency))
             after = process_tree_cpu(server.pid)
             used = {p: after[p] - before.get(p, 0.0) for p in after}
             server_ms = 1000 * sum(used.values()) / len(questions)
