@@ -12,14 +12,18 @@ workers; one worker's Python runs on one core at a time). CPU times are inflated
 
 from __future__ import annotations
 
+import argparse
 import asyncio
+import json
 import os
 import socket
 import statistics
 import subprocess
 import sys
 import time
+from collections import Counter
 from contextlib import suppress
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -45,14 +49,15 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def process_tree_cpu(pid: int) -> float:
-    """CPU seconds (user + system) of ``pid`` and its child processes (uvicorn's workers), from /proc."""
+def process_tree_cpu(pid: int) -> dict[int, float]:
+    """CPU seconds (user + system) of ``pid`` and of each of its child processes (the server's workers), from
+    /proc, by process id."""
     stats = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         with suppress(OSError, IndexError, ValueError):
             fields = stat.read_text().rsplit(")", 1)[1].split()
             stats[int(stat.parent.name)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / TICK)
-    return sum(cpu for p, (parent, cpu) in stats.items() if p == pid or parent == pid)
+    return {p: cpu for p, (parent, cpu) in stats.items() if p == pid or parent == pid}
 
 
 class Connection:
@@ -63,10 +68,17 @@ class Connection:
     def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self.reader, self.writer = reader, writer
         self.cookie = ""
+        self.worker = 0  # the server process holding this connection (``/healthz`` says), once asked
 
     @classmethod
     async def open(cls, port: int) -> Connection:
         return cls(*await asyncio.open_connection("127.0.0.1", port))
+
+    async def which_worker(self) -> int:
+        """The pid of the worker process that accepted this connection (it serves every request on it)."""
+        status, body = await self.get("/healthz")
+        self.worker = int(json.loads(body)["worker"]) if status == 200 else 0
+        return self.worker
 
     async def get(self, target: str) -> tuple[int, bytes]:
         cookie = f"Cookie: {self.cookie}\r\n" if self.cookie else ""
@@ -82,31 +94,53 @@ class Connection:
         self.writer.close()
 
 
-async def _round(port: int, questions: list[str], concurrency: int = CONCURRENCY) -> tuple[float, list[float], int]:
-    """Ask every question once over ``concurrency`` connections: answers/s, latencies (ms), non-200 answers."""
+@dataclass
+class Round:
+    rate: float  # answers/s
+    latencies: list[float]  # ms
+    errors: int  # answers that were not a 200 JSON answer
+    per_worker: Counter[int]  # requests served, by worker pid
+
+
+async def _round(port: int, questions: list[str], concurrency: int = CONCURRENCY) -> Round:
+    """Ask every question once over ``concurrency`` new keep-alive connections (each first asks ``/healthz``
+    which worker holds it, before the clock starts)."""
     latencies: list[float] = []
     errors = 0
+    per_worker: Counter[int] = Counter()
     todo = list(reversed(questions))
+    conns = [await Connection.open(port) for _ in range(concurrency)]
+    for conn in conns:
+        await conn.which_worker()
 
-    async def worker() -> None:
+    async def worker(conn: Connection) -> None:
         nonlocal errors
-        conn = await Connection.open(port)
-        try:
-            while todo:
-                target = "/api/v1/ask?" + urlencode({"q": todo.pop()})
-                t = time.perf_counter()
-                status, body = await conn.get(target)
-                latencies.append(1000 * (time.perf_counter() - t))
-                errors += status != 200 or not body.startswith(b"{")
-        finally:
-            conn.close()
+        while todo:
+            target = "/api/v1/ask?" + urlencode({"q": todo.pop()})
+            t = time.perf_counter()
+            status, body = await conn.get(target)
+            latencies.append(1000 * (time.perf_counter() - t))
+            errors += status != 200 or not body.startswith(b"{")
+            per_worker[conn.worker] += 1
 
     start = time.perf_counter()
-    await asyncio.gather(*(worker() for _ in range(concurrency)))
-    return len(questions) / (time.perf_counter() - start), latencies, errors
+    try:
+        await asyncio.gather(*(worker(c) for c in conns))
+    finally:
+        for conn in conns:
+            conn.close()
+    return Round(len(questions) / (time.perf_counter() - start), latencies, errors, per_worker)
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2], help="worker counts to measure")
+    parser.add_argument("--server", choices=["serve", "uvicorn"], default="serve",
+                        help="`oncoguide serve` (each worker its own SO_REUSEPORT socket) or plain `uvicorn "
+                        "--workers` (one shared socket)")
+    parser.add_argument("--concurrency", type=int, default=CONCURRENCY,
+                        help="keep-alive connections (the kernel spreads connections, not requests, over workers)")
+    args = parser.parse_args()
     data = ROOT / "var" / "bench" / "corpus"
     settings = Settings(data_dir=data)
     store = bench_store(settings.db_url)
@@ -115,60 +149,73 @@ def main() -> None:
     questions = [f.format(x) for x in TOPICS for f in FORMS][:200]
     assert not set(questions) & set(WARM_UP)
     rows = []
-    for workers in (1, 2):  # 2 cores: a second worker process composes beside the first
+    for workers in args.workers:  # 2 cores: a second worker process composes beside the first
         # the shared answer cache outlives runs: empty it, or "composed" would be served from earlier answers
         SharedAnswers(store).forget_other_versions(corpus_version="")
-        rows += _serve_and_measure(data, questions, workers)
-    report("http_throughput", f"HTTP answers/s, uvicorn workers 1 and 2, concurrency {CONCURRENCY}",
+        rows += _serve_and_measure(data, questions, workers, args.server, args.concurrency)
+    report("http_throughput", f"HTTP answers/s, {args.server}, workers {args.workers}, concurrency {args.concurrency}",
            ["workers", "round", "answers/s", "p50 ms", "p95 ms", "errors", "server CPU ms/answer",
-            "client CPU ms/answer", "load avg", "capacity/s"], rows,
-           {"cores": os.cpu_count(), "questions": len(questions),
+            "client CPU ms/answer", "load avg", "capacity/s", "answers per worker", "CPU s per worker"], rows,
+           {"cores": os.cpu_count(), "questions": len(questions), "server": args.server,
+            "concurrency": args.concurrency,
             "note": "capacity/s = cores / (server + client CPU per answer): answers/s on an otherwise idle machine "
                     "for a server that can use every core (2 workers); load avg is the 1-minute load at the start of "
-                    "the round (other work on the machine)"})
+                    "the round (other work on the machine); answers and CPU seconds per worker process show how "
+                    "the kernel spread the connections"})
 
 
-def _serve_and_measure(data: Path, questions: list[str], workers: int) -> list[list[object]]:
+def _server_command(port: int, workers: int, how: str) -> list[str]:
+    if how == "serve":
+        return [sys.executable, "-m", "oncoguide.cli", "serve", "--no-reindex", "--host", "127.0.0.1",
+                "--port", str(port), "--workers", str(workers)]
+    return [sys.executable, "-m", "uvicorn", "oncoguide.web.app:create_app", "--factory", "--host", "127.0.0.1",
+            "--port", str(port), "--log-level", "warning", "--workers", str(workers)]
+
+
+def _serve_and_measure(data: Path, questions: list[str], workers: int, how: str,
+                       concurrency: int = CONCURRENCY) -> list[list[object]]:
     port = _free_port()
     # every simulated user comes from 127.0.0.1: lift the per-client limit, or most of them would get 429
     env = {**os.environ, "ONCOGUIDE_DATA_DIR": str(data), "ONCOGUIDE_SERVER__ASK_PER_MINUTE": "1000000"}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "oncoguide.web.app:create_app", "--factory", "--host", "127.0.0.1",
-         "--port", str(port), "--log-level", "warning", "--workers", str(workers)], env=env,
-    )
+    server = subprocess.Popen(_server_command(port, workers, how), env=env, stderr=subprocess.DEVNULL)
     rows: list[list[object]] = []
     try:
-        asyncio.run(_wait_ready(port))
+        asyncio.run(_wait_ready(port, workers))
         asyncio.run(_round(port, WARM_UP))  # every worker loads its lazy parts; these questions are not measured
         for label in ("distinct questions (composed)", "same questions again (cached)"):
             load = os.getloadavg()[0]
-            server_cpu, client_cpu = process_tree_cpu(server.pid), time.process_time()
-            rate, lat, errors = asyncio.run(_round(port, questions))
-            server_ms = 1000 * (process_tree_cpu(server.pid) - server_cpu) / len(questions)
+            before, client_cpu = process_tree_cpu(server.pid), time.process_time()
+            r = asyncio.run(_round(port, questions, concurrency))
+            after = process_tree_cpu(server.pid)
+            used = {p: after[p] - before.get(p, 0.0) for p in after}
+            server_ms = 1000 * sum(used.values()) / len(questions)
             client_ms = 1000 * (time.process_time() - client_cpu) / len(questions)
             capacity = 1000 * (os.cpu_count() or 1) / (server_ms + client_ms)
-            rows.append([workers, label, rate, statistics.median(lat), statistics.quantiles(lat, n=100)[94], errors,
-                         server_ms, client_ms, load, capacity])
+            served = "/".join(str(n) for _, n in r.per_worker.most_common())
+            cpu = "/".join(f"{c:.1f}" for c in sorted((c for c in used.values() if c >= 0.05), reverse=True))
+            rows.append([workers, label, r.rate, statistics.median(r.latencies),
+                         statistics.quantiles(r.latencies, n=100)[94], r.errors, server_ms, client_ms, load,
+                         capacity, served, cpu])
     finally:
         server.terminate()
         server.wait(timeout=30)
     return rows
 
 
-async def _wait_ready(port: int, timeout: float = 120) -> None:
+async def _wait_ready(port: int, workers: int = 1, timeout: float = 120) -> None:
+    """Until ``/healthz`` has answered from ``workers`` worker processes (each on a new connection)."""
     deadline = time.monotonic() + timeout
-    while True:
-        try:
+    up: set[int] = set()
+    while len(up) < workers:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{len(up)} of {workers} workers answered")
+        with suppress(OSError, asyncio.IncompleteReadError, StopIteration, ValueError, KeyError):
             conn = await Connection.open(port)
             try:
-                if (await conn.get("/healthz"))[0] == 200:
-                    return
+                up |= {await conn.which_worker()} - {0}
             finally:
                 conn.close()
-        except (OSError, asyncio.IncompleteReadError, StopIteration):
-            if time.monotonic() > deadline:
-                raise
-        await asyncio.sleep(0.3)
+        await asyncio.sleep(0.2)
 
 
 if __name__ == "__main__":

@@ -1,3 +1,5 @@
+from collections.abc import Callable
+
 import pytest
 
 from oncoguide.understand.entities import extract
@@ -57,3 +59,30 @@ def test_codes_that_are_everyday_words_match_only_in_capitals(text: str) -> None
 def test_a_variant_is_found_with_a_space_for_its_hyphen() -> None:
     her2 = [e for e in extract("what does HER2 low mean") if e.id == "her2"]
     assert her2 and her2[0].variant == "HER2-low"
+
+
+def test_the_fast_alias_scan_finds_what_the_whole_pattern_finds() -> None:
+    """``_Tables.finditer`` tries at each place only the aliases that can start with the character there; it must
+    give the very matches of the one big alternation, on the shipped guides and on awkward spellings (case,
+    hyphens, line breaks, non-ASCII look-alikes such as the Kelvin sign and the long s)."""
+    import random
+
+    from oncoguide.cli import CORPUS_DIR
+    from oncoguide.knowledge.vocab_models import load_vocabulary
+    from oncoguide.understand.entities import _aliases
+
+    vocab = load_vocabulary()
+    tables = _aliases(vocab)
+    texts = [p.read_text() for p in sorted(CORPUS_DIR.glob("*.md"))]
+    names = [n for b in vocab.biomarkers for n in (b.gene, b.name, *b.aliases, *b.variants)]
+    names += [n for c in vocab.cancers for n in (c.name, *c.synonyms, *c.abbreviations)]
+    names += [n for d in vocab.drugs for n in (d.generic, *d.brands)] + [s.name for s in vocab.stages]
+    rng = random.Random(1)
+    cases: list[Callable[[str], str]] = [str.upper, str.lower, str.swapcase, str.strip]
+    for _ in range(1000):
+        picked = [rng.choice(cases)(rng.choice(names)) for _ in range(3)]
+        texts.append("".join(rng.choice(["", "\u212a", "\u017f", "-", "("]) + n + rng.choice([" ", "-", "\n", "+", ""])
+                             for n in picked))
+    for text in texts:
+        expected = [(m.start(), m.end()) for m in tables.pattern.finditer(text)]
+        assert [(m.start(), m.end()) for m in tables.finditer(text)] == expected, text[:200]

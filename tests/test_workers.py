@@ -3,8 +3,12 @@ on the others), one rate limit across workers, and every worker picks up a re-in
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -13,6 +17,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from bench.http_throughput import Connection
 from bench.load import free_port
 
 from oncoguide.cli import CORPUS_DIR
@@ -52,14 +57,13 @@ def cluster(db_url: str, tmp_path: Path) -> Iterator[tuple[str, Settings]]:
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 120
-        while True:
+        up: set[int] = set()
+        while len(up) < 2:  # both workers serving (a worker takes connections once its app has started)
             assert proc.poll() is None, (tmp_path / "server.log").read_text()
             assert time.monotonic() < deadline, "server did not start"
-            try:
-                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.3)
+            with contextlib.suppress(httpx.HTTPError):
+                up.add(httpx.get(f"{base}/healthz", timeout=2).json()["worker"])
+            time.sleep(0.2)
         yield base, settings
     finally:
         proc.terminate()
@@ -126,3 +130,47 @@ def test_web_workers_embed_with_one_openmp_thread_unless_told(given: str | None,
     out = subprocess.run([sys.executable, "-c", "import os, oncoguide.web.app; print(os.environ['OMP_NUM_THREADS'])"],
                          env=env, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == used
+
+
+def test_a_burst_of_keep_alive_connections_is_spread_over_the_workers(cluster: tuple[str, Settings],
+                                                                      tmp_path: Path) -> None:
+    """16 connections opened at once (a browser's, a proxy's pool) reach both workers, and each worker answers on
+    the connections it holds: with one shared listening socket, the worker that woke first could take them all.
+    Every worker logs JSON lines without the question."""
+    base, _ = cluster
+    port = int(base.rsplit(":", 1)[1])
+
+    async def burst() -> tuple[list[int], list[int]]:
+        conns = await asyncio.gather(*(Connection.open(port) for _ in range(16)))  # all connected, none asked
+        try:
+            pids = [await c.which_worker() for c in conns]
+            statuses = []
+            for pid in set(pids):  # one question per worker, on a connection that worker holds
+                c = conns[pids.index(pid)]
+                status, body = await c.get("/api/v1/ask?q=does+sugar+feed+cancer")
+                statuses.append(status if json.loads(body)["question"] == "does sugar feed cancer" else 0)
+                assert await c.which_worker() == pid  # the same connection, so the same worker
+            return pids, statuses
+        finally:
+            for c in conns:
+                c.close()
+
+    pids, statuses = asyncio.run(burst())
+    assert len(set(pids)) == 2, pids  # all 16 on one of two workers: 2 in 65,536 if the kernel spreads them
+    assert statuses == [200, 200]
+    log = (tmp_path / "server.log").read_text()
+    assert "sugar" not in log
+    asks = [json.loads(line) for line in log.splitlines() if '"route": "/api/v1/ask"' in line]
+    assert {a["status"] for a in asks} == {200} and len(asks) == 2, log[-2000:]
+
+
+def test_serve_refuses_a_port_another_program_holds(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = {**os.environ, "ONCOGUIDE_DATA_DIR": str(tmp_path), "ONCOGUIDE_SEARCH__EMBEDDER": "none"}
+        out = subprocess.run([sys.executable, "-m", "oncoguide.cli", "serve", "--workers", "2", "--no-reindex",
+                              "--port", str(port)], env=env, capture_output=True, text=True, timeout=120)
+    assert out.returncode != 0
+    assert f"cannot listen on 127.0.0.1:{port}" in out.stderr

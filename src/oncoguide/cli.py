@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
@@ -155,6 +155,7 @@ def serve_cmd(host: str | None, port: int | None, workers: int, reindex: bool | 
     from oncoguide.logs import configure
     from oncoguide.store import Store
     from oncoguide.store.crypto import Cipher
+    from oncoguide.web.serving import APP, Workers
 
     # before anything loads the embedder or numpy: a web worker's parallelism is its requests (see oncoguide.web)
     for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
@@ -167,11 +168,20 @@ def serve_cmd(host: str | None, port: int | None, workers: int, reindex: bool | 
     Cipher.from_settings(settings)  # make the generated key file (if any) once, before the workers start
     configure()
     # uvicorn's access log prints full URLs (questions are in them): OncoGuide logs route templates instead.
-    uvicorn.run(
-        "oncoguide.web.app:create_app", factory=True, host=host or settings.server.host,
-        port=port or settings.server.port, workers=workers, log_level="info", access_log=False, server_header=False,
-        proxy_headers=bool(settings.server.trusted_proxies), forwarded_allow_ips=settings.server.trusted_proxies or "",
-    )
+    options: dict[str, Any] = {"log_level": "info", "access_log": False, "server_header": False,
+                               "proxy_headers": bool(settings.server.trusted_proxies),
+                               "forwarded_allow_ips": settings.server.trusted_proxies or ""}
+    host, port = host or settings.server.host, port or settings.server.port
+    if workers == 1:
+        uvicorn.run(APP, factory=True, host=host, port=port, **options)
+        return
+    # several workers: each its own SO_REUSEPORT socket, so the kernel spreads connections over them (uvicorn's
+    # --workers shares one socket, and one worker's accept() takes a whole burst of connections)
+    try:
+        status = Workers(host, port, workers, options).run()
+    except OSError as exc:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}") from exc
+    sys.exit(status)
 
 
 @main.group("db")

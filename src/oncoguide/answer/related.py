@@ -27,17 +27,20 @@ class RelatedQuestions:
         # slug -> the first passage of its written answer
         self._written: dict[str, Passage] = {s: ps[0] for s, ps in written_passages(index.passages).items()}
         self._lock = threading.Lock()
+        self._by_guide = _positions([q.guide for q in self.catalog])  # guide -> its catalog questions
+        self._by_intent = _positions([q.intent for q in self.catalog])
 
     def find(self, question: str, intent: str, guides: list[str], limit: int = 4) -> list[Related]:
         if not self.catalog:
             return []
         lex = self.lexical.scores(tokenize([question])[0])
         score = lex / lex.max() if lex.max() > 0 else lex
-        guide_rank = {g: i for i, g in enumerate(dict.fromkeys(guides))}
-        bonus = np.array([
-            (0.4 / (1 + guide_rank[q.guide]) if q.guide in guide_rank else 0.0) + (0.1 if q.intent == intent else 0.0)
-            for q in self.catalog
-        ])
+        same_guide = np.zeros(len(self.catalog))
+        for rank, guide in enumerate(dict.fromkeys(guides)):
+            same_guide[self._by_guide.get(guide, [])] = 0.4 / (1 + rank)
+        same_intent = np.zeros(len(self.catalog))
+        same_intent[self._by_intent.get(intent, [])] = 0.1
+        bonus = same_guide + same_intent
         total = score + bonus
         asked = _norm(question)
         out: list[Related] = []
@@ -69,6 +72,13 @@ class RelatedQuestions:
         with self._lock:
             self._snippets[q.slug] = text
         return text
+
+
+def _positions(values: list[str]) -> dict[str, list[int]]:
+    out: dict[str, list[int]] = {}
+    for i, v in enumerate(values):
+        out.setdefault(v, []).append(i)
+    return out
 
 
 def _norm(text: str) -> str:

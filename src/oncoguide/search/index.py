@@ -68,6 +68,9 @@ class SearchIndex:
         self.by_id = {p.id: i for i, p in enumerate(passages)}
         self._recent: dict[str, np.ndarray] = {}
         self._recent_lock = threading.Lock()
+        self._recent_dense: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._topic_cache: dict[str, np.ndarray] = {}  # filled by any request thread: a lost race recomputes
+        self._doc_cache: dict[str, np.ndarray] = {}
 
     def _query_vector(self, embedder: Embedder, text: str) -> np.ndarray:
         """The question's embedding; the last few are kept, as one answer searches with the same text twice."""
@@ -80,6 +83,52 @@ class SearchIndex:
                 while len(self._recent) > 64:
                     self._recent.pop(next(iter(self._recent)))
         return vec
+
+    def _dense(self, embedder: Embedder, question: str) -> tuple[np.ndarray, np.ndarray]:
+        """Every passage's cosine to the question, and the same scaled to 0-1 between the ``candidates``-th best
+        and the best; the last few questions' are kept (read-only), as one answer searches with the same text
+        several times."""
+        with self._recent_lock:
+            found = self._recent_dense.get(question)
+        if found is not None:
+            return found
+        assert self.vectors is not None
+        n = len(self.passages)
+        dense = self.vectors @ self._query_vector(embedder, question)
+        m = min(self.settings.search.candidates, n) - 1
+        floor = float(np.partition(dense, n - 1 - m)[n - 1 - m]) if n > 1 else 0.0
+        top = float(dense.max())
+        dense_norm = np.clip((dense - floor) / (top - floor), 0, 1) if top > floor else np.ones_like(dense)
+        dense.flags.writeable = dense_norm.flags.writeable = False
+        with self._recent_lock:
+            self._recent_dense[question] = (dense, dense_norm)
+            while len(self._recent_dense) > 8:  # a few requests at a time; 8 MB each at 1M passages
+                self._recent_dense.pop(next(iter(self._recent_dense)))
+        return dense, dense_norm
+
+    def _topic_scores(self, intent: str) -> np.ndarray:
+        """Each passage's topic score for a question of ``intent`` (1 for its own topic, the RELATED_TOPICS weight
+        for a related one), computed once per intent. Read-only: callers must not change it."""
+        found = self._topic_cache.get(intent)
+        if found is None:
+            found = np.zeros(len(self.passages), dtype=np.float32)
+            if intent != "other":
+                found = (self.topics == intent).astype(np.float32)
+                for (q_intent, p_topic), w in RELATED_TOPICS.items():
+                    if q_intent == intent:
+                        found = np.maximum(found, (self.topics == p_topic).astype(np.float32) * w)
+            found.flags.writeable = False
+            self._topic_cache[intent] = found
+        return found
+
+    def _in_document(self, doc_id: str) -> np.ndarray:
+        """Which passages belong to document ``doc_id`` (computed once per document; read-only)."""
+        found = self._doc_cache.get(doc_id)
+        if found is None:
+            found = self.doc_ids == doc_id
+            found.flags.writeable = False
+            self._doc_cache[doc_id] = found
+        return found
 
     # construction ----------------------------------------------------------------------------------------
     @classmethod
@@ -114,17 +163,8 @@ class SearchIndex:
         dense = np.zeros(n, dtype=np.float32)
         dense_norm = dense
         if self.vectors is not None and self.embedder is not None and mode != "lexical":
-            dense = self.vectors @ self._query_vector(self.embedder, question)
-            m = min(cfg.candidates, n) - 1
-            floor = float(np.partition(dense, n - 1 - m)[n - 1 - m]) if n > 1 else 0.0
-            top = float(dense.max())
-            dense_norm = np.clip((dense - floor) / (top - floor), 0, 1) if top > floor else np.ones_like(dense)
-        topic = np.zeros(n, dtype=np.float32)
-        if intent != "other":
-            topic = (self.topics == intent).astype(np.float32)
-            for (q_intent, p_topic), w in RELATED_TOPICS.items():
-                if q_intent == intent:
-                    topic = np.maximum(topic, (self.topics == p_topic).astype(np.float32) * w)
+            dense, dense_norm = self._dense(self.embedder, question)
+        topic = self._topic_scores(intent)
         if mode == "lexical" or self.vectors is None:
             fused = lex_norm + (cfg.topic_weight * topic if mode != "lexical" or explicit_intent else 0)
         elif mode == "dense":
@@ -133,9 +173,12 @@ class SearchIndex:
             w = cfg.lexical_weight
             fused = w * lex_norm + (1 - w) * dense_norm + cfg.topic_weight * topic
         for doc_id, bonus in (doc_boost or {}).items():
-            fused = fused + np.float32(bonus) * (self.doc_ids == doc_id)
+            fused = fused + np.float32(bonus) * self._in_document(doc_id)
         if doc_filter is not None:
-            fused = np.where(np.isin(self.doc_ids, list(doc_filter)), fused, -1.0)
+            kept = np.zeros(n, dtype=bool)
+            for doc_id in doc_filter:
+                kept |= self._in_document(doc_id)
+            fused = np.where(kept, fused, -1.0)
         order = _top(fused, k)
         return [
             Hit(self.passages[i], float(fused[i]), float(lex[i]), float(dense[i]), float(topic[i]))

@@ -144,4 +144,9 @@ def segment(text: str, lang: str = "en") -> list[Span]:
 
 def split_sentences(text: str, lang: str = "en") -> list[str]:
     """The sentences of ``text`` (``segment`` without the offsets)."""
-    return segmenter(lang).split(text)
+    return list(_split(text, lang))
+
+
+@lru_cache(maxsize=8192)  # answers split the same passages again and again
+def _split(text: str, lang: str) -> tuple[str, ...]:
+    return tuple(segmenter(lang).split(text))
