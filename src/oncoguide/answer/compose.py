@@ -178,7 +178,7 @@ def _sentence(c: Candidate) -> Sentence:
 
 
 TARGET_GRADE = 8.0  # Flesch-Kincaid grade an answer body should not exceed
-_MAX_EASED = 6
+_MAX_EASED = 10
 _MIN_KEPT = 6
 
 
