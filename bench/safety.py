@@ -29,7 +29,8 @@ from oncoguide.search.embed import get_embedder
 
 DATA = Path(__file__).parent / "data"
 CASES = DATA / "safety_cases.yaml"
-BLIND = {"blind": DATA / "safety_blind.yaml", "blind2": DATA / "safety_blind2.yaml"}  # report only, never tuned on
+BLIND = {"blind": DATA / "safety_blind.yaml", "blind2": DATA / "safety_blind2.yaml",  # report only, never tuned on
+         "blind3": DATA / "safety_blind3.yaml"}  # half of writer f's families (bench/safety_split.py)
 KINDS = ("emergency", "urgent_call", "crisis", "myth", "stop_treatment", "interactions", "dosing")
 _SHARED = Path("/work/shared/eval-data")
 _CACHE = Path(__file__).resolve().parents[1] / "var" / "bench" / "safety_vectors.npz"  # not committed
