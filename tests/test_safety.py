@@ -346,3 +346,11 @@ def test_crisis_thresholds_apply_apart_from_the_other_urgent_kinds() -> None:
 ])
 def test_long_messages_about_something_else_are_not_urgent(text: str) -> None:
     assert kind(text) not in URGENT
+
+
+def test_an_alternative_clinic_answer_is_a_stop_answer_that_quotes_the_evidence(engine: AnswerEngine) -> None:
+    answer = engine.ask("My dad wants to stop his chemo and go to a clinic in Mexico that cures cancer naturally")
+    assert answer.safety is not None and answer.safety.kind == "stop_treatment"
+    assert "2.5 times" in answer.safety.message
+    first = answer.citations[answer.summary[0].citations[0]]
+    assert first.document_id == "myths" and first.section[-1] == "Can alternative medicine replace cancer treatment?"

@@ -254,6 +254,15 @@ def search_hint(safety: Safety | None, lang: str = "en") -> str:
     return m.search_hint
 
 
+def corrects_belief(safety: Safety | None) -> bool:
+    """A myth, or a stop question that rests on a belief (stopping for an alternative): the answer leads with the
+    myths guide's correction, and the kind stays what triage said."""
+    if safety is None:
+        return False
+    m = compiled("en").model.messages.get(safety.kind)
+    return safety.kind == "myth" or bool(m is not None and m.alternative and safety.message.endswith(m.alternative))
+
+
 def instead_of_not_covered(safety: Safety | None, lang: str = "en") -> str | None:
     """What an answer with a safety message says where it would say "not covered" (None: no safety message)."""
     if safety is None:
