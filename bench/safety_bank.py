@@ -3,6 +3,7 @@ the bank by concept family into dev and test.
 
     python -m bench.safety_bank sync [/work/data/safety_bank]   # writers a, b, triage14
     python -m bench.safety_bank sync /work/data/bank5             # writer d
+    python -m bench.safety_bank sync /work/tmp/writer-f-dev        # writer f's dev half (bench/safety_blind3.py)
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import yaml
 from oncoguide.answer.stages.triage_bank import Bank, _bank, bank_dir, open_bank, refresh, save_model
 
 WRITERS = Path("/work/data/safety_bank")
+RELABEL = Path(__file__).parent / "data" / "safety_relabel.yaml"  # labels changed to one rule (see its header)
 TEST_SHARE = 0.4  # families whose hash falls in the first 40% are held out as test
 
 
@@ -33,13 +35,23 @@ def split(b: Bank) -> tuple[Bank, Bank]:
     return b.subset(~test), b.subset(test)
 
 
+def relabelled() -> dict[str, str]:
+    """Text -> kind for bank messages whose writer's label was changed to the bank's labelling rules."""
+    rows = yaml.safe_load(RELABEL.read_text(encoding="utf-8")) if RELABEL.exists() else []
+    return {" ".join(str(r["text"]).split()): str(r["kind"]) for r in rows or []}
+
+
 def sync(source: Path = WRITERS) -> None:
-    """Copy every writer's file into knowledge/<lang>/safety_bank/<writer>.yaml, then embed what is new."""
+    """Copy every writer's file into knowledge/<lang>/safety_bank/<writer>.yaml (labels changed by
+    ``safety_relabel.yaml`` applied), then embed what is new."""
+    changed = relabelled()
     for path in sorted(source.glob("*.yaml")):
         rows = yaml.safe_load(path.read_text(encoding="utf-8")) or []
         for lang in ("en", "es"):
             mine = [{k: r[k] for k in ("text", "kind", "family", "source") if k in r} | {"lang": lang}
                     for r in rows if (r.get("lang") or "en") == lang and r.get("text") and r.get("kind")]
+            for r in mine:
+                r["kind"] = changed.get(" ".join(str(r["text"]).split()), r["kind"])
             target = bank_dir(lang) / path.name
             if mine:
                 target.parent.mkdir(parents=True, exist_ok=True)

@@ -19,6 +19,7 @@ from oncoguide.answer.stages.triage import (
     classifier,
     instead_of_not_covered,
     profile_classes,
+    search_hint,
     semantic_kinds,
     sentence_crisis,
     triage,
@@ -75,7 +76,18 @@ HARD = [
     ("I have a new cough and get breathless on my osimertinib, should I stop the pills?", "urgent_call"),
     ("I missed a dose of my Tagrisso yesterday, should I make it up?", "dosing"),
     ("I've been cutting my capecitabine dose in half on my own because of the side effects", "dosing"),
-    ("I want to stop chemo and go to a clinic abroad that promises a natural cure", "myth"),
+    # stopping for an alternative is a stop question (its message corrects the belief); a belief asked is a myth
+    ("I want to stop chemo and go to a clinic abroad that promises a natural cure", "stop_treatment"),
+    ("my dad decided to try the Gerson diet instead of his radiotherapy", "stop_treatment"),
+    ("does baking soda cure cancer?", "myth"),
+    # a dose missed or taken by accident, and how to take a medicine, are dosing questions
+    ("I forgot my letrozole last night by accident, should I skip today too?", "dosing"),
+    ("should my tamoxifen be taken with meals?", "dosing"),
+    ("are the enzalutamide capsules ok to open up, he chokes on them", "dosing"),
+    # passive ideation in other words: not waking up, not existing, a relief
+    ("every night I pray I won't wake up in the morning", "crisis"),
+    ("she keeps saying she hopes she doesn't wake up after her chemo", "crisis"),
+    ("it would be easier for everyone if I just didn't exist", "crisis"),
     ("can I take turmeric and fish oil with my immunotherapy?", "interactions"),
     ("is it ok to have a whisky with my keytruda", "interactions"),
     ("is grapefruit juice a problem with my osimertinib", "interactions"),
@@ -144,6 +156,17 @@ def test_sensitive_messages_give_no_dose_and_no_instruction(kind_: str) -> None:
     text = " ".join([message.message, *message.actions]).lower()
     assert "pharmacist" in text or "care team" in text
     assert not any(w in text for w in (" mg", "milligram", "take two", "double"))
+
+
+def test_stopping_for_an_alternative_is_a_stop_question_that_corrects_the_belief() -> None:
+    got = triage("My husband wants to stop his chemo and go to a clinic in Mexico that cures cancer naturally")
+    assert got is not None and got.kind == "stop_treatment"
+    stop = compiled("en").model.messages["stop_treatment"]
+    assert got.message.startswith(stop.message) and got.message.endswith(stop.alternative)
+    assert "2.5 times" in got.message
+    assert search_hint(got).endswith(stop.alternative_hint)
+    plain = triage("Should I stop my chemo? The nausea is awful")
+    assert plain is not None and plain.kind == "stop_treatment" and plain.message == stop.message
 
 
 def test_every_rule_cites_a_listed_source() -> None:
@@ -323,3 +346,11 @@ def test_crisis_thresholds_apply_apart_from_the_other_urgent_kinds() -> None:
 ])
 def test_long_messages_about_something_else_are_not_urgent(text: str) -> None:
     assert kind(text) not in URGENT
+
+
+def test_an_alternative_clinic_answer_is_a_stop_answer_that_quotes_the_evidence(engine: AnswerEngine) -> None:
+    answer = engine.ask("My dad wants to stop his chemo and go to a clinic in Mexico that cures cancer naturally")
+    assert answer.safety is not None and answer.safety.kind == "stop_treatment"
+    assert "2.5 times" in answer.safety.message
+    first = answer.citations[answer.summary[0].citations[0]]
+    assert first.document_id == "myths" and first.section[-1] == "Can alternative medicine replace cancer treatment?"

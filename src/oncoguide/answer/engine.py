@@ -109,7 +109,7 @@ class AnswerEngine:
         safety = triage.for_question(question, profile, self.index, res.lang)  # rules + the labelled bank
         ask = retrieve.understand(res, question, carried, profile, safety=safety)
         evidence = retrieve.retrieve(res, ask)
-        if evidence.correction is not None:
+        if evidence.correction is not None and not triage.corrects_belief(ask.safety):
             ask.safety = triage.message("myth", res.lang)
         # question-first: a question meaning a catalog question starts from its written answer
         parts = tuple(p.text for p in ask.asked.parts)

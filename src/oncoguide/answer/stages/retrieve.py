@@ -51,7 +51,7 @@ def retrieve(res: Resources, ask: Ask) -> Evidence:
     boost = {d: CANCER_BONUS for d in documents
              if ask.family and not scope.is_general(documents[d]) and not off_topic(res, d, ask.family)}
     # a belief the triage named as a myth, or one the myths guide recognises, is corrected from that guide
-    flagged = ask.safety is not None and ask.safety.kind == "myth"
+    flagged = triage.corrects_belief(ask.safety)  # a myth, or stopping treatment for an alternative
     correction = myths.correction(res, ask.query, ask.question, flagged) if ask.safety is None or flagged else None
     hits = res.index.search(ask.query, k=20, intent=ask.intent, doc_boost=boost)
     # The section that corrects the belief leads the answer (no bonus for the whole guide: its other

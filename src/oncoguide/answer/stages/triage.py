@@ -138,7 +138,9 @@ def triage(question: str, profile: Profile | None = None, lang: str = "en",
     kind = combine(by_rules, by_bank)
     if kind not in URGENT and sentence_crisis(question, lang, pool, treated=bool(classes)):
         kind = "crisis"
-    return message(kind, lang) if kind is not None else None
+    if kind is None:
+        return None
+    return message(kind, lang, alternative=kind == "stop_treatment" and "myth" in (*by_rules, *by_bank))
 
 
 def out_of_scope_share(question: str, index: SearchIndex | None = None, lang: str = "en") -> float:
@@ -189,21 +191,28 @@ def sentence_crisis(question: str, lang: str = "en", pool: Bank | None = None, t
 def combine(by_rules: Sequence[str], by_bank: Sequence[str]) -> str | None:
     """One kind from both layers. Either layer raises the flag; when a rule names an urgent kind, its kind is
     kept (rules say precisely which: fever -> call the team, chest pain -> 911), else the bank's urgent kind wins
-    over a rule's milder one; otherwise a rule's kind, then the bank's."""
+    over a rule's milder one; otherwise a rule's kind, then the bank's. Stopping a treatment for an alternative
+    is a stop question (myth and stop_treatment both raised: stop_treatment, whose message corrects the belief
+    too; the labelling rule is in bench/data/safety_relabel.yaml)."""
     top_rule = min(by_rules, key=PRIORITY.index, default=None)
     top_bank = min(by_bank, key=PRIORITY.index, default=None)
     if top_rule in URGENT:
         return top_rule
     if top_bank in URGENT:
         return top_bank
+    if {"myth", "stop_treatment"} <= {*by_rules, *by_bank}:
+        return "stop_treatment"
     return top_rule or top_bank
 
 
-def message(kind: str, lang: str = "en") -> Safety:
-    """The fixed message and steps of one kind, in a language (English when it has none of its own)."""
+def message(kind: str, lang: str = "en", alternative: bool = False) -> Safety:
+    """The fixed message and steps of one kind, in a language (English when it has none of its own);
+    ``alternative``: the question is about replacing treatment with an alternative (the kind's ``alternative``
+    text, the evidence, follows its message)."""
     messages = compiled(lang).model.messages if kind in compiled(lang).model.messages else compiled("en").model.messages
     m = messages[kind]  # type: ignore[index]
-    return Safety(kind=kind, message=m.message, actions=list(m.actions))  # type: ignore[arg-type]
+    text = f"{m.message} {m.alternative}" if alternative and m.alternative else m.message
+    return Safety(kind=kind, message=text, actions=list(m.actions))  # type: ignore[arg-type]
 
 
 # -- what the engine calls (kept here so the engine's edits stay small) ----------------------------------------
@@ -238,7 +247,20 @@ def search_hint(safety: Safety | None, lang: str = "en") -> str:
     if safety is None:
         return ""
     m = compiled("en").model.messages.get(safety.kind)
-    return m.search_hint if m is not None else ""
+    if m is None:
+        return ""
+    if m.alternative and m.alternative_hint and safety.message.endswith(m.alternative):
+        return m.search_hint + m.alternative_hint
+    return m.search_hint
+
+
+def corrects_belief(safety: Safety | None) -> bool:
+    """A myth, or a stop question that rests on a belief (stopping for an alternative): the answer leads with the
+    myths guide's correction, and the kind stays what triage said."""
+    if safety is None:
+        return False
+    m = compiled("en").model.messages.get(safety.kind)
+    return safety.kind == "myth" or bool(m is not None and m.alternative and safety.message.endswith(m.alternative))
 
 
 def instead_of_not_covered(safety: Safety | None, lang: str = "en") -> str | None:

@@ -38,6 +38,10 @@ class Message(Strict):
     actions: list[str] = Field(default_factory=list)
     instead_of_not_covered: str = ""
     search_hint: str = ""
+    alternative: str = Field(default="", description=(
+        "Said after the message when the question is about replacing treatment with an alternative (stop_treatment: "
+        "the evidence on alternative medicine alone)."))
+    alternative_hint: str = Field(default="", description="Search words added then (the myths guide's section).")
 
 
 class Numbers(Strict):
