@@ -27,7 +27,7 @@ from oncoguide.understand.entities import extract
 from oncoguide.understand.intents import question_intent
 from oncoguide.understand.normalize import search_text
 
-MIN_SIMILARITY = 0.945  # cosine of query vectors; chosen on bench/catalog_match.py's dev split (precision >= 0.95)
+MIN_SIMILARITY = 0.95  # cosine of query vectors; chosen on bench/catalog_match.py's dev split (precision >= 0.95)
 NAMED = ("cancer", "biomarker", "drug", "stage")
 NEARBY = 5  # nearest catalog questions looked at: candidates, and the votes for the cancer of a question naming none
 
