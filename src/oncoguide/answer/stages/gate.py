@@ -10,9 +10,10 @@ from oncoguide.search.index import Hit
 
 LONG_QUESTION = 8  # content words; in a longer question, words no guide uses are chat, not topic
 OUT_OF_SCOPE_COVERAGE = 0.3  # below it, a question naming nothing medical is not about health
-NOT_HEALTH_SHARE = 0.9  # the triage classifier's out-of-scope probability above which a question naming no cancer,
-# marker or drug of the guides is declined however many of its words a guide happens to use ("crab" in myeloma's
-# CRAB); in-scope questions naming nothing stay below it (a Whipple 0.43, a Pancoast tumour 0.45)
+NOT_HEALTH_SHARE = 0.75  # the triage classifier's out-of-scope probability above which a question naming no cancer,
+# marker or drug of the guides, and no health word, is declined however many of its words a guide happens to use
+# ("crab" in myeloma's CRAB); in-scope questions naming nothing stay below it (a Whipple 0.43, a Pancoast tumour
+# 0.45); the classifier refitted with writer f's messages puts "How do I fix a flat bicycle tire?" at 0.79
 NOT_HEALTH_SURE = 0.99  # the same with a health word in the question
 SUPPORTED = (0.8, 0.7)  # coverage and top fused score (0..~1.3) of a "supported" answer
 NEAR_MISS = (1.2, 0.04)  # BM25 score below which, and similarity margin within which, a hit is a near miss

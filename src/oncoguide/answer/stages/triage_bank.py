@@ -60,8 +60,9 @@ def read_entries(paths: Sequence[Path]) -> list[Entry]:
 
 
 def text_key(text: str, embedder_name: str) -> str:
-    """The key of one text's vector: its hash with the embedder's name (a new embedder makes every row stale)."""
-    return hashlib.sha256(f"{embedder_name}\n{text}".encode()).hexdigest()[:20]
+    """The key of one text's vector: the hash of what is embedded (the text as ``search_text`` rewrites it) with the
+    embedder's name, so a new embedder or a change in how questions are rewritten makes the rows it touches stale."""
+    return hashlib.sha256(f"{embedder_name}\n{search_text(text)}".encode()).hexdigest()[:20]
 
 
 def embed(embedder: Embedder, texts: Sequence[str], batch: int = 64) -> np.ndarray:
