@@ -10,13 +10,15 @@ flags. Prints the ``semantic:`` block for knowledge/en/safety.yaml.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from bench.safety_bank import split
 from oncoguide.answer.stages.triage_bank import Bank, open_bank
-from oncoguide.answer.stages.triage_rules import compiled
+from oncoguide.answer.stages.triage_rules import Rules, compiled
 from oncoguide.answer.stages.triage_semantic import CLASSES, fit, kind_scores, lead
-from oncoguide.knowledge.topics.safety import URGENT
+from oncoguide.knowledge.topics.safety import PRIORITY, URGENT, Classifier
 
 KINDS = ("crisis", "emergency", "urgent_call", "myth", "stop_treatment", "interactions", "dosing")
 # Highest share of the dev split's ordinary messages a kind may flag (they are hard: symptom words, worries).
@@ -100,33 +102,62 @@ def _fold_proba(dev: Bank, l2: float) -> np.ndarray:
 Point = tuple[float, float, float, dict[str, float]]
 
 
-def classifier_sweep(grid: dict[str, tuple[float, ...]] | None = None) -> list[Point]:
-    """(dev urgent recall, test urgent recall, false urgent share on ordinary questions, thresholds) for each point
-    of ``grid`` (the rest of the shipped ``classifier`` block kept): dev leave-family-out (6 folds by family), test
-    against a classifier fitted on dev, ordinary questions against the shipped bank. Rules count too, as in triage."""
-    from itertools import product
+@dataclass(frozen=True)
+class _SweepData:
+    """What both classifier sweeps score: the English rules and shipped classifier block, the bank and its dev/test
+    split, dev class probabilities left out by family fold, and the ordinary questions with their vectors and their
+    probabilities from a classifier fitted on the whole bank."""
 
+    rules: Rules
+    shipped: Classifier
+    bank: Bank
+    dev: Bank
+    test: Bank
+    p_dev: np.ndarray
+    ordinary: list[str]
+    ord_vecs: np.ndarray
+    p_ord: np.ndarray
+
+
+def _sweep_data() -> _SweepData:
     from bench.safety import ordinary_sets, vectors
     from oncoguide.answer.stages.triage import classifier
-    from oncoguide.answer.stages.triage_semantic import classified
-    from oncoguide.knowledge.topics.safety import PRIORITY
 
     rules = compiled("en")
     shipped = rules.model.classifier
     assert shipped is not None
     bank = open_bank("en")
     dev, test = split(bank)
-    p_dev = _fold_proba(dev, shipped.l2)
     ordinary = [t for texts in ordinary_sets().values() for t in texts]
-    sets = {"dev": ([e.text for e in dev.entries], dev.vectors, dev, p_dev, list(dev.families)),
-            "test": ([e.text for e in test.entries], test.vectors, dev, classifier(dev, shipped.l2).proba(test.vectors),
-                     None)}
     ord_vecs = vectors(ordinary)
-    sets["ordinary"] = (ordinary, ord_vecs, bank, classifier(bank, shipped.l2).proba(ord_vecs), None)
+    return _SweepData(rules, shipped, bank, dev, test, _fold_proba(dev, shipped.l2), ordinary, ord_vecs,
+                      classifier(bank, shipped.l2).proba(ord_vecs))
+
+
+def _ruled(rules: Rules, text: str) -> str | None:
+    """The most urgent kind a rule names for ``text`` (None when no rule fires)."""
+    return min((r.kind for r in rules.fired(text)), key=PRIORITY.index, default=None)
+
+
+def classifier_sweep(grid: dict[str, tuple[float, ...]] | None = None) -> list[Point]:
+    """(dev urgent recall, test urgent recall, false urgent share on ordinary questions, thresholds) for each point
+    of ``grid`` (the rest of the shipped ``classifier`` block kept): dev leave-family-out (6 folds by family), test
+    against a classifier fitted on dev, ordinary questions against the shipped bank. Rules count too, as in triage."""
+    from itertools import product
+
+    from oncoguide.answer.stages.triage import classifier
+    from oncoguide.answer.stages.triage_semantic import classified
+
+    data = _sweep_data()
+    rules, shipped, dev, test = data.rules, data.shipped, data.dev, data.test
+    sets = {"dev": ([e.text for e in dev.entries], dev.vectors, dev, data.p_dev, list(dev.families)),
+            "test": ([e.text for e in test.entries], test.vectors, dev, classifier(dev, shipped.l2).proba(test.vectors),
+                     None),
+            "ordinary": (data.ordinary, data.ord_vecs, data.bank, data.p_ord, None)}
     facts = {}
     for name, (texts, vecs, pool, probs, families) in sets.items():
         near = kind_scores(pool, vecs, families)
-        facts[name] = [(min((r.kind for r in rules.fired(t)), key=PRIORITY.index, default=None), rules.in_context(t),
+        facts[name] = [(_ruled(rules, t), rules.in_context(t),
                         rules.denies(t), rules.is_general(t), rules.symptom(t),
                         rules.model.figurative is not None and rules.model.figurative.search(t),
                         {k: float(v[i]) for k, v in near.items()}, probs[i]) for i, t in enumerate(texts)]
@@ -157,31 +188,18 @@ def main_classifier(cap: float = 0.018) -> None:
         print(f"dev {dev_recall:.3f} test {test_recall:.3f} ordinary false urgent {flags:.4f} {point}")
 
 
-
-
 def milder_sweep(milder: tuple[float, ...] = (0.4, 0.5, 0.6, 0.7), nears: tuple[float, ...] = (0.84, 0.86, 0.88, 0.9)
                  ) -> list[tuple[str, float, float, float, float, float]]:
     """(kind, milder, near, dev recall, dev precision, share of ordinary questions flagged with the kind) of the
     classifier's milder kinds (myth, stop_treatment, interactions, dosing), the rules counted as in triage: dev
     messages are scored by classifiers fitted without their fold (6 folds by family) and their family's messages
     left out of the nearest-message scores; ordinary questions against the shipped bank."""
-    from bench.safety import ordinary_sets, vectors
-    from oncoguide.answer.stages.triage import classifier
-    from oncoguide.knowledge.topics.safety import PRIORITY
-
-    rules = compiled("en")
-    shipped = rules.model.classifier
-    assert shipped is not None
-    bank = open_bank("en")
-    dev, _ = split(bank)
-    p_dev = _fold_proba(dev, shipped.l2)
-    ordinary = [t for texts in ordinary_sets().values() for t in texts]
-    o_vecs = vectors(ordinary)
+    data = _sweep_data()
+    dev, p_dev, p_ord = data.dev, data.p_dev, data.p_ord
     near_dev = kind_scores(dev, dev.vectors, list(dev.families))
-    near_ord = kind_scores(bank, o_vecs)
-    p_ord = classifier(bank, shipped.l2).proba(o_vecs)
-    ruled_dev = [min((r.kind for r in rules.fired(e.text)), key=PRIORITY.index, default=None) for e in dev.entries]
-    ruled_ord = [min((r.kind for r in rules.fired(t)), key=PRIORITY.index, default=None) for t in ordinary]
+    near_ord = kind_scores(data.bank, data.ord_vecs)
+    ruled_dev = [_ruled(data.rules, e.text) for e in dev.entries]
+    ruled_ord = [_ruled(data.rules, t) for t in data.ordinary]
     idx = {k: i for i, k in enumerate(("none", *PRIORITY))}
     out = []
     for kind in ("myth", "stop_treatment", "interactions", "dosing"):
