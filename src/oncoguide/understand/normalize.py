@@ -61,17 +61,26 @@ def organ_cancer(question: str) -> str:
     return _organ_tumors().sub(lambda m: f"{m.group(1)} cancer", question)
 
 
+@lru_cache(maxsize=4)
+def _question_codes(lang: str) -> tuple[re.Pattern[str], dict[str, str]] | None:
+    """Capital codes that name a cancer in a question (``text.yaml`` question_codes) as one pattern, with names."""
+    text = load(lang).get("text")
+    table = dict(text.question_codes) if text is not None else {}
+    if not table:
+        return None
+    codes = "|".join(re.escape(c) for c in sorted(table, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])({codes})(?![\w-])"), table
+
+
 def named_codes(question: str, lang: str = "en") -> str:
     """Capital codes that name a cancer in a question (text.yaml question_codes: ALL) followed by the cancer's name,
     unless the question is written in capitals."""
-    text = load(lang).get("text")
-    codes = text.question_codes if text is not None else {}
+    found = _question_codes(lang)
     letters = [c for c in question if c.isalpha()]
-    if not codes or sum(c.isupper() for c in letters) > 0.6 * len(letters):
+    if found is None or sum(c.isupper() for c in letters) > 0.6 * len(letters):
         return question
-    for code, name in codes.items():
-        question = re.sub(rf"(?<![\w-]){re.escape(code)}(?![\w-])", f"{code} ({name})", question)
-    return question
+    pattern, table = found
+    return pattern.sub(lambda m: f"{m.group(1)} ({table[m.group(1)]})", question)
 
 
 def search_text(question: str, lang: str = "en") -> str:

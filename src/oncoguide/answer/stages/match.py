@@ -133,7 +133,6 @@ class QuestionMatcher:
                 return int(i), float(sims[i])
         return None
 
-
     def _nearby(self, order: np.ndarray) -> frozenset[str]:
         """The cancer most of the nearest catalog questions are about, if most are about one."""
         counts: dict[str, int] = {}

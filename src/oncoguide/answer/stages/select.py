@@ -113,4 +113,3 @@ def from_match(res: Resources, ask: Ask, ev: Evidence, found: list[Match]) -> tu
     chosen = extractive.select(pool, len(written) + MATCH_EXTRA)
     chosen, ask.uncovered = asked.uncovered(ask.asked, chosen, pool, res.lang)
     return [*own, *others], pool, chosen
-
