@@ -249,7 +249,7 @@ def search_hint(safety: Safety | None, lang: str = "en") -> str:
     m = compiled("en").model.messages.get(safety.kind)
     if m is None:
         return ""
-    if m.alternative and m.alternative_hint and safety.message.endswith(m.alternative):
+    if m.alternative_hint and _about_alternative(safety):
         return m.search_hint + m.alternative_hint
     return m.search_hint
 
@@ -257,10 +257,14 @@ def search_hint(safety: Safety | None, lang: str = "en") -> str:
 def corrects_belief(safety: Safety | None) -> bool:
     """A myth, or a stop question that rests on a belief (stopping for an alternative): the answer leads with the
     myths guide's correction, and the kind stays what triage said."""
-    if safety is None:
-        return False
+    return safety is not None and (safety.kind == "myth" or _about_alternative(safety))
+
+
+def _about_alternative(safety: Safety) -> bool:
+    """The safety message carries its kind's ``alternative`` text: the question is about replacing treatment with
+    an alternative (``message(..., alternative=True)``)."""
     m = compiled("en").model.messages.get(safety.kind)
-    return safety.kind == "myth" or bool(m is not None and m.alternative and safety.message.endswith(m.alternative))
+    return bool(m is not None and m.alternative and safety.message.endswith(m.alternative))
 
 
 def instead_of_not_covered(safety: Safety | None, lang: str = "en") -> str | None:
