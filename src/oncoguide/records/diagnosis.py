@@ -242,8 +242,7 @@ def _other_root(site_cancer: str | None, hist_id: str | None) -> bool:
     """A site's root cancer and the histology's are both known and differ (kidney vs myeloma)."""
     if not site_cancer or not hist_id:
         return False
-    roots = _roots()
-    return roots.get(site_cancer, site_cancer) != roots.get(hist_id, hist_id)
+    return root_cancer(site_cancer) != root_cancer(hist_id)
 
 
 @lru_cache(maxsize=1)
@@ -380,6 +379,11 @@ def _is_below(child: str, ancestor: str) -> bool:
             return True
         c, n = cancers.get(c.parent), n + 1
     return False
+
+
+def root_cancer(cancer_id: str) -> str:
+    """The broadest vocabulary type of a cancer id (the id itself when it has no parent or no vocabulary entry)."""
+    return _roots().get(cancer_id, cancer_id)
 
 
 @lru_cache(maxsize=1)

@@ -418,14 +418,14 @@ def _partnered(text: str, names: list[tuple[str, int, int]], every: list[tuple[s
     """Corticosteroids the vocabulary lists for the record's cancer (dexamethasone for myeloma, prednisone for a
     lymphoma) when written in one list with a cancer drug: "lenalidomide and dexamethasone", "cyclophosphamide,
     vincristine, doxorubicin, dexamethasone" (not "dexamethasone premedication", nor prednisone for asthma)."""
-    from oncoguide.records.diagnosis import _roots
+    from oncoguide.records.diagnosis import root_cancer
 
     out: list[tuple[str, int, int]] = []
     taken = {(s, e) for _, s, e in names}
     for name, start, end in every:
         d = vocab.get(name)
         if d is None or "corticosteroid" not in d.drug_class or (start, end) in taken or not (
-                cancer_id and _roots().get(cancer_id, cancer_id) in {_roots().get(x, x) for x in d.cancers}):
+                cancer_id and root_cancer(cancer_id) in {root_cancer(x) for x in d.cancers}):
             continue
         if _PREMEDICATION.match(text[end:end + 40]):
             continue
@@ -446,18 +446,17 @@ def _for_other_cancer(text: str, end: int, cancer_id: str) -> bool:
     m = _FOR.match(text, end)
     if m is None:
         return False
-    from oncoguide.records.diagnosis import _roots, _vocab_cancer
+    from oncoguide.records.diagnosis import _vocab_cancer, root_cancer
     from oncoguide.records.histology import histologies_in, site_cancer
 
-    roots = _roots()
     found = histologies_in(text[m.end():m.end() + 60])
     if not found or found[0][0] != 0:
         # an organ's cancer: "mastectomy in 2019 for left breast cancer" in a colon cancer record
         organ = _ORGAN_CANCER.match(text, m.end())
         other = site_cancer(organ.group("site")) if organ else None
-        return other is not None and roots.get(other, other) != roots.get(cancer_id, cancer_id)
+        return other is not None and root_cancer(other) != root_cancer(cancer_id)
     other = _vocab_cancer(found[0][2])
-    return other is not None and roots.get(other, other) != roots.get(cancer_id, cancer_id)
+    return other is not None and root_cancer(other) != root_cancer(cancer_id)
 
 
 _ORGAN_CANCER = re.compile(r"((left|right|bilateral)\s+)?(?P<site>[a-z]+)\s+(cancer|carcinoma|malignancy)\b", re.I)
@@ -507,15 +506,15 @@ def other_cancer(text: str, cancer_words: frozenset[str]) -> bool:
 def _other_histology(text: str, cancer_words: frozenset[str]) -> bool:
     """A past cancer named by its histology alone, with no organ ("Hodgkin disease treated with ABVD in 1990" in a
     breast cancer record): its vocabulary cancer and root share no word with the record's cancer."""
-    from oncoguide.records.diagnosis import _roots, _vocab_cancer
+    from oncoguide.records.diagnosis import _vocab_cancer, root_cancer
     from oncoguide.records.histology import histologies_in
 
-    roots, other = _roots(), False
+    other = False
     for _, _, phrase in histologies_in(text):
         cid = _vocab_cancer(phrase)
         if cid is None:
             continue
-        if set(re.findall(r"[a-z]+", f"{cid} {roots.get(cid, cid)}")) & cancer_words:
+        if set(re.findall(r"[a-z]+", f"{cid} {root_cancer(cid)}")) & cancer_words:
             return False
         other = True
     return other
