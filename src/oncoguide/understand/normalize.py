@@ -83,6 +83,7 @@ def named_codes(question: str, lang: str = "en") -> str:
     return pattern.sub(lambda m: f"{m.group(1)} ({table[m.group(1)]})", question)
 
 
+@lru_cache(maxsize=4096)  # one answer rewrites the same question for triage, search, matching and each part
 def search_text(question: str, lang: str = "en") -> str:
     """The question with British spellings as the guides spell them (oesophagus -> esophagus), a tumor named by its
     organ as that organ's cancer (bile duct tumor -> bile duct cancer), capital codes with their cancer's name
