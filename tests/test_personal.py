@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from oncoguide.answer.engine import AnswerEngine
-from oncoguide.records.model import Biomarker, Profile
+from oncoguide.records.model import Biomarker, Profile, Stage, Treatment
 from profiles import alk_progressed
 
 
@@ -83,3 +83,70 @@ def test_a_sentence_about_a_marker_state_the_records_rule_out_is_not_the_persons
     assert not contradicts_markers(egfr19, "Osimertinib is for lung cancer with an EGFR exon 19 deletion.")
     assert contradicts_markers(egfr19, "Amivantamab is for lung cancer with an EGFR exon 20 insertion.")
     assert not contradicts_markers(person(), "Trastuzumab (Herceptin) is a HER2 drug for breast cancer.")
+    # variants named anywhere in the sentence, plural or not, by any of their names
+    assert contradicts_markers(egfr19, "Sources say exon 20 insertions are about 1 to 12 in 100 EGFR mutations.")
+    assert not contradicts_markers(egfr19, "Exon 19 deletions and L858R are the common EGFR mutations in lung cancer.")
+    assert not contradicts_markers(person(("EGFR", "positive", "ex19del")),
+                                   "Osimertinib is for lung cancer with an EGFR exon 19 deletion.")
+
+
+def test_variant_names() -> None:
+    from oncoguide.answer.personal import same_variant, variants_named
+
+    assert same_variant("ex19del", "exon 19 deletion") and same_variant("L858R", "exon 21 L858R")
+    assert not same_variant("G12C", "G12D") and not same_variant("exon 20 insertion", "exon 19 deletion")
+    assert variants_named("egfr", "EGFR exon 20 insertions are rare.") == ["exon 20 insertion"]
+
+
+def test_a_sentence_for_another_extent_of_the_cancer_is_not_the_persons() -> None:
+    """Relapse and spread-far sentences are not quoted for a cancer that cannot be stage IV, early-cancer sentences
+    not for one that cannot be early, after-surgery care not for stage IV; unless the question asks about it."""
+    from oncoguide.answer.personal import fits
+    from profiles import val
+
+    def staged(group: str | None, m: str | None = None) -> Profile:
+        return Profile(stage=Stage(group=val(group) if group else None, m=val(m) if m else None))
+
+    limited, stage3, stage4, unknown = staged("IIIA"), staged("IIIC1"), staged(None, "M1b"), staged(None)
+    relapse = "Lurbinectedin is a chemo drug for small cell lung cancer that grew after platinum chemo."
+    assert not fits(limited, relapse)
+    assert fits(stage4, relapse) and fits(unknown, relapse)
+    assert fits(limited, relapse, question="What happens if my cancer comes back?")
+    assert fits(stage3, "Stage III colon cancer has spread to nearby lymph nodes.")
+    early = "Oncotype DX is one such test for early breast cancer."
+    assert not fits(stage4, early) and not fits(stage3, early) and fits(staged("IA"), early)
+    assert fits(stage4, early, question="Was my cancer found early?")
+    adjuvant = "The goal of adjuvant therapy is to lower the chance that melanoma comes back."
+    assert not fits(stage4, adjuvant) and fits(stage3, adjuvant)
+
+
+def test_a_side_effects_answer_keeps_to_the_drugs_taken(engine: AnswerEngine) -> None:
+    """Another drug's side effects are not quoted for the drugs the question names or the person takes."""
+    from oncoguide.answer.drug_scope import drugs_meant, other_drugs_only
+    from profiles import ev
+
+    on_capox = Profile(treatments=[Treatment(name="CAPOX", drug_class="chemotherapy", status="ongoing",
+                                             evidence=ev("CAPOX"), confidence=0.9)])
+    assert drugs_meant("What side effects should I expect?", on_capox) == {"capecitabine", "oxaliplatin"}
+    assert other_drugs_only("Cetuximab and panitumumab often cause a rash that looks like acne.",
+                            {"capecitabine", "oxaliplatin"})
+    assert not other_drugs_only("Oxaliplatin can cause numb fingers, worse in the cold.", {"oxaliplatin"})
+    assert not other_drugs_only("Cisplatin can harm hearing.", {"pembrolizumab"}, frozenset({"chemotherapy"}))
+    answer = engine.ask("What side effects can pembrolizumab cause?")
+    quoted = " ".join(s.text for s in [*answer.summary, *(x for sec in answer.sections for x in sec.sentences)])
+    assert "pembrolizumab" in quoted.lower() or "immune" in quoted.lower()
+    assert "osimertinib" not in quoted.lower()
+
+
+def test_words_to_know_and_questions_fit_the_person(engine: AnswerEngine) -> None:
+    """A stage IV person's answer does not define terms or suggest questions written for early cancer."""
+    from oncoguide.answer.personal import fits
+    from profiles import ev, val
+
+    stage4 = Profile(cancer=alk_progressed().cancer.model_copy(update={"cancer_id": "hr-positive-breast",
+                                                                        "histology": val("invasive ductal carcinoma")}),
+                     stage=Stage(group=val("IV"), m=val("M1")),
+                     biomarkers=[Biomarker(name="ER", result="positive", evidence=ev("ER+"), confidence=0.9)])
+    answer = engine.ask("What are my treatment options?", profile=stage4)
+    quoted = [*(s for sec in answer.sections for s in sec.sentences), *answer.questions_to_ask]
+    assert quoted and all(s.fixed or fits(stage4, s.text) for s in quoted)

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 
 from oncoguide.answer import focus
 from oncoguide.knowledge.schema import required
 from oncoguide.knowledge.topics import answer_rules, answer_text
 from oncoguide.knowledge.vocab_models import load_vocabulary
 from oncoguide.records.model import Biomarker, Profile, Treatment
-from oncoguide.understand.entities import extract
+from oncoguide.understand.entities import extract, hyphen_or_space
 
 # Markers whose negative result is part of how the cancer is named (hormone receptor and HER2 status).
 _NAMED_WHEN_NEGATIVE = {"ER", "PR", "HER2"}
@@ -190,17 +191,37 @@ def possible_stages(profile: Profile) -> set[str] | None:
     return out if out != set(_ROMAN) else None
 
 
-def fits(profile: Profile, text: str, lang: str = "en") -> bool:
+def fits(profile: Profile, text: str, lang: str = "en", question: str = "") -> bool:
     """The sentence may be quoted as the person's situation: not about a cancer that has not invaded when theirs
-    has, and not about a histology their records do not name."""
+    has, not about a histology their records do not name, not written for another extent of the cancer (spread
+    far for a cancer that cannot be stage IV, early for a stage IV one) unless ``question`` asks about it, and not
+    about a marker state or variant their records rule out."""
     rules = required(lang, "answer_rules", answer_rules.Model)
     if rules.in_situ is not None and invasive(profile) and rules.in_situ.search(text):
         return False
     if rules.histology_subtypes is not None and (m := rules.histology_subtypes.pattern.search(text)):
         histology = (profile.cancer.histology.value if profile.cancer.histology else "").lower()
-        if m.group(0).lower() not in histology:
+        if m.group(0).lower().replace("-", "") not in histology.replace("-", ""):
             return False
+    if rules.stage_framing is not None and _other_extent(rules.stage_framing, possible_stages(profile), text,
+                                                          question):
+        return False
     return not contradicts_markers(profile, text)
+
+
+_FAR = {"IV", "extensive"}  # stage groups of a cancer that has spread far
+_EARLY = {"0", "I", "II", "limited"}
+
+
+def _other_extent(framing: answer_rules.StageFraming, stages: set[str] | None, text: str, question: str) -> bool:
+    """The sentence is written for another extent of the cancer than the person's stages allow."""
+    if not stages:
+        return False
+    if not stages & _FAR and framing.advanced.search(text) and not framing.asks_advanced.search(question):
+        return True
+    if framing.asks_early.search(question):
+        return False
+    return (not stages & _EARLY and framing.early.search(text)) or (stages <= _FAR and framing.adjuvant.search(text))
 
 
 _SAYS_NEGATIVE = re.compile(r"negative|wild[- ]?type|\bwithout\b|\bnot\b|\bno\b|\bnormal\b|\blacks?\b", re.I)
@@ -211,13 +232,14 @@ def contradicts_markers(profile: Profile, text: str) -> bool:
     """The sentence is about a marker state the person's records rule out: a marker their report calls negative,
     spoken of as present ("Trastuzumab is a HER2 drug" for HER2-negative cancer; HER2-low only when theirs is
     low); a marker called negative when theirs is positive; or another variant of a marker than theirs ("exon 20
-    insertion" for an exon 19 deletion)."""
+    insertion" for an exon 19 deletion), also in a sentence that names no marker."""
     ids, targets = focus.marker_ids(), focus.drug_targets()
     stated = {ids.get(b.name.lower(), b.name.lower()): b for b in profile.biomarkers
               if b.result in ("positive", "negative")}
     if not stated:
         return False
-    for e in extract(text):
+    entities = extract(text)
+    for e in entities:
         if e.kind == "drug":  # a drug aimed at a marker the records call negative (not HER2 drugs for HER2-low)
             near = text[max(0, e.start - _NEAR): e.end + _NEAR]
             if any((b := stated.get(t)) is not None and b.result == "negative" and "low" not in (b.detail or "")
@@ -235,7 +257,47 @@ def contradicts_markers(profile: Profile, text: str) -> bool:
                 continue
             if not _SAYS_NEGATIVE.search(near) or "low" in variant:
                 return True
-        elif "negative" in variant or "low" in variant or (variant and detail and variant not in detail
-                                                               and detail not in variant):
+        elif "negative" in variant or "low" in variant or _other_variant(e.id, detail, text):
             return True
-    return False
+    markers = {e.id for e in entities if e.kind == "biomarker"}
+    return not markers and any(b.result == "positive" and _other_variant(m, (b.detail or "").lower(), text)
+                               for m, b in stated.items())  # "Exon 20 insertions are rare" names no gene
+
+
+_CODE = re.compile(r"\b[a-z]\d{1,4}[a-z]\b")  # a protein change: G12C, L858R, V600E
+_NUMBER = re.compile(r"\d+")
+
+
+def same_variant(a: str, b: str) -> bool:
+    """Two names of one variant: "ex19del" and "exon 19 deletion", "L858R" and "exon 21 L858R"; not "G12C" and
+    "G12D", not "exon 20 insertion" and "exon 19 deletion"."""
+    a, b = a.lower(), b.lower()
+    codes_a, codes_b = set(_CODE.findall(a)), set(_CODE.findall(b))
+    if codes_a and codes_b:
+        return bool(codes_a & codes_b)
+    numbers_a, numbers_b = set(_NUMBER.findall(a)), set(_NUMBER.findall(b))
+    if numbers_a and numbers_b:
+        return numbers_a <= numbers_b or numbers_b <= numbers_a
+    return a in b or b in a
+
+
+@lru_cache(maxsize=1)
+def _variant_patterns() -> dict[str, list[tuple[str, re.Pattern[str]]]]:
+    """Marker id -> (variant, its pattern: a hyphen or a space alike, plural allowed) from the vocabulary."""
+    out: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+    for b in load_vocabulary().biomarkers:
+        out[b.id] = [(v, re.compile(rf"(?<!\w){hyphen_or_space(v)}(?:e?s)?(?!\w)", re.I)) for v in b.variants]
+    return out
+
+
+def variants_named(marker: str, text: str) -> list[str]:
+    """The variants of ``marker`` the text names anywhere ("Exon 19 deletions and L858R are ...")."""
+    return [v for v, pattern in _variant_patterns().get(marker, []) if pattern.search(text)]
+
+
+def _other_variant(marker: str, detail: str, text: str) -> bool:
+    """The sentence names variants of the marker and none of them is the person's (their report's detail names a
+    known variant): "EGFR exon 20 insertions are rare" for an exon 19 deletion."""
+    own = variants_named(marker, detail)
+    named = variants_named(marker, text) if own else []
+    return bool(named) and not any(same_variant(a, b) for a in own for b in named)

@@ -241,10 +241,14 @@ def _expand(text: str) -> tuple[str, list[int]]:
     return text, where
 
 
+def hyphen_or_space(name: str) -> str:
+    """A pattern for ``name`` in which a hyphen and a space are the same ("HER2 low" is HER2-low)."""
+    return re.escape(name).replace(r"\-", r"[\s-]").replace(r"\ ", r"[\s-]")
+
+
 def _variant(window: str, names: list[str]) -> str | None:
-    """The first variant written in ``window`` (a hyphen and a space are the same: "HER2 low" is HER2-low)."""
+    """The first variant written in ``window``."""
     for name in names:
-        spelled = re.escape(name).replace(r"\-", r"[\s-]").replace(r"\ ", r"[\s-]")
-        if re.search(rf"(?<![\w]){spelled}(?![\w])", window, re.I):
+        if re.search(rf"(?<![\w]){hyphen_or_space(name)}(?![\w])", window, re.I):
             return name
     return None

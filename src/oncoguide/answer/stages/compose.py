@@ -4,7 +4,7 @@ and what the choice depends on."""
 from __future__ import annotations
 
 from oncoguide.answer import compose as extractive
-from oncoguide.answer import scope
+from oncoguide.answer import personal, scope
 from oncoguide.answer.asked import carries_drugs_or_number
 from oncoguide.answer.state import Ask, Draft, Evidence, Resources
 from oncoguide.answer.writer import Written
@@ -33,7 +33,8 @@ def complete(res: Resources, ask: Ask, ev: Evidence, strong: list[Hit], candidat
     def in_scope(document_id: str) -> bool:
         return scope.allows(res.documents, document_id, ask.family)
 
-    terms = res.glossary.explain([*summary, *(x for sec in sections for x in sec.sentences)], allowed=in_scope)
+    terms = [t for t in res.glossary.explain([*summary, *(x for sec in sections for x in sec.sentences)],
+                                             allowed=in_scope) if _fits(ask, t.text, res.lang)]
     if terms:
         sections.append(AnswerSection(heading=res.text.terms_heading, sentences=terms))
     body = [x.text for sec in sections for x in sec.sentences]
@@ -42,10 +43,15 @@ def complete(res: Resources, ask: Ask, ev: Evidence, strong: list[Hit], candidat
     docs = {h.passage.document_id for h in strong if in_scope(h.passage.document_id)}
     # wide: many content sections end with an "Ask your care team ..." line; only question-list sections count
     lists = res.index.search(ask.query + QUESTIONS_QUERY, k=120, intent=ask.intent, mode="lexical", doc_filter=docs)
-    asked = extractive.questions_to_ask(lists, ev.tokens, lang=res.lang)
+    asked = [q for q in extractive.questions_to_ask(lists, ev.tokens, lang=res.lang) if _fits(ask, q.text, res.lang)]
     context = extractive.important_context(candidates, {c.text for c in chosen}, lang=res.lang)
     return Draft(strong=strong, candidates=candidates, chosen=chosen, written=written, summary=summary,
                  sections=sections, asked=asked, context=context)
+
+
+def _fits(ask: Ask, text: str, lang: str) -> bool:
+    """With a profile, the sentence fits the person's situation (``personal.fits``)."""
+    return ask.profile is None or personal.fits(ask.profile, text, lang, ask.question)
 
 
 def _subject(entities: list[Entity]) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from oncoguide.answer import asked, focus, personal, scope
+from oncoguide.answer import asked, drug_scope, focus, personal, scope
 from oncoguide.answer import compose as extractive
 from oncoguide.answer.stages.match import Match
 from oncoguide.answer.stages.retrieve import off_topic
@@ -33,7 +33,7 @@ def strong_hits(res: Resources, ask: Ask, ev: Evidence) -> list[Hit]:
     if ask.profile is not None:  # the person's stage and histology, never another's
         profile, stages = ask.profile, personal.possible_stages(ask.profile)
         pool = [h for h in pool if (stages is None or not other_stage(h.passage.text, stages))
-                and personal.fits(profile, " ".join(h.passage.section_path), res.lang)]
+                and personal.fits(profile, " ".join(h.passage.section_path), res.lang, ask.question)]
     point = focus.markers(extract(ask.said))
     if point:  # sections headed by other markers than the ones asked about fall behind
         pool = sorted((replace(h, score=h.score * BESIDE_SECTION) if focus.beside(
@@ -64,10 +64,13 @@ def sentences(res: Resources, ask: Ask, ev: Evidence, strong: list[Hit]) -> tupl
     point, named = focus.markers(said), any(e.kind == "cancer" for e in said)
     candidates = [replace(c, score=c.score - BESIDE) if focus.beside(point, c.text) else c for c in candidates
                   if not (named and focus.other_cancer(ask.family, c.text))]  # a general guide's, on another cancer
+    if ask.intent == "side_effects" and (meant := drug_scope.drugs_meant(ask.question, ask.profile)):
+        kinds = ask.asked.drug_kinds if ask.profile is None else frozenset()
+        candidates = [c for c in candidates if not drug_scope.other_drugs_only(c.text, meant, kinds)]
     if ask.profile is not None:
         profile = ask.profile
         stages = personal.possible_stages(profile)
-        candidates = [c for c in candidates if personal.fits(profile, c.text, res.lang)
+        candidates = [c for c in candidates if personal.fits(profile, c.text, res.lang, ask.question)
                       and (stages is None or not other_stage(c.text, stages))]
     settings = res.settings.answer
     chosen = extractive.select(candidates, settings.max_personal_sentences if ask.profile else settings.max_sentences)

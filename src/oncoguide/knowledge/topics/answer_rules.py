@@ -11,6 +11,19 @@ from oncoguide.knowledge.schema import CueRule, ExampleCase, Examples, Strict, c
 FILE = "answer_rules.yaml"
 
 
+class StageFraming(Strict):
+    """Sentences written for one extent of a cancer: ``advanced`` (spread far, grew after treatment, came back) is
+    never quoted as the situation of a person whose cancer cannot be stage IV, ``early`` (has not spread, early
+    cancer, stage 0-II) never as that of a person whose cancer cannot be stage 0-II, ``adjuvant`` never for a stage
+    IV cancer; unless the question asks about that extent (``asks_advanced`` / ``asks_early``)."""
+
+    advanced: CueRule
+    early: CueRule
+    adjuvant: CueRule
+    asks_advanced: CueRule
+    asks_early: CueRule
+
+
 class DefinitionRule(Strict):
     """A sentence defining a term: ``template`` with ``{names}`` for the term's names (regex alternatives)."""
 
@@ -55,6 +68,7 @@ class Model(Strict):
     trivia: AnswerType | None = Field(default=None, description="Background left out unless asked.")
     in_situ: CueRule | None = Field(default=None, description="A sentence about a cancer that has not invaded.")
     histology_subtypes: CueRule | None = Field(default=None, description="Words naming one histology.")
+    stage_framing: StageFraming | None = Field(default=None, description="Sentences for one extent of a cancer.")
     facets: dict[str, dict[str, CueRule]] = Field(
         default_factory=dict, description="Facet -> value -> its cues: a question naming one value of a facet does "
         "not mean a catalog question naming another (chemo vs radiation, liver vs kidneys, Medicare vs Medicaid).")
@@ -76,6 +90,9 @@ def examples(model: Model) -> list[ExampleCase]:
         found += getattr(model, name).cases(f"answer_rules.{name}")
     found += [c for name in ("in_situ", "histology_subtypes") if (rule := getattr(model, name))
               for c in rule.cases(f"answer_rules.{name}")]
+    if model.stage_framing is not None:
+        found += [c for name in ("advanced", "early", "adjuvant", "asks_advanced", "asks_early")
+                  for c in getattr(model.stage_framing, name).cases(f"answer_rules.stage_framing.{name}")]
     for name, kind in [*model.answer_types.items(), *([("trivia", model.trivia)] if model.trivia else [])]:
         found += kind.asks.cases(f"answer_rules.answer_types.{name}.asks")
         found += kind.carries.cases(f"answer_rules.answer_types.{name}.carries")
