@@ -72,8 +72,18 @@ def test_questions_about_something_else_are_declined_though_a_guide_shares_their
     assert answer.safety is not None and answer.safety.kind == "out_of_scope"
 
 
+@pytest.mark.parametrize("question", ["How do I treat my dog's lymphoma?",
+                                      "my cat has a lump on her belly, is it cancer?"])
+def test_questions_about_an_animals_health_are_declined(engine: AnswerEngine, question: str) -> None:
+    """The guides are about people: a pet's lymphoma is not answered from the lymphoma guide."""
+    answer = engine.ask(question)
+    assert answer.evidence_status == "insufficient" and not answer.citations
+    assert answer.safety is not None and answer.safety.kind == "out_of_scope"
+
+
 @pytest.mark.parametrize("question", ["What is a Whipple procedure?", "What's a Pancoast tumor?",
-                                      "How do I appeal an insurance denial for cancer treatment?"])
+                                      "How do I appeal an insurance denial for cancer treatment?",
+                                      "Can my dog sleep in my bed during chemo?"])
 def test_in_scope_questions_naming_no_cancer_are_not_read_as_out_of_scope(engine: AnswerEngine,
                                                                             question: str) -> None:
     answer = engine.ask(question)

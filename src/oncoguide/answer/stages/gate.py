@@ -84,9 +84,12 @@ def out_of_scope(res: Resources, ask: Ask, ev: Evidence) -> bool:
 
 
 def not_health(res: Resources, ask: Ask, ev: Evidence, share_of: Callable[[], float]) -> bool:
-    """A question the triage classifier reads as not about cancer or health care, naming nothing the guides
-    cover (``share_of``: its out-of-scope probability, asked for only then); one with a health word ("How do I
-    appeal an insurance denial for cancer treatment?") only when the classifier is all but sure."""
+    """A question about an animal's health, or one the triage classifier reads as not about cancer or health
+    care, naming nothing the guides cover (``share_of``: its out-of-scope probability, asked for only then); one
+    with a health word ("How do I appeal an insurance denial for cancer treatment?") only when the classifier is
+    all but sure."""
+    if ask.safety is None and res.rules.animal is not None and res.rules.animal.search(ask.question):
+        return True  # an animal's health: the guides are about people
     if ask.safety is not None or ev.names_covered:
         return False
     share = share_of()

@@ -51,6 +51,8 @@ class AnswerType(Strict):
 
 class Model(Strict):
     health: CueRule = Field(description="A health question, even when the guides do not cover it.")
+    animal: CueRule | None = Field(default=None, description="A question about an animal's health: the guides are "
+                                   "about people, so it is out of scope however many of its words they use.")
     first_person: CueRule = Field(description="The question is about the asker.")
     follow_up: CueRule = Field(description="A follow-up leaning on an earlier question.")
     questions_heading: CueRule = Field(description="A guide section of questions to ask.")
@@ -88,7 +90,7 @@ def examples(model: Model) -> list[ExampleCase]:
     for name in ("health", "first_person", "follow_up", "questions_heading", "important_context", "weak_start",
                  "call_team", "helps"):
         found += getattr(model, name).cases(f"answer_rules.{name}")
-    found += [c for name in ("in_situ", "histology_subtypes") if (rule := getattr(model, name))
+    found += [c for name in ("in_situ", "histology_subtypes", "animal") if (rule := getattr(model, name))
               for c in rule.cases(f"answer_rules.{name}")]
     if model.stage_framing is not None:
         found += [c for name in ("advanced", "early", "adjuvant", "asks_advanced", "asks_early")
