@@ -202,13 +202,39 @@ _RESULTS = re.compile(
     re.I,
 )
 # "positive for CD20, PAX5 and BCL6": an IHC panel led by its result (the list shares it; see read_markers)
-_POS_FOR = r"(positive|immunoreactive|immuno-?positive|reactive) for\b"  # "immunopositive for GFAP"
+# "immunopositive for GFAP", "immunoreactive with CD10", "(positive for X) and focally for EMA"
+_POS_FOR = r"((positive|immunoreactive|immuno-?positive|reactive) (for|with)|(focally|strongly|diffusely|weakly) for)\b"
 _ANY_FOR = r"(negative|positive|immunoreactive|immuno-?(positive|negative)|reactive) for\b"
 _LEADING_POSITIVE = re.compile(rf"\b{_POS_FOR}[\w \t-]{{0,30}}$|\b(express(es|ing)?"
                                r"|co-?express(es|ing)?)\s+(\w+\s+){0,2}$", re.I)
+# Prose stains: "Tumor cells show partial reactivity with cytokeratin-7", "show nuclear reactivity with thyroid
+# transcription factor marker (TTF-1)" (read up to 60 characters back; a "no" before it is a negation, read first)
+_REACTIVITY = r"((cytoplasmic|nuclear|membranous|partial|focal|diffuse|strong|weak|patchy|and|\s)*(immuno)?reactivity" \
+    r"|(strong|diffuse|focal|patchy|weak|positive)\s+(nuclear\s+|cytoplasmic\s+|membranous\s+)?staining)\s+(with|for|to)\b"
+_SHOW = r"(show(s|ed|ing)?|demonstrat\w+|exhibit\w*|display\w*|ha(s|ve))\s+"
+_PROSE_POSITIVE = re.compile(rf"\b{_SHOW}{_REACTIVITY}"
+                             r"[\w \t,()/-]{0,40}$", re.I)
+# "No neuroendocrine differentiation is demonstrated with synaptophysin and chromogranin stains", "No significant
+# reactivity is demonstrated with melanoma marker HMB-45"
+_PROSE_NEGATIVE = re.compile(r"\bno\b[\w \t,/-]{0,50}?\b(is|are|was|were)\s+(demonstrated|seen|identified|noted"
+                             r"|detected)\s+(with|by|on|using)\b[\w \t-]{0,40}$"
+                             r"|\b(no|without)\s+(evidence\s+of\s+|significant\s+|convincing\s+)?(immuno)?(reactivity"
+                             r"|staining)\s+(for|with)\b[\w \t,(/-]{0,45}$", re.I)
+# MMR proteins and the other stains whose loss is the finding: "Immunostains for MLH1 and PMS2 reveal absence of
+# nuclear staining" (loss, positive); "reveal intact nuclear staining" (retained, negative)
+_LOSS_MARKERS = frozenset({"MMR", "INI1", "BAP1", "ATRX", "H3K27me3", "Rb"})
+_LOSS_AFTER = re.compile(r"^\W*((\w+\s+){0,3}?(reveal|show|demonstrate|display)s?\s+)?((complete|total|aberrant)\s+)?"
+                         r"(absence|loss|lack)\s+of\s+((nuclear|cytoplasmic)\s+)?(staining|expression|immunoreactivity)"
+                         r"|^\W*((\w+\s+){0,3}?(reveal|show|demonstrate|display)s?\s+)?(no|absent)\s+((nuclear|cytoplasmic)\s+)?"
+                         r"(staining|expression)", re.I)
+_KEPT_AFTER = re.compile(r"^\W*((\w+\s+){0,3}?(reveal|show|demonstrate|display)s?\s+)?"
+                         r"(intact|retained|normal|preserved)\s+((nuclear|cytoplasmic)\s+)?"
+                         r"(staining|expression|immunoreactivity)", re.I)
+_ABSENT_AFTER = re.compile(r"^\W*((\w+\s+){0,3}?(reveal|show|demonstrate|display)s?\s+)?(absence|lack)\s+of\s+"
+                           r"((nuclear|cytoplasmic)\s+)?(staining|expression|immunoreactivity)", re.I)
 _NEXT_PHRASE = re.compile(rf";|\b{_ANY_FOR}|\b(but|while|whereas)\b", re.I)
 _NEXT_LEAD = re.compile(rf"\b{_ANY_FOR}[\w \t-]{{0,30}}$", re.I)  # the next marker's own cue
-_LED_POSITIVE = re.compile(rf"{_POS_FOR}|(co-?)?express", re.I)
+_LED_POSITIVE = re.compile(rf"{_POS_FOR}|(co-?)?express|({_SHOW})?{_REACTIVITY}", re.I)
 # a state written before the marker's name ("unmutated IGHV", "methylated MGMT promoter", "amplified MYCN")
 _STATE_BEFORE = re.compile(r"\b(?P<state>unmutated|mutated|methylated|unmethylated|non-?methylated|amplified"
                            r"|non-?amplified|not amplified|rearranged|wild-?type|overexpressed)\s+$", re.I)
@@ -219,6 +245,8 @@ _NOT_BEFORE = re.compile(r"\b(not|non-?)\s*$", re.I)
 _STATE_AFTER = re.compile(r"^[\s-]*(gene\s+)?(amplified|rearranged|mutated|deleted|methylated|translocated"
                           r"|over-?expressed|expressed)\b", re.I)
 _LEADING_NEGATION = re.compile(r"\b(negative for|immuno-?negative for|no evidence of|absence of|without|no"
+                               r"|(normal|intact|retained|preserved) ((nuclear|cytoplasmic) )?(expression|staining)"
+                               r" (of|for)"
                                r"|(does|did|do|has|have|had) not (have|harbou?r|carry|show))\b"
                                r"[\w \t-]{0,30}$", re.I)
 # a list of genes after "no pathogenic variants were identified in the following genes:" (read up to 90 characters
@@ -251,7 +279,8 @@ _FINDINGS_LIST = re.compile(r"^\W*(genomic (findings|alterations)|(pathogenic )?
 # A list that starts with its result: "Negative: ER, PR, CA19-9, WT1" / "Positive: p16 (CDKN2A), E-cadherin" /
 # "NEGATIVE FOR reportable variants in: FLT3-TKD (D835/I836), IDH1, TP53".
 _RESULT_LABEL = re.compile(r"^\W*(?P<result>positive|negative|not detected|detected)( for)?"
-                           r"( (reportable |pathogenic )?(variants?|mutations?|alterations?|fusions?) in)?\s*:", re.I)
+                           r"( (reportable |pathogenic )?(variants?|mutations?|alterations?|fusions?) in)?"
+                           r"\s*(:|-(?=\s*\w))", re.I)
 # a qualifier in brackets may stand between two markers of one list: "CA9 (focal) and CD10 (focal)"
 _SEPARATORS = re.compile(r"^[\s,/&|()]*(\((focal(ly)?|weak(ly)?|patchy|diffuse(ly)?|strong(ly)?|rare|scattered)"
                          r"[\w ,-]{0,15}\))?[\s,/&|()]*(and|or)?[\s,/&|()]*((mono|poly)clonal\s+)?$", re.I)
@@ -343,6 +372,13 @@ def _result(name: str, window: str) -> tuple[str | None, int]:
     sign = _SIGN.match(window)
     if sign:
         return ("positive" if "+" in sign.group(0) else "negative"), sign.end()
+    if name in _LOSS_MARKERS:  # "MLH1 and PMS2 reveal absence of nuclear staining": the loss is the finding
+        loss, kept = _LOSS_AFTER.match(window), _KEPT_AFTER.match(window)
+        if loss or kept:
+            return ("positive", loss.end()) if loss else ("negative", kept.end())  # type: ignore[union-attr]
+    absent = _ABSENT_AFTER.match(window)
+    if absent:  # "CK7 shows absence of staining": not expressed
+        return "negative", absent.end()
     cell = _CELL.match(window)  # "ALK rearrangement by IHC: Negative": the stated result beats the test's name
     if cell:
         word = _RESULTS.match(window, cell.end())
@@ -360,7 +396,11 @@ def _result(name: str, window: str) -> tuple[str | None, int]:
             return "negative", normal.end()
         if amount:
             return "unknown", amount.end()
-        # no value: a stain's stated result ("PSA and NKX3.1 immunostains negative") is read as any marker's
+        # no value: a stain's stated result ("PSA and NKX3.1 immunostains negative") is read as any marker's, when it
+        # is near ("low PSA with a solitary core biopsy positive": the biopsy's, not the PSA's)
+        word = _RESULTS.search(window)
+        if word is not None and word.start() > 25:
+            return None, 0
     if name == "PD-L1":
         m = _TPS.search(window) or _PERCENT.search(window)
         if m:
@@ -543,7 +583,17 @@ def _read_one(clause: str, mentions: list[tuple[str, int, int]], i: int, after: 
     none_in = _NO_VARIANTS_IN.search(far) if not lead and result in (None, "positive") else None
     if none_in:
         result, used, first = "negative", 0, start - len(far) + none_in.start()
+    if not lead and result in (None, "positive"):
+        prose_neg = _PROSE_NEGATIVE.search(clause, max(0, start - 120, after), start)
+        if prose_neg:
+            lead = prose_neg
+            result, used, first = "negative", 0, prose_neg.start()
     lead_pos = _LEADING_POSITIVE.search(own) if not lead else None
+    if lead_pos is None and not lead and result is None:
+        prose = _PROSE_POSITIVE.search(clause, max(0, start - 70, after), start)
+        if prose:
+            result, used, first = "positive", 0, prose.start()
+            lead_pos = prose
     if lead_pos and (result is None or _NEXT_PHRASE.search(window, 0, used)):  # the window's result is the next list's
         result, used, first = "positive", 0, start - len(own) + lead_pos.start()
     status = _LEADING_STATUS.search(own) if result is None else None

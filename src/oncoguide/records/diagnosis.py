@@ -83,6 +83,8 @@ _MET_NORMAL = {"hepatic": "liver", "lungs": "lung", "pulmonary": "lung", "bones"
 _REGIONAL = {"nodal", "lymph node", "lymph nodes"}  # regional nodes are staging (N), not distant spread
 _NEGATED_FINDING = re.compile(r"\b(no|without|negative for|free of|no evidence of|absence of|ruled out)\b[^.;]{0,40}$",
                               re.I)
+# "melanoma marker HMB-45", "neuroendocrine stains": a stain named after a tumour type is not that diagnosis
+_STAIN_NAME = re.compile(r"^[\s-]*(-?specific\s+)?(markers?|stains?|antibod(y|ies)|cocktail|immunostains?)\b", re.I)
 _HEDGED_AFTER = re.compile(r"^[^.;]{0,30}\b(cannot be (excluded|ruled out)|not excluded|is (favou?red|suspected|"
                            r"possible|likely))\b|^\s*\?", re.I)
 _UNCERTAIN = re.compile(r"\b(possible|possibly|suspicious|suspected|indeterminate|cannot be excluded|concerning for"
@@ -123,7 +125,8 @@ def read_cancer(doc: RecordDocument, clauses: list[ctx.Clause], entities: list[E
                 hits.append((lo, hi, phrase, False))
         for lo, hi, value, normal in hits:
             assertion = context.assertion(c, lo, hi)
-            if assertion in _NOT_ESTABLISHED or (_NEGATED_FINDING.search(c.text[:lo]) and assertion != "present"):
+            if assertion in _NOT_ESTABLISHED or (_NEGATED_FINDING.search(c.text[:lo]) and assertion != "present") \
+                    or _STAIN_NAME.match(c.text[hi:]):
                 continue
             m_text = c.text[lo:hi]
             typo = normal and (("carcinoma" in value and "carcinoma" not in m_text.lower() and "SCLC" not in m_text)

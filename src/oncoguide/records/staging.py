@@ -50,7 +50,8 @@ def read_stages(doc: RecordDocument, clauses: list[ctx.Clause], today: date | No
         cats = [k for k in categories(c.text) if not _mri(c.text, k.start, k.end, k.axis)
                 and not ctx.is_hypothetical(c.text, k.start)
                 and assertion_of(c.text, k.start, k.end) not in ("hypothetical", "family")]
-        if cats and not (any(k.prefix for k in cats) or len(cats) >= 2 or _STAGING_WORDS.search(c.text)):
+        if cats and not (any(k.prefix for k in cats) or len(cats) >= 2 or _STAGING_WORDS.search(c.text)
+                         or (len(cats) == 1 and _bracketed(c.text, cats[0].start, cats[0].end))):
             cats = []
         for k in cats:
             attr = k.axis.lower()
@@ -114,6 +115,17 @@ _OTHER_DISEASE = re.compile(
 # a stage of another scale written after it: "Cirrhosis (Stage IV fibrosis)", "fibrosis (stage 2-3 of 4)"
 _OTHER_AFTER = re.compile(r"^\s*(-\s*\d\s*)?(of\s*\d\b|\)?\s*(fibrosis|cirrhosis|steatosis|CKD|kidney disease"
                           r"|heart failure|pressure (ulcer|injury)))", re.I)
+
+
+# a lone category in brackets after the finding it codes: "seminal vesicle involvement (T3b)", "lymph node
+# metastasis (N1)", "Distant metastasis cannot be assessed (MX)"
+_FINDING = re.compile(r"\b(invasi\w+|involve\w*|extension|extends|metasta\w+|lymph nodes?|tumou?r|carcinoma)\b", re.I)
+
+
+def _bracketed(text: str, start: int, end: int) -> bool:
+    """A lone TNM category in brackets right after the words of the finding it codes."""
+    return text[start - 1:start] == "(" and text[end:end + 1] == ")" and bool(
+        _FINDING.search(text, max(0, start - 80), start))
 
 
 def _mri(text: str, start: int, end: int, axis: str) -> bool:

@@ -42,8 +42,8 @@ class Category:
 
 # OCR and typing slips in scanned reports, fixed at the same length so that offsets hold: a letter O for zero in
 # "pNO" / "pT3a NO MX", a letter l or I for one in "pTlb", a space inside "pT1 b"
-_OCR_O = re.compile(r"(?<![A-Za-z0-9])(?P<prefix>yp|p|c)?(?P<axis>[NM])[Oo](?P<sn>\((?i:sn|i[+-]|mol[+-])\))?"
-                    r"(?![A-Za-z0-9])")
+_OCR_O = re.compile(r"(?:(?<![A-Za-z0-9])|(?P<glued>(?<=T[0-4])|(?<=T[0-4][a-d])))(?P<prefix>yp|p|c)?(?P<axis>[NM])[Oo]"
+                    r"(?P<sn>\((?i:sn|i[+-]|mol[+-])\))?(?![a-z0-9]|[A-Z](?<![MX]))")
 _OCR_ONE = re.compile(r"(?<![A-Za-z0-9])(?:yp|p|c)(?:T(?P<one>[lI])(?=[a-d]?(?![A-Za-z0-9]))"
                       r"|N(?P<n_one>[lIi])(?=[abc]?(?![A-Za-z0-9])))")
 # a bare category explained in brackets: "NO (No regional lymph node metastasis)", "Nl (Metastasis in 1-3 nodes)"
@@ -61,7 +61,7 @@ def _ocr_fixed(text: str) -> str:
     chars = list(text)
     for m in _OCR_O.finditer(text):
         # a capital "NO" is also the English word: only a prefix ("pNO") or a T before / M after makes it N0
-        if m.group("prefix") or _T_BEFORE.search(text, 0, m.start()) or (
+        if m.group("prefix") or m.group("glued") is not None or _T_BEFORE.search(text, 0, m.start()) or (
                 m.group("axis") == "N" and _M_AFTER.match(text[m.end():])):
             chars[m.start("axis") + 1] = "0"
     for m in _OCR_ONE.finditer(text):

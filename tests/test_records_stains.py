@@ -1,0 +1,69 @@
+"""Stain results written in prose and panels (dev set 5's kinds): a stated result binds to the stain it names,
+a tumour-named stain is not a diagnosis, a bracketed TNM category after its finding is read."""
+
+from __future__ import annotations
+
+from oncoguide.records.biomarkers import read_markers
+from oncoguide.records.model import RecordDocument
+from oncoguide.records.text_extract import extract_text
+
+
+def _profile(text: str):  # type: ignore[no-untyped-def]
+    return extract_text(RecordDocument(id="t", name="t", kind="text", text=text))
+
+
+def _results(text: str) -> dict[str, str]:
+    return {b.name: b.result for b in _profile(text).biomarkers}
+
+
+def test_reactivity_in_prose_binds_to_each_stain() -> None:
+    got = _results("Tumor cells show partial reactivity with cytokeratin-7. No neuroendocrine differentiation is "
+                   "demonstrated with synaptophysin and chromogranin stains. Tumor cells show cytoplasmic and nuclear "
+                   "reactivity with S100 antibody. No significant reactivity is demonstrated with melanoma marker "
+                   "HMB-45 or Melan-A.")
+    assert got == {"CK7": "positive", "synaptophysin": "negative", "chromogranin A": "negative",
+                   "S100": "positive", "HMB-45": "negative", "Melan-A": "negative"}
+
+
+def test_melanoma_marker_is_not_a_melanoma() -> None:
+    p = _profile("FINAL DIAGNOSIS: Sarcomatoid carcinoma of the lung.\nIMMUNOHISTOCHEMISTRY: No significant "
+                 "reactivity is demonstrated with melanoma marker HMB-45 or Melan-A.")
+    assert p.cancer.cancer_id != "melanoma"
+    assert p.cancer.histology is None or "melanoma" not in p.cancer.histology.value
+
+
+def test_result_led_panel_lines() -> None:
+    got = _results("Immunohistochemistry demonstrates the following staining profile:\nPositive -CK20 (rare)\n"
+                   "Negative -CK7, CDX2, synaptophysin")
+    assert got == {"CK20": "positive", "CK7": "negative", "CDX2": "negative", "synaptophysin": "negative"}
+
+
+def test_stain_result_on_the_line_under_its_name() -> None:
+    got = _results("p16:\nStrong diffuse staining within glandular and solid components of tumor.\n"
+                   "Chromogranin:\nNegative staining in tumor.")
+    assert got == {"p16": "positive", "chromogranin A": "negative"}
+
+
+def test_immunoreactive_with_a_list() -> None:
+    assert {(r.name, r.result) for r in read_markers("Tumor cells are immunoreactive with cam5.2, vimentin, CD10.")} \
+        == {("CAM5.2", "positive"), ("vimentin", "positive"), ("CD10", "positive")}
+
+
+def test_mismatch_repair_loss_and_retention_in_prose() -> None:
+    loss = read_markers("Immunostains for MLH1 and PMS2 reveal absence of nuclear staining in tumor cells (and intact "
+                        "nuclear staining in non-neoplastic cells).")
+    assert [(r.name, r.result) for r in loss] == [("MMR", "positive")]  # deficient: the loss is the finding
+    kept = read_markers("Immunostains show normal expression of MLH1, PMS2, MSH2, and MSH6 within the tumor.")
+    assert {(r.name, r.result) for r in kept} == {("MMR", "negative")}
+
+
+def test_value_marker_takes_no_distant_result_word() -> None:
+    assert _results("Given his low PSA with a solitary core biopsy positive, no lymphadenectomy was done.") == {}
+
+
+def test_bracketed_categories_and_glued_ocr_stage() -> None:
+    p = _profile("SUMMARY:\nA. Adenocarcinoma of prostate, with seminal vesicle involvement (T3b).\n"
+                 "B. There is lymph node metastasis (N1).\nC. Distant metastasis cannot be assessed (MX).")
+    assert (p.stage.t.value, p.stage.n.value, p.stage.m.value) == ("T3b", "N1", "MX")  # type: ignore[union-attr]
+    q = _profile("Pathologic stage pT3aNOMX.")
+    assert (q.stage.t.value, q.stage.n.value, q.stage.m.value) == ("T3a", "N0", "MX")  # type: ignore[union-attr]
