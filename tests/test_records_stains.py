@@ -64,6 +64,6 @@ def test_value_marker_takes_no_distant_result_word() -> None:
 def test_bracketed_categories_and_glued_ocr_stage() -> None:
     p = _profile("SUMMARY:\nA. Adenocarcinoma of prostate, with seminal vesicle involvement (T3b).\n"
                  "B. There is lymph node metastasis (N1).\nC. Distant metastasis cannot be assessed (MX).")
-    assert (p.stage.t.value, p.stage.n.value, p.stage.m.value) == ("T3b", "N1", "MX")  # type: ignore[union-attr]
+    assert (p.stage.t.value, p.stage.n.value, p.stage.m.value) == ("T3b", "N1", "MX")
     q = _profile("Pathologic stage pT3aNOMX.")
-    assert (q.stage.t.value, q.stage.n.value, q.stage.m.value) == ("T3a", "N0", "MX")  # type: ignore[union-attr]
+    assert (q.stage.t.value, q.stage.n.value, q.stage.m.value) == ("T3a", "N0", "MX")
