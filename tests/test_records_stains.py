@@ -67,3 +67,31 @@ def test_bracketed_categories_and_glued_ocr_stage() -> None:
     assert (p.stage.t.value, p.stage.n.value, p.stage.m.value) == ("T3b", "N1", "MX")
     q = _profile("Pathologic stage pT3aNOMX.")
     assert (q.stage.t.value, q.stage.n.value, q.stage.m.value) == ("T3a", "N0", "MX")
+
+
+def _surgeries(text: str) -> set[tuple[str, str]]:
+    return {(t.name, t.status) for t in _profile(text).treatments if t.name.startswith("surgery")}
+
+
+def test_operation_words_in_operative_notes() -> None:
+    assert ("surgery: radical vulvectomy", "completed") in _surgeries(
+        "PREOPERATIVE DIAGNOSIS: Squamous cell carcinoma of the vulva.\nOPERATION PERFORMED: Radical vulvectomy "
+        "(complete), bilateral inguinal lymphadenectomy.")
+    assert not any("neck dissection" in n for n, _ in _surgeries(
+        "PREOPERATIVE DIAGNOSIS: Prostate cancer.\nThe bladder neck was then dissected out by using a bladder neck "
+        "dissection method."))
+    assert not _surgeries("Frozen section of the pelvic nodes demonstrated metastatic adenocarcinoma of the prostate. "
+                          "Therefore, the radical prostatectomy was canceled.")
+
+
+def test_a_cancer_the_text_denies_or_a_relative_had_is_not_the_patients() -> None:
+    assert _profile("PATHOLOGY: A 105-gram uterus without dysplasia or cancer.").cancer.cancer_id is None
+    assert _profile("His mother was diagnosed with colon cancer in her 50s, but she died of cancer of the esophagus "
+                    "at age 86.").cancer.cancer_id is None
+
+
+def test_a_carcinoma_in_the_brain_has_no_brain_primary() -> None:
+    c = _profile("MRI of Brain demonstrated a large right parietal mass. She underwent surgical resection of the "
+                 "tumor. Pathological analysis was consistent with adenocarcinoma.").cancer
+    assert c.histology is not None and c.histology.value == "adenocarcinoma"
+    assert c.primary_site is None and c.cancer_id != "brain"
