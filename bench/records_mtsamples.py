@@ -153,6 +153,7 @@ _SAME_OPERATION = {
     "hemicolectomy": r"colectomy", "colectomy": r"hemicolectomy",
     "orchiectomy": r"orchidectomy", "salpingo-oophorectomy": r"\bbso\b", "hysterectomy": r"\b(tah|tlh)\b",
     "esophagectomy": r"ivor lewis|oesophagectomy", "turbt": r"transurethral resection of (a |the )?bladder tumou?r",
+    "cystectomy": r"cystoprostatectomy", "cystoprostatectomy": r"cystectomy",
 }
 
 

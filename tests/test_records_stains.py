@@ -95,3 +95,26 @@ def test_a_carcinoma_in_the_brain_has_no_brain_primary() -> None:
                  "tumor. Pathological analysis was consistent with adenocarcinoma.").cancer
     assert c.histology is not None and c.histology.value == "adenocarcinoma"
     assert c.primary_site is None and c.cancer_id != "brain"
+
+
+def test_glued_categories_with_their_own_prefixes() -> None:
+    from oncoguide.records.tnm import categories
+
+    assert [(k.prefix, k.value) for k in categories("ypT2ypN0")] == [("yp", "T2"), ("yp", "N0")]
+    assert [(k.prefix, k.value) for k in categories("pT1aNxMx")] == [("p", "T1a"), ("p", "NX"), ("p", "MX")]
+
+
+def test_a_plan_covers_the_treatments_joined_to_it() -> None:
+    got = {(t.name, t.status) for t in _profile(
+        "Lung cancer. Plan: chemotherapy with cisplatin and etoposide followed by radiation.").treatments}
+    assert got == {("cisplatin", "planned"), ("etoposide", "planned"), ("radiation", "planned")}
+    later = {(t.name, t.status) for t in _profile("Breast cancer s/p lumpectomy. Radiation therapy to begin in 2 "
+                                                  "weeks.").treatments}
+    assert later == {("surgery: lumpectomy", "completed"), ("radiation", "planned")}
+
+
+def test_an_operation_the_patient_was_taken_to_the_operating_room_for_is_done() -> None:
+    got = {(t.name, t.status) for t in _profile(
+        "Bladder cancer. He was taken to the operating room this time for planned salvage cystoprostatectomy."
+    ).treatments}
+    assert got == {("surgery: cystoprostatectomy", "completed")}

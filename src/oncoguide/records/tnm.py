@@ -9,10 +9,11 @@ _ROMAN = {"0": "0", "1": "I", "2": "II", "3": "III", "4": "IV"}
 
 # One TNM category; the prefix may be attached (pT2a) or absent (T2a). Suffixes: a-d, mi, is, (sn), (f), X, 0.
 TNM_RE = re.compile(
-    r"(?:(?<![A-Za-z0-9])(?P<prefix>(?i:yp|yc|rp|r|p|c|a))?(?P<axis>[TNM])|(?:(?<=[0-9X)])|(?<=[0-4][abcd])|(?<=mi))"
+    r"(?:(?:(?<![A-Za-z0-9])|(?<=[0-4Xx])(?=(?:yp|p|c)[NM])|(?<=[0-4][abcd])(?=(?:yp|p|c)[NM]))"
+    r"(?P<prefix>(?i:yp|yc|rp|r|p|c|a))?(?P<axis>[TNM])|(?:(?<=[0-9Xx)])|(?<=[0-4][abcd])|(?<=mi))"
     r"(?P<glued>[NM]))"
     r"(?P<value>(?i:is)|X|x|\+|[0-4](?i:mi|a[12]?|b|c|d)?(?:\((?i:sn|f|i[+-]|m|mol[+-])\))?)"
-    r"(?![a-z0-9]|[A-Z](?<![NM]))"
+    r"(?:(?=(?:yp|p|c)[NM])|(?![a-z0-9]|[A-Z](?<![NM])))"
 )
 STAGE_RE = re.compile(
     r"\b(?:stage|Stage|STAGE)(?:\s+(?i:group))?\s*[:\-]?\s*"

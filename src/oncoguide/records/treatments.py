@@ -317,6 +317,7 @@ def read_treatments(doc: RecordDocument, sentences: list[ctx.Clause], entities: 
                 out[i] = _carry(out[i], text)
             continue
         previous = []
+        first_here = len(out)
         for name, kind, start, end in found:
             assertion = context.assertion(c, start, end)
             if assertion in ("family", "negated", "hypothetical", "possible"):
@@ -360,7 +361,23 @@ def read_treatments(doc: RecordDocument, sentences: list[ctx.Clause], entities: 
                 phase.add(id(t))
             previous.append(len(out))
             out.append(t)
+        _share_plan(out, first_here, text, c)
     return _dedupe(_without_rescue(_without_covered_generics(out, generic)), frozenset(phase))
+
+
+def _share_plan(out: list[Treatment], first: int, text: str, c: ctx.Clause) -> None:
+    """"Plan: chemotherapy with cisplatin and etoposide followed by radiation": a treatment of the sentence with no
+    status of its own, after a planned or recommended one, is part of that plan unless a course-given cue
+    ("completed", "underwent") stands between them."""
+    here = sorted(range(first, len(out)), key=lambda i: out[i].evidence.char_start)
+    lead: Treatment | None = None
+    for i in here:
+        t = out[i]
+        if t.status in ("planned", "recommended"):
+            lead = t
+        elif t.status == "unknown" and lead is not None and not cue("completed").search(
+                text, lead.evidence.char_end - c.start, t.evidence.char_start - c.start):
+            out[i] = t.model_copy(update={"status": lead.status})
 
 
 # leucovorin enhances fluorouracil (FOLFOX, FOLFIRI); given alone after high-dose methotrexate it is a rescue, not
