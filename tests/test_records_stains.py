@@ -118,3 +118,21 @@ def test_an_operation_the_patient_was_taken_to_the_operating_room_for_is_done() 
         "Bladder cancer. He was taken to the operating room this time for planned salvage cystoprostatectomy."
     ).treatments}
     assert got == {("surgery: cystoprostatectomy", "completed")}
+
+
+def test_bounds_below_and_ratios_are_not_results_of_their_own() -> None:
+    assert _results("PD-L1 (22C3) tumor proportion score: less than 1%.") == {"PD-L1": "negative"}
+    got = [(b.name, b.result) for b in _profile("HER2 by FISH: Amplified, HER2/CEP17 ratio 5.2.").biomarkers]
+    assert got == [("HER2", "positive")]
+
+
+def test_but_not_negates_the_rest_of_the_panel() -> None:
+    assert _results("The neoplastic cells express CD20 and PAX5 but not CD3 or CD5.") == {
+        "CD20": "positive", "PAX5": "positive", "CD3": "negative", "CD5": "negative"}
+
+
+def test_what_a_test_looks_for_is_no_finding() -> None:
+    assert _results("IDH1/IDH2 exon 4 sequencing to detect a rarer mutation would, if positive, help.") == {}
+    assert _results("BRAF V600E mutation analysis and BRAF exon 15 sequencing: approval when no longer required.") \
+        == {}
+    assert _results("Materials will be submitted for microsatellite instability testing.") == {"MSI": "pending"}

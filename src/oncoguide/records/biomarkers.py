@@ -174,7 +174,7 @@ _RESULTS = re.compile(
     r"|(?P<pending>pending|to follow|will follow|in progress|awaiting|awaited|\bsent\b|\bordered\b"
     r"|not yet (available|resulted|back))"
     r"|(?P<negative>\bnegative\b(?!\s+for\s+(metasta|malignan|tumou?r|carcinoma|neoplas))|\bneg\b|\b(negtive|negitive|negatve|neagtive|negaitve)\b"
-    r"|not detected|\bno\b(?! other)|none detected|wild[- ]?type|\bwt\b(?![\W_]?1\b)|\babsent\b"
+    r"|not detected|\bno\b(?! other| long)|none detected|wild[- ]?type|\bwt\b(?![\W_]?1\b)|\babsent\b"
     r"|not amplified|non-?amplified|not rearranged|\bmss\b|microsatellite[- ]stable|\bmsi?-stable\b|\bpmmr\b"
     r"|proficient|\bintact\b"
     r"|retained|\blow\b|(?<![\w.])0(?![\d.%+])|<\s?1\s?%|\(-\)|HER2-low|\bunmutated\b|\bunmethylated\b"
@@ -244,7 +244,7 @@ _FOUND_WITH = re.compile(r"\b(with|has|had|harbou?r(s|ed|ing)?|show(s|ed|ing)|re
 _NOT_BEFORE = re.compile(r"\b(not|non-?)\s*$", re.I)
 _STATE_AFTER = re.compile(r"^[\s-]*(gene\s+)?(amplified|rearranged|mutated|deleted|methylated|translocated"
                           r"|over-?expressed|expressed)\b", re.I)
-_LEADING_NEGATION = re.compile(r"\b(negative for|immuno-?negative for|no evidence of|absence of|without|no"
+_LEADING_NEGATION = re.compile(r"\b(negative for|immuno-?negative for|no evidence of|absence of|without|no|but not"
                                r"|(normal|intact|retained|preserved) ((nuclear|cytoplasmic) )?(expression|staining)"
                                r" (of|for)"
                                r"|(does|did|do|has|have|had) not (have|harbou?r|carry|show))\b"
@@ -256,8 +256,11 @@ _NO_VARIANTS_IN = re.compile(r"\bno (pathogenic |likely pathogenic |deleterious 
                              r"|found) in( the)?( following)?( genes?)?:?[\w\s,/-]{0,50}$", re.I)
 _NEGATED_AFTER = re.compile(r"^([\w\s-]{0,25}?|[\s:,-]*(\([^()]{0,30}\))?[\s:,-]*)\b(not detected|not identified"
                             r"|not found|not seen|negative|absent|were not|was not|is not|are not)\b", re.I)
-_PERCENT = re.compile(r"(<\s?)?(\d{1,3}(?:\.\d+)?)\s?%")
-_TPS = re.compile(r"\b(TPS|CPS|TC|IC)\b[^0-9<]{0,12}(<\s?)?(\d{1,3})\s?%?", re.I)
+# "<1%", "less than 1%" (a bound below, never the value itself: "less than 1%" is negative, not 1%)
+_LESS = r"(<\s?|(?:less|fewer|lower) than\s+|below\s+|under\s+)"
+_PERCENT = re.compile(rf"{_LESS}?(\d{{1,3}}(?:\.\d+)?)\s?%", re.I)
+_TPS = re.compile(rf"\b(TPS|CPS|TC|IC)\b(?:(?!(?:less|fewer|lower) than|below|under)[^0-9<]){{0,12}}{_LESS}?"
+                  r"(\d{1,3})\s?%?", re.I)
 _HER2_IHC = re.compile(r"(?:IHC|score|HercepTest)?[^0-9]{0,12}\b([0-3])\s?(\+)?(?!\d|\s?%)", re.I)
 _FISH = re.compile(r"(not\s+amplified|non-?amplified|amplified)", re.I)
 # "11 mut/Mb", or a bare number right after the name ("TMB 3", "TMB: 3.2"), which is per megabase
@@ -289,7 +292,8 @@ _WINDOW = 110
 _LEADING_STATUS = re.compile(
     r"\b((?P<not_tested>insufficient (tissue|material|sample|specimen|tumou?r( cells)?|dna)|quantity not sufficient"
     r"|qns|unable to (perform|assess|test|evaluate)|could not (perform|assess|test|evaluate)|not (performed|tested"
-    r"|assessed|evaluated) for|no tissue)|(?P<pending>awaiting|pending|sent (out )?for|ordered))\b[\w \t,/:()-]{0,30}$",
+    r"|assessed|evaluated) for|no tissue)|(?P<pending>awaiting|pending|sent (out )?for|ordered"
+    r"|(will be |to be )?submitted\b[\w ]{0,20}?\bfor))\b[\w \t,/:()-]{0,30}$",
     re.I)
 # Hedges: "possible EGFR mutation", "ALK rearrangement cannot be excluded" are uncertain, never positive.
 _HEDGE_BEFORE = re.compile(r"\b(possible|possibly|probable|probably|likely|suspicious for|suspect(ed)?|suggestive of"
@@ -367,6 +371,15 @@ _CELL = re.compile(r"^[^:|.;]{0,60}?[:|]\s*")  # the test's name up to its resul
 _PHRASE_END = re.compile(r"[|;\n]|,\s(?=[A-Z])|\.\s|\.$|\)")
 
 
+# "BRAF V600E mutation analysis": a variant that names a test, not a finding; "sequencing to detect a mutation"
+_TEST_NAME_AFTER = re.compile(r"\w*\s+(mutation\s+|gene\s+)?(analysis|testing|tests?|assay|sequencing|status|panel"
+                              r"|PCR)\b", re.I)
+# "BRAF genetic analysis might, if positive, help": a result a test could give, not one it gave
+_CONDITIONAL = re.compile(r"\b(if|might|would|could|whether)\b[\w ,-]{0,20}$", re.I)
+_PURPOSE = re.compile(r"\bto (detect|identify|look for|assess|evaluate|exclude|rule out|confirm|screen for"
+                      r"|search for)\b[\w ,-]{0,30}$", re.I)
+
+
 def _result(name: str, window: str) -> tuple[str | None, int]:
     """The result a window states (and where it ends), with marker-specific value rules."""
     sign = _SIGN.match(window)
@@ -439,8 +452,16 @@ def _result(name: str, window: str) -> tuple[str | None, int]:
         if m:
             return "unknown", m.end()
     m = _RESULTS.search(window)
-    if m is None and _VARIANT_FIRST.match(window):  # "TET2 Q810*, VAF 22%": a named variant is a finding
-        return "positive", _VARIANT_FIRST.match(window).end()  # type: ignore[union-attr]
+    variant = _VARIANT_FIRST.match(window)
+    if m is None and variant and not _TEST_NAME_AFTER.match(window, variant.end()):
+        return "positive", variant.end()  # "TET2 Q810*, VAF 22%": a named variant is a finding
+    test = _TEST_NAME_AFTER.match(window, m.end()) if m and m.lastgroup == "positive" and re.fullmatch(
+        r"(p\.)?[A-Z]\d{1,4}[A-Z*]?|exon\s?\d+", m.group(0), re.I) else None
+    if test:  # "BRAF V600E mutation analysis: positive", "KRAS G12C testing is pending": the test's name
+        m = _RESULTS.search(window, test.end())
+    if m and m.lastgroup == "positive" and (_PURPOSE.search(window, max(0, m.start() - 40), m.start()) or
+                                            _CONDITIONAL.search(window, max(0, m.start() - 25), m.start())):
+        return None, 0  # "IDH2 exon 4 sequencing to detect a rarer mutation": what a test looks for, not a finding
     if m and m.lastgroup == "positive":
         after = _NEGATED_AFTER.match(window[m.end():])
         if after:  # "fusions were not detected", "V600E not detected"
@@ -520,10 +541,15 @@ _STATE_NOT_BEFORE = re.compile(r"\b(not|no|non)[\s-]*$", re.I)
 _STATE_NOT_AFTER = re.compile(r"[\s:,-]*(not (detected|identified|present|seen|found)|negative|absent)\b", re.I)
 
 
+_RATIO_AFTER = re.compile(r"\s?(/|:)\s?(CEP\s?17|chromosome 17|centromere)", re.I)
+
+
 def _read_one(clause: str, mentions: list[tuple[str, int, int]], i: int, after: int) -> Reading | None:
     """The result of mention ``i``: read after the name, else from a leading cue (after ``after``, where the
     previous reading ended); hedges make it uncertain."""
     name, start, end = mentions[i]
+    if name == "HER2" and _RATIO_AFTER.match(clause, end):
+        return None  # "HER2/CEP17 ratio 5.2": the ratio of the FISH result already read, not a new HER2 result
     stop = mentions[i + 1][1] if i + 1 < len(mentions) and name != "karyotype" else len(clause)
     window = clause[end:min(stop, end + _WINDOW)]
     before = clause[max(0, start - 30):start]

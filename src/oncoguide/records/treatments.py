@@ -81,7 +81,8 @@ _BENIGN = re.compile(r"\b(risk-reducing|risk reducing|risk[- ]reduction|prophyla
                      r"|fracture|stones?|obstruction|atrial|arrhythmias?|pulmonary veins?|varicose|hematomas?"
                      r"|aneurysms?|hydrocephalus|injury|injuries|accident|ulcers?|peptic|obesity|bariatric|weight loss"
                      r"|gynecomastia|reduction mammoplasty|augmentation|cosmetic|gender[- ]affirming|nonfunctioning"
-                     r"|non-functioning|reflux|GERD|hidradenitis|ITP|sickle)\b", re.I)
+                     r"|non-functioning|reflux|GERD|hidradenitis|ITP|sickle|meningiomas?|schwannomas?|neuromas?"
+                     r"|neurofibromas?|nevus|nevi|keloids?|cataracts?)\b", re.I)
 _CANCER_CONTEXT = re.compile(r"\b(cancer|\w*carcinoma|malignan\w*|tumou?r|neoplasm|lymphoma|\w*sarcoma"
                              r"|melanoma|metasta\w*|oncolog\w*|\w+blastoma|\w*glioma)\b", re.I)
 
@@ -288,6 +289,8 @@ def read_treatments(doc: RecordDocument, sentences: list[ctx.Clause], entities: 
             found += [(f"surgery: {name}", "surgery", start, end) for name, start, end in implied_in(text, doc.text)
                       if not _hypothetical(text, start)]
         for m in (_TRANSPLANT.finditer(text) if "transplant" in low else ()):
+            if _hypothetical(text, m.start()):
+                continue  # "She is a candidate for autologous transplant": evaluated, not given
             kind_of = "allogeneic" if re.search(r"allo", m.group(0), re.I) else "autologous" if re.search(
                 r"auto", m.group(0), re.I) else "stem cell"
             found.append((f"transplant: {kind_of}", "other", m.start(), m.end()))
