@@ -136,3 +136,11 @@ def test_what_a_test_looks_for_is_no_finding() -> None:
     assert _results("BRAF V600E mutation analysis and BRAF exon 15 sequencing: approval when no longer required.") \
         == {}
     assert _results("Materials will be submitted for microsatellite instability testing.") == {"MSI": "pending"}
+
+
+def test_one_canonical_name_per_marker() -> None:
+    from oncoguide.records.biomarkers import canonical_name
+
+    assert [canonical_name(n) for n in ("MLH1", "ERBB2", "EBER", "CD117", "Ki67", "MGMT promoter", "HMB45",
+                                        "hormone receptor", "no such marker")] == \
+        ["MMR", "HER2", "EBV", "KIT", "Ki-67", "MGMT", "HMB-45", None, None]

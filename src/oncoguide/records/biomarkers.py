@@ -22,6 +22,32 @@ def _recognisers() -> tuple[tuple[str, re.Pattern[str]], ...]:
 
 # (canonical name, pattern), built from the vocabulary (knowledge/vocab/biomarkers*.yaml: report_patterns)
 MARKERS = _recognisers()
+
+
+@lru_cache(maxsize=1)
+def _alias_table() -> dict[str, str]:
+    """Letters and digits of every vocabulary alias, gene and report name -> the one report name the records
+    engine uses (aliases shared by two markers, such as "hormone receptor", are left out)."""
+    seen: dict[str, set[str]] = {}
+    for b in load_vocabulary().biomarkers:
+        name = b.report_name or b.gene
+        for spelling in (name, b.gene, *b.aliases):
+            seen.setdefault(re.sub(r"[^a-z0-9]", "", spelling.lower()), set()).add(name)
+    return {k: next(iter(v)) for k, v in seen.items() if len(v) == 1 and k}
+
+
+def canonical_name(name: str) -> str | None:
+    """The report name of the marker a label or report spelling names ("MLH1" -> MMR, "ERBB2" -> HER2, "EBER" ->
+    EBV, "CD117" -> KIT, "Ki67" -> Ki-67), by the vocabulary's report patterns and aliases; a name with words
+    after the marker's ("MGMT promoter", "EGFR amplification", "PD-L1 TPS") is that marker's; None when unknown."""
+    words = name.split()
+    for n in range(len(words), 0, -1):
+        text = " ".join(words[:n])
+        hit = next((r for r, pattern in MARKERS if pattern.fullmatch(text)), None) or _alias_table().get(
+            re.sub(r"[^a-z0-9]", "", text.lower()))
+        if hit is not None:
+            return hit
+    return None
 VALUE_MARKERS = frozenset(b.report_name or b.gene for b in load_vocabulary().biomarkers if b.value)
 _VALUE = re.compile(r"(?<![\w/.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d/])"
                     r"(\s*(ng/mL|ng/ml|U/mL|units?/mL|mIU/mL|IU/L|U/L|mg/L|mAU/mL|mg/24\s?h))?", re.I)
