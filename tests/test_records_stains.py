@@ -144,3 +144,19 @@ def test_one_canonical_name_per_marker() -> None:
     assert [canonical_name(n) for n in ("MLH1", "ERBB2", "EBER", "CD117", "Ki67", "MGMT promoter", "HMB45",
                                         "hormone receptor", "no such marker")] == \
         ["MMR", "HER2", "EBV", "KIT", "Ki-67", "MGMT", "HMB-45", None, None]
+
+
+def test_a_decline_in_its_own_sentence_answers_the_offer_before_it() -> None:
+    got = {(t.name, t.status) for t in _profile(
+        "Breast cancer. Radiation oncology recommended whole breast radiation. After discussion, she has declined "
+        "this.").treatments}
+    assert got == {("radiation: breast", "declined")}
+
+
+def test_an_excision_to_rule_out_a_cancer_that_found_none_is_not_treatment() -> None:
+    assert _surgeries("Lymphoma. PREOPERATIVE DIAGNOSIS: Axillary mass, rule out lymphoma. PROCEDURE: Excision of left "
+                      "axillary mass. FINDINGS: Frozen section revealed no evidence of lymphoma.") == set()
+    assert ("surgery: axillary dissection", "completed") in _surgeries(
+        "Breast cancer. PREOPERATIVE DIAGNOSIS: Left breast mass, rule out carcinoma. PROCEDURE: Left modified "
+        "radical mastectomy with axillary dissection. PATHOLOGY: invasive ductal carcinoma; axillary nodes showed no "
+        "evidence of metastasis.")

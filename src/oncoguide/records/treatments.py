@@ -190,6 +190,29 @@ def _spread_to(text: str, organ: frozenset[str]) -> bool:
         is not None)
 
 
+# An operation done to rule a cancer out that found none: "PREOPERATIVE DIAGNOSIS: Bilateral axillary masses, rule out
+# recurrent Hodgkin's disease" ... "frozen section ... revealed no obvious evidence of lymphoma" (an abscess). The
+# finding must deny the disease ruled out (a lymphoma word for a lymphoma, a carcinoma word for a carcinoma): "rule
+# out carcinoma" ... "nodes showed no evidence of metastasis" is a cancer operation whose nodes were clear.
+_RULE_OUT = re.compile(r"\b(rule out|r/o|to exclude|rule-out)\b[^.\n]{0,40}?\b(?P<what>cancer|\w*carcinoma|malignan\w*"
+                       r"|tumou?r|lymphoma|\w*sarcoma|melanoma|hodgkin\w*)", re.I)
+_NONE_FOUND = re.compile(r"\b(revealed|showed|shows|demonstrated)\s+no\s+((obvious|definite|convincing)\s+)?"
+                         r"((evidence|sign)\s+of\s+)?(?P<what>lymphoma|hodgkin\w*|carcinoma|cancer|malignancy|tumou?r"
+                         r"|\w*sarcoma|melanoma)\b", re.I)
+_DISEASE_CLASS = (("lymphoma", "hodgkin"), ("carcinoma", "cancer", "tumor", "tumour"), ("sarcoma",), ("melanoma",))
+
+
+def _ruled_out_operation(text: str) -> bool:
+    """The record is an operation to rule a cancer out whose findings deny it (no lymphoma found)."""
+    asked, found = _RULE_OUT.search(text), _NONE_FOUND.search(text)
+    if asked is None or found is None:
+        return False
+    a, f = asked.group("what").lower(), found.group("what").lower()
+    return f.startswith("malignan") or a.startswith("malignan") or any(
+        a.endswith(w) or a.startswith(w) for group in _DISEASE_CLASS if any(
+            f.endswith(x) or f.startswith(x) for x in group) for w in group)
+
+
 def _for_cancer(text: str, cancer_op: bool, sec: Section | None, has_cancer: bool) -> bool:
     """A surgery is cancer treatment when its sentence names no benign indication, and, unless it is a cancer
     operation (lobectomy, mastectomy...), in a past-history list or a record with no cancer, when its sentence
@@ -221,6 +244,11 @@ _RAD_SITE_NAME = {"pelvic": "pelvis", "prostatic": "prostate",
                   "chest wall": "chest"}
 # A sentence that only says "Stopped 02/2025 because of ..." is about the treatments of the sentence before it
 _CARRIED = re.compile(r"^\W*(permanently )?(stopped|discontinued|held|completed|finished|ended)\b", re.I)
+# a sentence that only says the patient declined: it answers the treatment the sentence before offered
+_DECLINED_ALONE = re.compile(r"^\W*((after|following) (further |much |a long )?discussions?,?\s*|however,?\s*|but\s+)?"
+                             r"(she|he|they|the patient|patient|pt)\s+(has\s+|have\s+|had\s+|ultimately\s+|again\s+)?"
+                             r"(declined|declines|refused|refuses|(is|was) not interested|(does|did) not (want|wish))\b"
+                             r"(?!\s+to\s+continue)", re.I)
 _SWITCH_TO = re.compile(r"\b((switched|changed|transitioned|moved|escalated|converted)( over| from [\w\s()/-]{1,40}?)?"
                         r" to|now on|(re)?started"
                         r"|starting|began|initiated|commenced)\b[\w/+,\s-]{0,40}$", re.I)
@@ -245,6 +273,7 @@ def read_treatments(doc: RecordDocument, sentences: list[ctx.Clause], entities: 
     was for another cancer than ``cancer_id`` ("Mohs surgery for basal cell carcinoma" in a breast cancer record)."""
     context = context or ctx.DocContext(doc.text)
     kind_words = cancer_words if kind_words is None else kind_words
+    diagnostic = _ruled_out_operation(doc.text)
     vocab = {d.generic: d for d in load_vocabulary().drugs}
     all_drugs = [e for e in entities if e.kind == "drug"]
     drugs = [e for e in all_drugs if e.id in vocab and vocab[e.id].kind != "other"
@@ -281,6 +310,8 @@ def read_treatments(doc: RecordDocument, sentences: list[ctx.Clause], entities: 
             if organ and cancer_words and not (organ & cancer_words) and not _CANCER_CONTEXT.search(text) \
                     and not _spread_to(doc.text, organ):
                 continue  # "Status post bilateral nephrectomy" in a thyroid cancer record: indication not stated
+            if diagnostic and not cancer_op:
+                continue  # "rule out recurrent Hodgkin's disease" ... "no evidence of lymphoma": a diagnostic excision
             if not (_hypothetical(text, start) or not _for_cancer(text, cancer_op, sec, has_cancer)):
                 found.append((f"surgery: {proc}", "surgery", start, end))
                 if needs_target:
@@ -318,6 +349,12 @@ def read_treatments(doc: RecordDocument, sentences: list[ctx.Clause], entities: 
         if not found and previous and _CARRIED.match(text):
             for i in previous:
                 out[i] = _carry(out[i], text)
+            continue
+        if not found and previous and _DECLINED_ALONE.match(text):
+            for i in previous:  # "Whole breast radiation was recommended. After discussion, she has declined this."
+                if out[i].status in ("planned", "recommended", "unknown"):
+                    out[i] = out[i].model_copy(update={"status": "declined"})
+            previous = []
             continue
         previous = []
         first_here = len(out)
