@@ -160,3 +160,17 @@ def test_an_excision_to_rule_out_a_cancer_that_found_none_is_not_treatment() -> 
         "Breast cancer. PREOPERATIVE DIAGNOSIS: Left breast mass, rule out carcinoma. PROCEDURE: Left modified "
         "radical mastectomy with axillary dissection. PATHOLOGY: invasive ductal carcinoma; axillary nodes showed no "
         "evidence of metastasis.")
+
+
+def test_base_of_tongue_is_oropharynx_and_oral_tongue_is_oral_cavity() -> None:
+    assert _profile("DIAGNOSIS: Left base of tongue, biopsy: Invasive squamous cell carcinoma, p16 positive."
+                    ).cancer.cancer_id == "oropharyngeal"
+    assert _profile("Squamous cell carcinoma of the oral tongue.").cancer.cancer_id == "oral-cavity"
+
+
+def test_bare_all_is_a_leukaemia_only_in_a_clear_context() -> None:
+    assert _profile("The patient has ALL and is on maintenance therapy.").cancer.cancer_id == "all"
+    assert _profile("Ph+ ALL treated with dasatinib.").cancer.cancer_id == "all"
+    for text in ("Labs: ALL values within normal limits.", "ALL medications were reviewed.",
+                 "REVIEW OF SYSTEMS: ALL other systems negative.", "He has ALL of the symptoms."):
+        assert _profile(text).cancer.cancer_id is None, text
