@@ -174,3 +174,14 @@ def test_bare_all_is_a_leukaemia_only_in_a_clear_context() -> None:
     for text in ("Labs: ALL values within normal limits.", "ALL medications were reviewed.",
                  "REVIEW OF SYSTEMS: ALL other systems negative.", "He has ALL of the symptoms."):
         assert _profile(text).cancer.cancer_id is None, text
+
+
+def test_a_later_stage_in_the_same_sentence_is_the_current_one() -> None:
+    p = _profile("She was initially diagnosed with stage IIA breast cancer in 2015 and now has stage IV recurrence.")
+    assert p.stage.group is not None and p.stage.group.value == "IV"
+    assert [h.group.value for h in p.stage_history if h.group] == ["IIA"]
+
+
+def test_endocervical_names_the_cervix() -> None:
+    assert _profile("Invasive adenocarcinoma, usual endocervical type, moderately differentiated.").cancer.cancer_id \
+        == "cervical"

@@ -10,7 +10,7 @@ from datetime import date
 from oncoguide.records import context as ctx
 from oncoguide.records.context import value_at as _value
 from oncoguide.records.model import Conflict, RecordDocument, Stage, Value
-from oncoguide.records.tnm import categories, stage_group
+from oncoguide.records.tnm import categories, later_stage_groups, stage_group
 
 _AJCC = re.compile(r"\bAJCC\s*(v|version)?\s*(7|8|9)|\b(7|8|9)th(\s+ed\w*)?\b[^.]{0,20}AJCC|\bAJCC[^.]{0,12}"
                    r"\b(seventh|eighth|ninth)\b|\b(eighth|ninth|seventh) edition\b", re.I)
@@ -78,6 +78,19 @@ def read_stages(doc: RecordDocument, clauses: list[ctx.Clause], today: date | No
         stamp = when[0] if when else (date.min if historical else (today or date.min))
         stage.as_of = stamp if stamp != date.min else None
         found.append(((not historical, stamp, i), stage))
+        if stage.group is not None and group is not None:  # "initially stage IIA in 2015 and now stage IV"
+            prev_end = group[2]
+            for g, g_start, g_end in later_stage_groups(c.text, group[2]):
+                between = c.text[prev_end:g_start]
+                if g == stage.group.value or ctx.is_hypothetical(c.text, g_start) or _OTHER_DISEASE.search(
+                        c.text[max(0, g_start - 40):g_start]) or _OTHER_AFTER.match(c.text[g_end:g_end + 30]):
+                    prev_end = g_end
+                    continue
+                now = not (ctx.HISTORY.search(between) and not ctx.CURRENT.search(between)) and bool(
+                    ctx.CURRENT.search(between) or not historical)
+                later = Stage(group=_value(doc, c, g_start, g_end, g, 0.9), as_of=stage.as_of)
+                found.append(((now, stamp, i), later))
+                prev_end = g_end
     if not found:
         return Stage(system=system), [], []
     found = _join_mentions(found)

@@ -94,6 +94,17 @@ def categories(text: str) -> list[Category]:
     return found
 
 
+def later_stage_groups(text: str, after: int) -> list[tuple[str, int, int]]:
+    """Stage groups written after ``after`` ("initially stage IIA ... now has stage IV recurrence"), each as
+    ``stage_group`` gives it."""
+    out: list[tuple[str, int, int]] = []
+    for m in STAGE_RE.finditer(text, after):
+        raw = m.group("group")
+        group = _ROMAN.get(raw) or _WORDS.get(raw.lower()) or raw.upper()
+        out.append((group + (m.group("sub") or "").upper() + (m.group("lugano") or ""), m.start(), m.end()))
+    return out
+
+
 def stage_group(text: str) -> tuple[str, int, int] | None:
     """The first stage group in ``text`` as Roman numerals plus letters (``stage 3a`` -> ``IIIA``, ``stage three``
     -> ``III``; a Lugano extranodal E is kept, ``stage IE``; FIGO's r/p, how the stage was found, is
