@@ -42,7 +42,10 @@ _ALIASES = {"p53": "tp53", "bcrabl1is": "bcrabl1", "bcrabl": "bcrabl1", "ki67": 
             "pmlrara": "pmlrara", "bcrabl1p210": "bcrabl1",
             # dev set 3 spellings of routine IHC stains
             "34be12": "34betae12", "pankeratin": "ae1ae3", "pancytokeratin": "ae1ae3", "racemase": "amacr",
-            "p504s": "amacr", "caix": "ca9", "androgenreceptor": "ar", "lca": "cd45"}
+            "p504s": "amacr", "caix": "ca9", "androgenreceptor": "ar", "lca": "cd45",
+            # dev set 5 spellings: a stain's long name and its short one
+            "chromogranina": "chromogranin", "cytokeratin56": "ck56", "cytokeratin818": "ck818",
+            "lowmolecularweightcytokeratin": "cam52", "hepatocyteparaffin1": "heppar1"}
 # words that name how or on what a marker was tested, not the marker
 _METHOD = re.compile(r"\b(ihc|ish|fish|ngs|pcr|serum|transcript|status|tps|cps|is|promoter|gene|protein|mutation"
                      r"|mutations?|\(ihc\)|\(serum\)|\(germline\)|germline|\(24h urine\)|testing)\b", re.I)

@@ -30,15 +30,16 @@ def load(root: Path = ROOT, prefix: str = "g") -> tuple[dict[str, str], dict[str
     return {k: v for k, v in texts.items() if k in labels}, labels
 
 
-def families(labels: dict[str, Any]) -> dict[str, list[str]]:
+def families(labels: dict[str, Any], with_all: bool = False) -> dict[str, list[str]]:
     """Keys of the development part by source document type (the label's ``kind``), then ``dev`` (all of them) and
-    ``heldout`` (the slice labelled after the engine changes, ``split: heldout``, never tuned on)."""
+    ``heldout`` (the slice labelled after the engine changes, ``split: heldout``, never tuned on); with ``with_all``
+    also ``all`` (both parts: a set's first, unseen run)."""
     out: dict[str, list[str]] = {}
     dev = [k for k, lab in labels.items() if lab.get("split") != "heldout"]
     for key in dev:
         out.setdefault(str(labels[key].get("kind", "other")), []).append(key)
     held = [k for k, lab in labels.items() if lab.get("split") == "heldout"]
-    return {**dict(sorted(out.items())), "dev": dev, "heldout": held}
+    return {**dict(sorted(out.items())), "dev": dev, "heldout": held, **({"all": list(labels)} if with_all else {})}
 
 
 def run() -> dict[str, Any]:
@@ -46,28 +47,32 @@ def run() -> dict[str, Any]:
                    " dev and held-out", ROOT, "g")
 
 
-def run_set(name: str, title: str, root: Path, prefix: str) -> dict[str, Any]:
-    """Score one labelled set (``root``: docs/ and labels.yaml) by family, then dev and held-out; write the results
-    as ``name`` and its errors to ``bench/results/<name>_errors.txt``."""
+def run_set(name: str, title: str, root: Path, prefix: str, with_all: bool = False,
+            heldout_errors: bool = True) -> dict[str, Any]:
+    """Score one labelled set (``root``: docs/ and labels.yaml) by family, then dev and held-out (and ``all`` with
+    ``with_all``); write the results as ``name`` and the development errors (and the held-out ones unless
+    ``heldout_errors`` is false, so that nobody reads them) to ``bench/results/<name>_errors.txt``."""
     texts, labels = load(root, prefix)
     rows: list[list[Any]] = []
     out: dict[str, Any] = {}
-    for family, keys in families(labels).items():
+    for family, keys in families(labels, with_all).items():
         keys = [k for k in keys if k in texts]
         fields = mts.score(keys, texts, labels)
         markers = score_markers(keys, texts, labels)
         fields["fields"]["biomarkers"] = markers["field"]
         rows += [[family, len(keys), f, *fields["fields"][f]] for f in mts.FIELDS]
         out[family] = {"fields": fields, "markers": markers}
+    parts = ("dev", "heldout", "all") if with_all else ("dev", "heldout")
     report(name, title,
            ["family", "docs", "field", "precision", "recall", "f1", "tp", "fp", "fn"], rows,
            {h: {"marker_traps": out[h]["markers"]["traps"], "flips": out[h]["markers"]["flips"],
-                "traps": out[h]["fields"]["traps"]} for h in ("dev", "heldout")})
-    for h in ("dev", "heldout"):
+                "traps": out[h]["fields"]["traps"]} for h in parts})
+    for h in parts:
         console.print(f"{h}: marker false positives by trap kind {out[h]['markers']['traps']}; other false positives"
                       f" by trap kind {out[h]['fields']['traps']}; flipped markers {out[h]['markers']['flips'] or 0}")
-    errors = [e for h in ("dev", "heldout") for e in out[h]["fields"]["errors"] if " marker " not in e] + \
-        out["dev"]["markers"]["errors"] + out["heldout"]["markers"]["errors"]
+    written = ("dev", "heldout") if heldout_errors else ("dev",)
+    errors = [e for h in written for e in out[h]["fields"]["errors"] if " marker " not in e] + \
+        [e for h in written for e in out[h]["markers"]["errors"]]
     path = Path(__file__).parent / "results" / f"{name}_errors.txt"
     path.write_text("\n".join(sorted(errors)) + "\n")
     return out

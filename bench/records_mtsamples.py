@@ -137,7 +137,12 @@ def histology_match(pred: str, gold: str) -> bool:
 
 
 def _norm_marker(name: str) -> str:
-    key = re.sub(r"[^a-z0-9]", "", name.lower())
+    """One name per marker: the vocabulary's report name for a label's or reading's spelling ("MLH1" -> MMR,
+    "ERBB2" -> HER2, "MGMT promoter" -> MGMT; knowledge/vocab/biomarkers*.yaml aliases and report patterns), as
+    letters and digits; a spelling the vocabulary does not know stays as written."""
+    from oncoguide.records.biomarkers import canonical_name
+
+    key = re.sub(r"[^a-z0-9]", "", (canonical_name(name) or name).lower())
     return {"p53": "tp53"}.get(key, key)
 
 
@@ -153,6 +158,7 @@ _SAME_OPERATION = {
     "hemicolectomy": r"colectomy", "colectomy": r"hemicolectomy",
     "orchiectomy": r"orchidectomy", "salpingo-oophorectomy": r"\bbso\b", "hysterectomy": r"\b(tah|tlh)\b",
     "esophagectomy": r"ivor lewis|oesophagectomy", "turbt": r"transurethral resection of (a |the )?bladder tumou?r",
+    "cystectomy": r"cystoprostatectomy", "cystoprostatectomy": r"cystectomy",
 }
 
 

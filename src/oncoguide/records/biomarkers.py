@@ -22,6 +22,32 @@ def _recognisers() -> tuple[tuple[str, re.Pattern[str]], ...]:
 
 # (canonical name, pattern), built from the vocabulary (knowledge/vocab/biomarkers*.yaml: report_patterns)
 MARKERS = _recognisers()
+
+
+@lru_cache(maxsize=1)
+def _alias_table() -> dict[str, str]:
+    """Letters and digits of every vocabulary alias, gene and report name -> the one report name the records
+    engine uses (aliases shared by two markers, such as "hormone receptor", are left out)."""
+    seen: dict[str, set[str]] = {}
+    for b in load_vocabulary().biomarkers:
+        name = b.report_name or b.gene
+        for spelling in (name, b.gene, *b.aliases):
+            seen.setdefault(re.sub(r"[^a-z0-9]", "", spelling.lower()), set()).add(name)
+    return {k: next(iter(v)) for k, v in seen.items() if len(v) == 1 and k}
+
+
+def canonical_name(name: str) -> str | None:
+    """The report name of the marker a label or report spelling names ("MLH1" -> MMR, "ERBB2" -> HER2, "EBER" ->
+    EBV, "CD117" -> KIT, "Ki67" -> Ki-67), by the vocabulary's report patterns and aliases; a name with words
+    after the marker's ("MGMT promoter", "EGFR amplification", "PD-L1 TPS") is that marker's; None when unknown."""
+    words = name.split()
+    for n in range(len(words), 0, -1):
+        text = " ".join(words[:n])
+        hit = next((r for r, pattern in MARKERS if pattern.fullmatch(text)), None) or _alias_table().get(
+            re.sub(r"[^a-z0-9]", "", text.lower()))
+        if hit is not None:
+            return hit
+    return None
 VALUE_MARKERS = frozenset(b.report_name or b.gene for b in load_vocabulary().biomarkers if b.value)
 _VALUE = re.compile(r"(?<![\w/.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d/])"
                     r"(\s*(ng/mL|ng/ml|U/mL|units?/mL|mIU/mL|IU/L|U/L|mg/L|mAU/mL|mg/24\s?h))?", re.I)
@@ -174,7 +200,7 @@ _RESULTS = re.compile(
     r"|(?P<pending>pending|to follow|will follow|in progress|awaiting|awaited|\bsent\b|\bordered\b"
     r"|not yet (available|resulted|back))"
     r"|(?P<negative>\bnegative\b(?!\s+for\s+(metasta|malignan|tumou?r|carcinoma|neoplas))|\bneg\b|\b(negtive|negitive|negatve|neagtive|negaitve)\b"
-    r"|not detected|\bno\b(?! other)|none detected|wild[- ]?type|\bwt\b(?![\W_]?1\b)|\babsent\b"
+    r"|not detected|\bno\b(?! other| long)|none detected|wild[- ]?type|\bwt\b(?![\W_]?1\b)|\babsent\b"
     r"|not amplified|non-?amplified|not rearranged|\bmss\b|microsatellite[- ]stable|\bmsi?-stable\b|\bpmmr\b"
     r"|proficient|\bintact\b"
     r"|retained|\blow\b|(?<![\w.])0(?![\d.%+])|<\s?1\s?%|\(-\)|HER2-low|\bunmutated\b|\bunmethylated\b"
@@ -202,13 +228,39 @@ _RESULTS = re.compile(
     re.I,
 )
 # "positive for CD20, PAX5 and BCL6": an IHC panel led by its result (the list shares it; see read_markers)
-_POS_FOR = r"(positive|immunoreactive|immuno-?positive|reactive) for\b"  # "immunopositive for GFAP"
+# "immunopositive for GFAP", "immunoreactive with CD10", "(positive for X) and focally for EMA"
+_POS_FOR = r"((positive|immunoreactive|immuno-?positive|reactive) (for|with)|(focally|strongly|diffusely|weakly) for)\b"
 _ANY_FOR = r"(negative|positive|immunoreactive|immuno-?(positive|negative)|reactive) for\b"
 _LEADING_POSITIVE = re.compile(rf"\b{_POS_FOR}[\w \t-]{{0,30}}$|\b(express(es|ing)?"
                                r"|co-?express(es|ing)?)\s+(\w+\s+){0,2}$", re.I)
+# Prose stains: "Tumor cells show partial reactivity with cytokeratin-7", "show nuclear reactivity with thyroid
+# transcription factor marker (TTF-1)" (read up to 60 characters back; a "no" before it is a negation, read first)
+_REACTIVITY = r"((cytoplasmic|nuclear|membranous|partial|focal|diffuse|strong|weak|patchy|and|\s)*(immuno)?reactivity" \
+    r"|(strong|diffuse|focal|patchy|weak|positive)\s+(nuclear\s+|cytoplasmic\s+|membranous\s+)?staining)\s+(with|for|to)\b"
+_SHOW = r"(show(s|ed|ing)?|demonstrat\w+|exhibit\w*|display\w*|ha(s|ve))\s+"
+_PROSE_POSITIVE = re.compile(rf"\b{_SHOW}{_REACTIVITY}"
+                             r"[\w \t,()/-]{0,40}$", re.I)
+# "No neuroendocrine differentiation is demonstrated with synaptophysin and chromogranin stains", "No significant
+# reactivity is demonstrated with melanoma marker HMB-45"
+_PROSE_NEGATIVE = re.compile(r"\bno\b[\w \t,/-]{0,50}?\b(is|are|was|were)\s+(demonstrated|seen|identified|noted"
+                             r"|detected)\s+(with|by|on|using)\b[\w \t-]{0,40}$"
+                             r"|\b(no|without)\s+(evidence\s+of\s+|significant\s+|convincing\s+)?(immuno)?(reactivity"
+                             r"|staining)\s+(for|with)\b[\w \t,(/-]{0,45}$", re.I)
+# MMR proteins and the other stains whose loss is the finding: "Immunostains for MLH1 and PMS2 reveal absence of
+# nuclear staining" (loss, positive); "reveal intact nuclear staining" (retained, negative)
+_LOSS_MARKERS = frozenset({"MMR", "INI1", "BAP1", "ATRX", "H3K27me3", "Rb"})
+_LOSS_AFTER = re.compile(r"^\W*((\w+\s+){0,3}?(reveal|show|demonstrate|display)s?\s+)?((complete|total|aberrant)\s+)?"
+                         r"(absence|loss|lack)\s+of\s+((nuclear|cytoplasmic)\s+)?(staining|expression|immunoreactivity)"
+                         r"|^\W*((\w+\s+){0,3}?(reveal|show|demonstrate|display)s?\s+)?(no|absent)\s+((nuclear|cytoplasmic)\s+)?"
+                         r"(staining|expression)", re.I)
+_KEPT_AFTER = re.compile(r"^\W*((\w+\s+){0,3}?(reveal|show|demonstrate|display)s?\s+)?"
+                         r"(intact|retained|normal|preserved)\s+((nuclear|cytoplasmic)\s+)?"
+                         r"(staining|expression|immunoreactivity)", re.I)
+_ABSENT_AFTER = re.compile(r"^\W*((\w+\s+){0,3}?(reveal|show|demonstrate|display)s?\s+)?(absence|lack)\s+of\s+"
+                           r"((nuclear|cytoplasmic)\s+)?(staining|expression|immunoreactivity)", re.I)
 _NEXT_PHRASE = re.compile(rf";|\b{_ANY_FOR}|\b(but|while|whereas)\b", re.I)
 _NEXT_LEAD = re.compile(rf"\b{_ANY_FOR}[\w \t-]{{0,30}}$", re.I)  # the next marker's own cue
-_LED_POSITIVE = re.compile(rf"{_POS_FOR}|(co-?)?express", re.I)
+_LED_POSITIVE = re.compile(rf"{_POS_FOR}|(co-?)?express|({_SHOW})?{_REACTIVITY}", re.I)
 # a state written before the marker's name ("unmutated IGHV", "methylated MGMT promoter", "amplified MYCN")
 _STATE_BEFORE = re.compile(r"\b(?P<state>unmutated|mutated|methylated|unmethylated|non-?methylated|amplified"
                            r"|non-?amplified|not amplified|rearranged|wild-?type|overexpressed)\s+$", re.I)
@@ -218,7 +270,9 @@ _FOUND_WITH = re.compile(r"\b(with|has|had|harbou?r(s|ed|ing)?|show(s|ed|ing)|re
 _NOT_BEFORE = re.compile(r"\b(not|non-?)\s*$", re.I)
 _STATE_AFTER = re.compile(r"^[\s-]*(gene\s+)?(amplified|rearranged|mutated|deleted|methylated|translocated"
                           r"|over-?expressed|expressed)\b", re.I)
-_LEADING_NEGATION = re.compile(r"\b(negative for|immuno-?negative for|no evidence of|absence of|without|no"
+_LEADING_NEGATION = re.compile(r"\b(negative for|immuno-?negative for|no evidence of|absence of|without|no|but not"
+                               r"|(normal|intact|retained|preserved) ((nuclear|cytoplasmic) )?(expression|staining)"
+                               r" (of|for)"
                                r"|(does|did|do|has|have|had) not (have|harbou?r|carry|show))\b"
                                r"[\w \t-]{0,30}$", re.I)
 # a list of genes after "no pathogenic variants were identified in the following genes:" (read up to 90 characters
@@ -228,8 +282,11 @@ _NO_VARIANTS_IN = re.compile(r"\bno (pathogenic |likely pathogenic |deleterious 
                              r"|found) in( the)?( following)?( genes?)?:?[\w\s,/-]{0,50}$", re.I)
 _NEGATED_AFTER = re.compile(r"^([\w\s-]{0,25}?|[\s:,-]*(\([^()]{0,30}\))?[\s:,-]*)\b(not detected|not identified"
                             r"|not found|not seen|negative|absent|were not|was not|is not|are not)\b", re.I)
-_PERCENT = re.compile(r"(<\s?)?(\d{1,3}(?:\.\d+)?)\s?%")
-_TPS = re.compile(r"\b(TPS|CPS|TC|IC)\b[^0-9<]{0,12}(<\s?)?(\d{1,3})\s?%?", re.I)
+# "<1%", "less than 1%" (a bound below, never the value itself: "less than 1%" is negative, not 1%)
+_LESS = r"(<\s?|(?:less|fewer|lower) than\s+|below\s+|under\s+)"
+_PERCENT = re.compile(rf"{_LESS}?(\d{{1,3}}(?:\.\d+)?)\s?%", re.I)
+_TPS = re.compile(rf"\b(TPS|CPS|TC|IC)\b(?:(?!(?:less|fewer|lower) than|below|under)[^0-9<]){{0,12}}{_LESS}?"
+                  r"(\d{1,3})\s?%?", re.I)
 _HER2_IHC = re.compile(r"(?:IHC|score|HercepTest)?[^0-9]{0,12}\b([0-3])\s?(\+)?(?!\d|\s?%)", re.I)
 _FISH = re.compile(r"(not\s+amplified|non-?amplified|amplified)", re.I)
 # "11 mut/Mb", or a bare number right after the name ("TMB 3", "TMB: 3.2"), which is per megabase
@@ -251,7 +308,8 @@ _FINDINGS_LIST = re.compile(r"^\W*(genomic (findings|alterations)|(pathogenic )?
 # A list that starts with its result: "Negative: ER, PR, CA19-9, WT1" / "Positive: p16 (CDKN2A), E-cadherin" /
 # "NEGATIVE FOR reportable variants in: FLT3-TKD (D835/I836), IDH1, TP53".
 _RESULT_LABEL = re.compile(r"^\W*(?P<result>positive|negative|not detected|detected)( for)?"
-                           r"( (reportable |pathogenic )?(variants?|mutations?|alterations?|fusions?) in)?\s*:", re.I)
+                           r"( (reportable |pathogenic )?(variants?|mutations?|alterations?|fusions?) in)?"
+                           r"\s*(:|-(?=\s*\w))", re.I)
 # a qualifier in brackets may stand between two markers of one list: "CA9 (focal) and CD10 (focal)"
 _SEPARATORS = re.compile(r"^[\s,/&|()]*(\((focal(ly)?|weak(ly)?|patchy|diffuse(ly)?|strong(ly)?|rare|scattered)"
                          r"[\w ,-]{0,15}\))?[\s,/&|()]*(and|or)?[\s,/&|()]*((mono|poly)clonal\s+)?$", re.I)
@@ -260,7 +318,8 @@ _WINDOW = 110
 _LEADING_STATUS = re.compile(
     r"\b((?P<not_tested>insufficient (tissue|material|sample|specimen|tumou?r( cells)?|dna)|quantity not sufficient"
     r"|qns|unable to (perform|assess|test|evaluate)|could not (perform|assess|test|evaluate)|not (performed|tested"
-    r"|assessed|evaluated) for|no tissue)|(?P<pending>awaiting|pending|sent (out )?for|ordered))\b[\w \t,/:()-]{0,30}$",
+    r"|assessed|evaluated) for|no tissue)|(?P<pending>awaiting|pending|sent (out )?for|ordered"
+    r"|(will be |to be )?submitted\b[\w ]{0,20}?\bfor))\b[\w \t,/:()-]{0,30}$",
     re.I)
 # Hedges: "possible EGFR mutation", "ALK rearrangement cannot be excluded" are uncertain, never positive.
 _HEDGE_BEFORE = re.compile(r"\b(possible|possibly|probable|probably|likely|suspicious for|suspect(ed)?|suggestive of"
@@ -338,11 +397,27 @@ _CELL = re.compile(r"^[^:|.;]{0,60}?[:|]\s*")  # the test's name up to its resul
 _PHRASE_END = re.compile(r"[|;\n]|,\s(?=[A-Z])|\.\s|\.$|\)")
 
 
+# "BRAF V600E mutation analysis": a variant that names a test, not a finding; "sequencing to detect a mutation"
+_TEST_NAME_AFTER = re.compile(r"\w*\s+(mutation\s+|gene\s+)?(analysis|testing|tests?|assay|sequencing|status|panel"
+                              r"|PCR)\b", re.I)
+# "BRAF genetic analysis might, if positive, help": a result a test could give, not one it gave
+_CONDITIONAL = re.compile(r"\b(if|might|would|could|whether)\b[\w ,-]{0,20}$", re.I)
+_PURPOSE = re.compile(r"\bto (detect|identify|look for|assess|evaluate|exclude|rule out|confirm|screen for"
+                      r"|search for)\b[\w ,-]{0,30}$", re.I)
+
+
 def _result(name: str, window: str) -> tuple[str | None, int]:
     """The result a window states (and where it ends), with marker-specific value rules."""
     sign = _SIGN.match(window)
     if sign:
         return ("positive" if "+" in sign.group(0) else "negative"), sign.end()
+    if name in _LOSS_MARKERS:  # "MLH1 and PMS2 reveal absence of nuclear staining": the loss is the finding
+        loss, kept = _LOSS_AFTER.match(window), _KEPT_AFTER.match(window)
+        if loss or kept:
+            return ("positive", loss.end()) if loss else ("negative", kept.end())  # type: ignore[union-attr]
+    absent = _ABSENT_AFTER.match(window)
+    if absent:  # "CK7 shows absence of staining": not expressed
+        return "negative", absent.end()
     cell = _CELL.match(window)  # "ALK rearrangement by IHC: Negative": the stated result beats the test's name
     if cell:
         word = _RESULTS.match(window, cell.end())
@@ -360,7 +435,11 @@ def _result(name: str, window: str) -> tuple[str | None, int]:
             return "negative", normal.end()
         if amount:
             return "unknown", amount.end()
-        # no value: a stain's stated result ("PSA and NKX3.1 immunostains negative") is read as any marker's
+        # no value: a stain's stated result ("PSA and NKX3.1 immunostains negative") is read as any marker's, when it
+        # is near ("low PSA with a solitary core biopsy positive": the biopsy's, not the PSA's)
+        word = _RESULTS.search(window)
+        if word is not None and word.start() > 25:
+            return None, 0
     if name == "PD-L1":
         m = _TPS.search(window) or _PERCENT.search(window)
         if m:
@@ -399,8 +478,16 @@ def _result(name: str, window: str) -> tuple[str | None, int]:
         if m:
             return "unknown", m.end()
     m = _RESULTS.search(window)
-    if m is None and _VARIANT_FIRST.match(window):  # "TET2 Q810*, VAF 22%": a named variant is a finding
-        return "positive", _VARIANT_FIRST.match(window).end()  # type: ignore[union-attr]
+    variant = _VARIANT_FIRST.match(window)
+    if m is None and variant and not _TEST_NAME_AFTER.match(window, variant.end()):
+        return "positive", variant.end()  # "TET2 Q810*, VAF 22%": a named variant is a finding
+    test = _TEST_NAME_AFTER.match(window, m.end()) if m and m.lastgroup == "positive" and re.fullmatch(
+        r"(p\.)?[A-Z]\d{1,4}[A-Z*]?|exon\s?\d+", m.group(0), re.I) else None
+    if test:  # "BRAF V600E mutation analysis: positive", "KRAS G12C testing is pending": the test's name
+        m = _RESULTS.search(window, test.end())
+    if m and m.lastgroup == "positive" and (_PURPOSE.search(window, max(0, m.start() - 40), m.start()) or
+                                            _CONDITIONAL.search(window, max(0, m.start() - 25), m.start())):
+        return None, 0  # "IDH2 exon 4 sequencing to detect a rarer mutation": what a test looks for, not a finding
     if m and m.lastgroup == "positive":
         after = _NEGATED_AFTER.match(window[m.end():])
         if after:  # "fusions were not detected", "V600E not detected"
@@ -480,10 +567,15 @@ _STATE_NOT_BEFORE = re.compile(r"\b(not|no|non)[\s-]*$", re.I)
 _STATE_NOT_AFTER = re.compile(r"[\s:,-]*(not (detected|identified|present|seen|found)|negative|absent)\b", re.I)
 
 
+_RATIO_AFTER = re.compile(r"\s?(/|:)\s?(CEP\s?17|chromosome 17|centromere)", re.I)
+
+
 def _read_one(clause: str, mentions: list[tuple[str, int, int]], i: int, after: int) -> Reading | None:
     """The result of mention ``i``: read after the name, else from a leading cue (after ``after``, where the
     previous reading ended); hedges make it uncertain."""
     name, start, end = mentions[i]
+    if name == "HER2" and _RATIO_AFTER.match(clause, end):
+        return None  # "HER2/CEP17 ratio 5.2": the ratio of the FISH result already read, not a new HER2 result
     stop = mentions[i + 1][1] if i + 1 < len(mentions) and name != "karyotype" else len(clause)
     window = clause[end:min(stop, end + _WINDOW)]
     before = clause[max(0, start - 30):start]
@@ -543,7 +635,17 @@ def _read_one(clause: str, mentions: list[tuple[str, int, int]], i: int, after: 
     none_in = _NO_VARIANTS_IN.search(far) if not lead and result in (None, "positive") else None
     if none_in:
         result, used, first = "negative", 0, start - len(far) + none_in.start()
+    if not lead and result in (None, "positive"):
+        prose_neg = _PROSE_NEGATIVE.search(clause, max(0, start - 120, after), start)
+        if prose_neg:
+            lead = prose_neg
+            result, used, first = "negative", 0, prose_neg.start()
     lead_pos = _LEADING_POSITIVE.search(own) if not lead else None
+    if lead_pos is None and not lead and result is None:
+        prose = _PROSE_POSITIVE.search(clause, max(0, start - 70, after), start)
+        if prose:
+            result, used, first = "positive", 0, prose.start()
+            lead_pos = prose
     if lead_pos and (result is None or _NEXT_PHRASE.search(window, 0, used)):  # the window's result is the next list's
         result, used, first = "positive", 0, start - len(own) + lead_pos.start()
     status = _LEADING_STATUS.search(own) if result is None else None

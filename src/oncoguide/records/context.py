@@ -46,6 +46,12 @@ _COLUMNS = re.compile(r"\S(\t| {3,})\S")  # a table row: cells apart by a tab or
 _RESULT_LINE = re.compile(r"^\s*(positive|negative|not detected|detected|equivocal|pending|not amplified|amplified"
                           r"|wild[- ]type|absent|present|intact|lost)\b", re.I)
 _NEW_ITEM = re.compile(r"^\s*([-*\u2022]|\d+[.)]\s|[A-Z][A-Za-z /()-]{0,40}:|[A-Z0-9 ,/()-]{6,}$)")
+# a panel line led by its result: "Positive -CK20 (rare)", "Negative: CK7, CDX2" (its own item, never joined)
+_LABEL_LINE = re.compile(r"^\s*(positive|negative)\s*(:|-(?=\s*\w))", re.I)
+# a stain's result written under its name: "p16:" / "Strong diffuse staining within ...", "Negative staining in tumor"
+_STAIN_LINE = re.compile(r"^\s*((predominantly|strong(ly)?|diffuse(ly)?|weak(ly)?|focal(ly)?|patchy|rare|scattered"
+                         r"|moderate(ly)?|negative|positive|no)\b[\w ,-]{0,40}?\b(staining|immunoreactivity|reactivity"
+                         r"|expression|in tumou?r)|predominantly (negative|positive))\b", re.I)
 
 
 def blocks(text: str) -> list[tuple[int, int]]:
@@ -62,12 +68,14 @@ def blocks(text: str) -> list[tuple[int, int]]:
             tail = prev.rstrip()[-1:]  # after a finished sentence a new line is a new one, even "pT1c ..."
             table = "|" in prev + line or bool(_COLUMNS.search(prev + "\n" + line))
             if (tail not in (".", "!", "?") and (lower or tail not in (";", ":")) and not table
-                    and not _NEW_ITEM.match(line) and text[spans[-1][1]:m.start()].count("\n") == 1
+                    and not _NEW_ITEM.match(line) and not _LABEL_LINE.match(line)
+                    and text[spans[-1][1]:m.start()].count("\n") == 1
                     and (len(prev.strip()) > 30 or spans[-1][0] != last_line[0] or lower)):
                 spans[-1] = (spans[-1][0], m.end())
                 last_line = (m.start(), m.end())
                 continue
-            if tail == ":" and _RESULT_LINE.match(line) and text[spans[-1][1]:m.start()].count("\n") == 1:
+            if tail == ":" and (_RESULT_LINE.match(line) or _STAIN_LINE.match(line)) and not _LABEL_LINE.match(line) \
+                    and text[spans[-1][1]:m.start()].count("\n") == 1:
                 spans[-1] = (spans[-1][0], m.end())  # "ALK rearrangement by IHC:" / "Negative"
                 last_line = (m.start(), m.end())
                 continue

@@ -83,6 +83,8 @@ _MET_NORMAL = {"hepatic": "liver", "lungs": "lung", "pulmonary": "lung", "bones"
 _REGIONAL = {"nodal", "lymph node", "lymph nodes"}  # regional nodes are staging (N), not distant spread
 _NEGATED_FINDING = re.compile(r"\b(no|without|negative for|free of|no evidence of|absence of|ruled out)\b[^.;]{0,40}$",
                               re.I)
+# "melanoma marker HMB-45", "neuroendocrine stains": a stain named after a tumour type is not that diagnosis
+_STAIN_NAME = re.compile(r"^[\s-]*(-?specific\s+)?(markers?|stains?|antibod(y|ies)|cocktail|immunostains?)\b", re.I)
 _HEDGED_AFTER = re.compile(r"^[^.;]{0,30}\b(cannot be (excluded|ruled out)|not excluded|is (favou?red|suspected|"
                            r"possible|likely))\b|^\s*\?", re.I)
 _UNCERTAIN = re.compile(r"\b(possible|possibly|suspicious|suspected|indeterminate|cannot be excluded|concerning for"
@@ -123,7 +125,8 @@ def read_cancer(doc: RecordDocument, clauses: list[ctx.Clause], entities: list[E
                 hits.append((lo, hi, phrase, False))
         for lo, hi, value, normal in hits:
             assertion = context.assertion(c, lo, hi)
-            if assertion in _NOT_ESTABLISHED or (_NEGATED_FINDING.search(c.text[:lo]) and assertion != "present"):
+            if assertion in _NOT_ESTABLISHED or (_NEGATED_FINDING.search(c.text[:lo]) and assertion != "present") \
+                    or _STAIN_NAME.match(c.text[hi:]):
                 continue
             m_text = c.text[lo:hi]
             typo = normal and (("carcinoma" in value and "carcinoma" not in m_text.lower() and "SCLC" not in m_text)
@@ -172,8 +175,8 @@ def read_cancer(doc: RecordDocument, clauses: list[ctx.Clause], entities: list[E
                 out.primary_site = _value(doc, c, m.start(), m.end(), m.group(0).lower(), 0.8)
                 out.laterality = _side(doc, c, _SKIN_SITE)
                 break
-    if any(_unknown_primary(c.text) for c in clauses):  # "melanoma of unknown primary": no site or side is stated
-        out.primary_site = out.laterality = None
+    if any(_unknown_primary(c.text) for c in clauses) or _carcinoma_in_brain(out):
+        out.primary_site = out.laterality = None  # "melanoma of unknown primary": no site or side is stated
     out.cancer_id = _cancer_id(out, hist_id, doc, clauses, context, entities)
     for c in clauses:
         g = _GRADE.search(c.text)
@@ -221,7 +224,7 @@ def _primary_site(doc: RecordDocument, clauses: list[ctx.Clause], context: ctx.D
                     or _SPREAD_BEFORE.search(c.text[max(0, s.start - 30):s.start]):
                 continue
             assertion = context.assertion(c, s.start, s.end)
-            if assertion in _SKIP:
+            if assertion in _SKIP or _relatives(c.text, s.start):
                 continue
             score = max(level, 2.0 if s.start in near else 0.0) + (sec.weight if sec is not None else 0.9) / 2
             if assertion == "historical" and c is not hist_clause:
@@ -236,6 +239,23 @@ def _primary_site(doc: RecordDocument, clauses: list[ctx.Clause], context: ctx.D
     if best is None or (hist_clause is None and best[0] < 2.0) or past:
         return None, None  # a site word with no cancer named at it is not a primary site
     return best[1], best[2]
+
+
+_OURS = re.compile(r"\b(the patient|patient's|our patient|pt)\b", re.I)
+
+
+def _relatives(text: str, start: int) -> bool:
+    """A site a relative's story in the same sentence names ("His mother was diagnosed with colon cancer, but she
+    died of cancer of the esophagus"): a family word before it and no word for the patient between."""
+    last = max((m.end() for m in ctx.FAMILY.finditer(text, 0, start)), default=-1)
+    return last >= 0 and not _OURS.search(text, last, start)
+
+
+def _carcinoma_in_brain(cancer: Cancer) -> bool:
+    """An adenocarcinoma or carcinoma read at a brain site came there from elsewhere (the brain has no epithelium
+    to start one): the brain is where it spread, not its primary site."""
+    return cancer.primary_site is not None and cancer.histology is not None and _site_root(
+        cancer.primary_site.value) == "brain" and "carcinoma" in cancer.histology.value
 
 
 def _other_root(site_cancer: str | None, hist_id: str | None) -> bool:
@@ -358,7 +378,8 @@ def _cancer_id(cancer: Cancer, hist_id: str | None, doc: RecordDocument, clauses
         sec = context.section(e.start)
         if c is None or (sec is not None and not sec.site):
             continue
-        if context.assertion(c, e.start - c.start, e.end - c.start) in _SKIP | {"possible"}:
+        if context.assertion(c, e.start - c.start, e.end - c.start) in _SKIP | {"possible"} or _relatives(
+                c.text, e.start - c.start):
             continue
         named.append(e.id)
     depth = {c.id: (1 if c.parent else 0) for c in load_vocabulary().cancers}

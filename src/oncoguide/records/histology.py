@@ -118,6 +118,9 @@ def sites_in(text: str) -> list[Site]:
     return out
 
 
+_NEGATED_BETWEEN = re.compile(r"\b(without|no|not|negative|free)\b", re.I)
+
+
 def sites_next_to_cancer(text: str, sites: list[Site] | None = None, malignant: bool = False) -> list[Site]:
     """Sites written as a cancer's place: "prostate adenocarcinoma", "carcinoma of the left breast",
     "cancer in the thyroid"; with ``malignant``, only next to a word that says malignant (not "tumor")."""
@@ -126,9 +129,11 @@ def sites_next_to_cancer(text: str, sites: list[Site] | None = None, malignant: 
     for s in sites if sites is not None else sites_in(text):
         before = text[max(0, s.start - 45):s.start]
         after = text[s.end:s.end + 90]
+        later = re.match(rf"^[\s,]*((\w+[\s-]+){{0,5}}){word}\b", after, re.I)
+        if later and _NEGATED_BETWEEN.search(later.group(1)):
+            later = None  # "A 105-gram uterus without dysplasia or cancer"
         if re.search(rf"\b{word}\s+(of|in|involving|arising in|from)\s+(the\s+)?((left|right|upper|lower"
-                     rf"|outer|inner)\s+){{0,3}}$", before, re.I) or re.match(
-                         rf"^[\s,]*((\w+[\s-]+){{0,5}}){word}\b", after, re.I):
+                     rf"|outer|inner)\s+){{0,3}}$", before, re.I) or later:
             out.append(s)
     return out
 

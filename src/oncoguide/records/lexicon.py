@@ -89,7 +89,21 @@ def find(text: str) -> list[Entity]:
             if drug is not None:
                 out.append(Entity(drug.kind, drug.id, text[tokens[i][0]:tokens[i][1]], tokens[i][0], tokens[i][1]))
         i += 1
-    return out
+    for m in _BARE_ALL.finditer(text) if "ALL" in text else ():
+        g = "all" if m.group("all") else "all2"
+        if not any(e.start < m.end(g) and m.start(g) < e.end for e in out):
+            out.append(Entity("cancer", "all", "ALL", m.start(g), m.end(g)))
+    return sorted(out, key=lambda e: e.start)
+
+
+# "ALL" alone is an English word ("ALL values normal", "ALL medications reviewed"): it names acute lymphoblastic
+# leukaemia only in a clear context - a B/T/Ph+ prefix, a disease verb before it, or a leukaemia phase after it
+_BARE_ALL = re.compile(
+    r"(?:\b(?:(?:pre-?)?[BT][- ]cell|pre-?B|[BT]-|Ph\+|Ph-positive|Philadelphia[- ]positive|relapsed|refractory"
+    r"|pediatric|childhood|high[- ]risk|standard[- ]risk|has|had|with|diagnosed with|history of|for his|for her)\s*)"
+    r"(?P<all>ALL)\b(?!\s+(?:of|the|other|values?|labs?|medications?|systems?|others|patients|questions))"
+    r"|\b(?P<all2>ALL)\b(?=,?\s+(?:in (?:first |second |third )?(?:complete )?remission|induction|consolidation"
+    r"|maintenance|relapse|CR[123]\b|MRD\b|protocol))")
 
 
 def _longest(text: str, tokens: list[tuple[int, int, str]], i: int, table: _Table) -> tuple[_Name, int] | None:

@@ -10,7 +10,7 @@ from datetime import date
 from oncoguide.records import context as ctx
 from oncoguide.records.context import value_at as _value
 from oncoguide.records.model import Conflict, RecordDocument, Stage, Value
-from oncoguide.records.tnm import categories, stage_group
+from oncoguide.records.tnm import categories, later_stage_groups, stage_group
 
 _AJCC = re.compile(r"\bAJCC\s*(v|version)?\s*(7|8|9)|\b(7|8|9)th(\s+ed\w*)?\b[^.]{0,20}AJCC|\bAJCC[^.]{0,12}"
                    r"\b(seventh|eighth|ninth)\b|\b(eighth|ninth|seventh) edition\b", re.I)
@@ -50,7 +50,8 @@ def read_stages(doc: RecordDocument, clauses: list[ctx.Clause], today: date | No
         cats = [k for k in categories(c.text) if not _mri(c.text, k.start, k.end, k.axis)
                 and not ctx.is_hypothetical(c.text, k.start)
                 and assertion_of(c.text, k.start, k.end) not in ("hypothetical", "family")]
-        if cats and not (any(k.prefix for k in cats) or len(cats) >= 2 or _STAGING_WORDS.search(c.text)):
+        if cats and not (any(k.prefix for k in cats) or len(cats) >= 2 or _STAGING_WORDS.search(c.text)
+                         or (len(cats) == 1 and _bracketed(c.text, cats[0].start, cats[0].end))):
             cats = []
         for k in cats:
             attr = k.axis.lower()
@@ -77,6 +78,19 @@ def read_stages(doc: RecordDocument, clauses: list[ctx.Clause], today: date | No
         stamp = when[0] if when else (date.min if historical else (today or date.min))
         stage.as_of = stamp if stamp != date.min else None
         found.append(((not historical, stamp, i), stage))
+        if stage.group is not None and group is not None:  # "initially stage IIA in 2015 and now stage IV"
+            prev_end = group[2]
+            for g, g_start, g_end in later_stage_groups(c.text, group[2]):
+                between = c.text[prev_end:g_start]
+                if g == stage.group.value or ctx.is_hypothetical(c.text, g_start) or _OTHER_DISEASE.search(
+                        c.text[max(0, g_start - 40):g_start]) or _OTHER_AFTER.match(c.text[g_end:g_end + 30]):
+                    prev_end = g_end
+                    continue
+                now = not (ctx.HISTORY.search(between) and not ctx.CURRENT.search(between)) and bool(
+                    ctx.CURRENT.search(between) or not historical)
+                later = Stage(group=_value(doc, c, g_start, g_end, g, 0.9), as_of=stage.as_of)
+                found.append(((now, stamp, i), later))
+                prev_end = g_end
     if not found:
         return Stage(system=system), [], []
     found = _join_mentions(found)
@@ -114,6 +128,17 @@ _OTHER_DISEASE = re.compile(
 # a stage of another scale written after it: "Cirrhosis (Stage IV fibrosis)", "fibrosis (stage 2-3 of 4)"
 _OTHER_AFTER = re.compile(r"^\s*(-\s*\d\s*)?(of\s*\d\b|\)?\s*(fibrosis|cirrhosis|steatosis|CKD|kidney disease"
                           r"|heart failure|pressure (ulcer|injury)))", re.I)
+
+
+# a lone category in brackets after the finding it codes: "seminal vesicle involvement (T3b)", "lymph node
+# metastasis (N1)", "Distant metastasis cannot be assessed (MX)"
+_FINDING = re.compile(r"\b(invasi\w+|involve\w*|extension|extends|metasta\w+|lymph nodes?|tumou?r|carcinoma)\b", re.I)
+
+
+def _bracketed(text: str, start: int, end: int) -> bool:
+    """A lone TNM category in brackets right after the words of the finding it codes."""
+    return text[start - 1:start] == "(" and text[end:end + 1] == ")" and bool(
+        _FINDING.search(text, max(0, start - 80), start))
 
 
 def _mri(text: str, start: int, end: int, axis: str) -> bool:

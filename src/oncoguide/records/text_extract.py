@@ -99,9 +99,13 @@ _MISMATCH_REPAIR = re.compile(r"\b(MLH1|MSH2|MSH6|PMS2|mismatch repair|[dp]MMR|M
 
 def _cancer_words(cancer: Cancer, site: bool = True) -> frozenset[str]:
     """Lower-case words naming the record's cancer: its site (unless not ``site``), type and histology ("cervix",
-    "cervical")."""
+    "cervical"); without the site, the type's root cancer as well ("urothelial" is a bladder cancer: a sentence about
+    "carcinoma of the urinary bladder" is not another cancer's)."""
+    from oncoguide.records.diagnosis import root_cancer
+
+    root = root_cancer(cancer.cancer_id) if cancer.cancer_id and not site else None
     text = " ".join(v for v in (cancer.primary_site.value if cancer.primary_site and site else None, cancer.cancer_id,
-                                cancer.histology.value if cancer.histology else None) if v)
+                                root, cancer.histology.value if cancer.histology else None) if v)
     return frozenset(re.findall(r"[a-z]+", text.lower()))
 
 

@@ -9,10 +9,11 @@ _ROMAN = {"0": "0", "1": "I", "2": "II", "3": "III", "4": "IV"}
 
 # One TNM category; the prefix may be attached (pT2a) or absent (T2a). Suffixes: a-d, mi, is, (sn), (f), X, 0.
 TNM_RE = re.compile(
-    r"(?:(?<![A-Za-z0-9])(?P<prefix>(?i:yp|yc|rp|r|p|c|a))?(?P<axis>[TNM])|(?:(?<=[0-9X)])|(?<=[0-4][abcd])|(?<=mi))"
+    r"(?:(?:(?<![A-Za-z0-9])|(?<=[0-4Xx])(?=(?:yp|p|c)[NM])|(?<=[0-4][abcd])(?=(?:yp|p|c)[NM]))"
+    r"(?P<prefix>(?i:yp|yc|rp|r|p|c|a))?(?P<axis>[TNM])|(?:(?<=[0-9Xx)])|(?<=[0-4][abcd])|(?<=mi))"
     r"(?P<glued>[NM]))"
     r"(?P<value>(?i:is)|X|x|\+|[0-4](?i:mi|a[12]?|b|c|d)?(?:\((?i:sn|f|i[+-]|m|mol[+-])\))?)"
-    r"(?![a-z0-9]|[A-Z](?<![NM]))"
+    r"(?:(?=(?:yp|p|c)[NM])|(?![a-z0-9]|[A-Z](?<![NM])))"
 )
 STAGE_RE = re.compile(
     r"\b(?:stage|Stage|STAGE)(?:\s+(?i:group))?\s*[:\-]?\s*"
@@ -42,8 +43,8 @@ class Category:
 
 # OCR and typing slips in scanned reports, fixed at the same length so that offsets hold: a letter O for zero in
 # "pNO" / "pT3a NO MX", a letter l or I for one in "pTlb", a space inside "pT1 b"
-_OCR_O = re.compile(r"(?<![A-Za-z0-9])(?P<prefix>yp|p|c)?(?P<axis>[NM])[Oo](?P<sn>\((?i:sn|i[+-]|mol[+-])\))?"
-                    r"(?![A-Za-z0-9])")
+_OCR_O = re.compile(r"(?:(?<![A-Za-z0-9])|(?P<glued>(?<=T[0-4])|(?<=T[0-4][a-d])))(?P<prefix>yp|p|c)?(?P<axis>[NM])[Oo]"
+                    r"(?P<sn>\((?i:sn|i[+-]|mol[+-])\))?(?![a-z0-9]|[A-Z](?<![MX]))")
 _OCR_ONE = re.compile(r"(?<![A-Za-z0-9])(?:yp|p|c)(?:T(?P<one>[lI])(?=[a-d]?(?![A-Za-z0-9]))"
                       r"|N(?P<n_one>[lIi])(?=[abc]?(?![A-Za-z0-9])))")
 # a bare category explained in brackets: "NO (No regional lymph node metastasis)", "Nl (Metastasis in 1-3 nodes)"
@@ -61,7 +62,7 @@ def _ocr_fixed(text: str) -> str:
     chars = list(text)
     for m in _OCR_O.finditer(text):
         # a capital "NO" is also the English word: only a prefix ("pNO") or a T before / M after makes it N0
-        if m.group("prefix") or _T_BEFORE.search(text, 0, m.start()) or (
+        if m.group("prefix") or m.group("glued") is not None or _T_BEFORE.search(text, 0, m.start()) or (
                 m.group("axis") == "N" and _M_AFTER.match(text[m.end():])):
             chars[m.start("axis") + 1] = "0"
     for m in _OCR_ONE.finditer(text):
@@ -91,6 +92,17 @@ def categories(text: str) -> list[Category]:
             prefix = found[-1].prefix
         found.append(Category(prefix, axis, axis + value, m.start(), m.end()))
     return found
+
+
+def later_stage_groups(text: str, after: int) -> list[tuple[str, int, int]]:
+    """Stage groups written after ``after`` ("initially stage IIA ... now has stage IV recurrence"), each as
+    ``stage_group`` gives it."""
+    out: list[tuple[str, int, int]] = []
+    for m in STAGE_RE.finditer(text, after):
+        raw = m.group("group")
+        group = _ROMAN.get(raw) or _WORDS.get(raw.lower()) or raw.upper()
+        out.append((group + (m.group("sub") or "").upper() + (m.group("lugano") or ""), m.start(), m.end()))
+    return out
 
 
 def stage_group(text: str) -> tuple[str, int, int] | None:

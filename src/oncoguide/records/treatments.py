@@ -81,7 +81,8 @@ _BENIGN = re.compile(r"\b(risk-reducing|risk reducing|risk[- ]reduction|prophyla
                      r"|fracture|stones?|obstruction|atrial|arrhythmias?|pulmonary veins?|varicose|hematomas?"
                      r"|aneurysms?|hydrocephalus|injury|injuries|accident|ulcers?|peptic|obesity|bariatric|weight loss"
                      r"|gynecomastia|reduction mammoplasty|augmentation|cosmetic|gender[- ]affirming|nonfunctioning"
-                     r"|non-functioning|reflux|GERD|hidradenitis|ITP|sickle)\b", re.I)
+                     r"|non-functioning|reflux|GERD|hidradenitis|ITP|sickle|meningiomas?|schwannomas?|neuromas?"
+                     r"|neurofibromas?|nevus|nevi|keloids?|cataracts?)\b", re.I)
 _CANCER_CONTEXT = re.compile(r"\b(cancer|\w*carcinoma|malignan\w*|tumou?r|neoplasm|lymphoma|\w*sarcoma"
                              r"|melanoma|metasta\w*|oncolog\w*|\w+blastoma|\w*glioma)\b", re.I)
 
@@ -189,6 +190,29 @@ def _spread_to(text: str, organ: frozenset[str]) -> bool:
         is not None)
 
 
+# An operation done to rule a cancer out that found none: "PREOPERATIVE DIAGNOSIS: Bilateral axillary masses, rule out
+# recurrent Hodgkin's disease" ... "frozen section ... revealed no obvious evidence of lymphoma" (an abscess). The
+# finding must deny the disease ruled out (a lymphoma word for a lymphoma, a carcinoma word for a carcinoma): "rule
+# out carcinoma" ... "nodes showed no evidence of metastasis" is a cancer operation whose nodes were clear.
+_RULE_OUT = re.compile(r"\b(rule out|r/o|to exclude|rule-out)\b[^.\n]{0,40}?\b(?P<what>cancer|\w*carcinoma|malignan\w*"
+                       r"|tumou?r|lymphoma|\w*sarcoma|melanoma|hodgkin\w*)", re.I)
+_NONE_FOUND = re.compile(r"\b(revealed|showed|shows|demonstrated)\s+no\s+((obvious|definite|convincing)\s+)?"
+                         r"((evidence|sign)\s+of\s+)?(?P<what>lymphoma|hodgkin\w*|carcinoma|cancer|malignancy|tumou?r"
+                         r"|\w*sarcoma|melanoma)\b", re.I)
+_DISEASE_CLASS = (("lymphoma", "hodgkin"), ("carcinoma", "cancer", "tumor", "tumour"), ("sarcoma",), ("melanoma",))
+
+
+def _ruled_out_operation(text: str) -> bool:
+    """The record is an operation to rule a cancer out whose findings deny it (no lymphoma found)."""
+    asked, found = _RULE_OUT.search(text), _NONE_FOUND.search(text)
+    if asked is None or found is None:
+        return False
+    a, f = asked.group("what").lower(), found.group("what").lower()
+    return f.startswith("malignan") or a.startswith("malignan") or any(
+        a.endswith(w) or a.startswith(w) for group in _DISEASE_CLASS if any(
+            f.endswith(x) or f.startswith(x) for x in group) for w in group)
+
+
 def _for_cancer(text: str, cancer_op: bool, sec: Section | None, has_cancer: bool) -> bool:
     """A surgery is cancer treatment when its sentence names no benign indication, and, unless it is a cancer
     operation (lobectomy, mastectomy...), in a past-history list or a record with no cancer, when its sentence
@@ -220,6 +244,11 @@ _RAD_SITE_NAME = {"pelvic": "pelvis", "prostatic": "prostate",
                   "chest wall": "chest"}
 # A sentence that only says "Stopped 02/2025 because of ..." is about the treatments of the sentence before it
 _CARRIED = re.compile(r"^\W*(permanently )?(stopped|discontinued|held|completed|finished|ended)\b", re.I)
+# a sentence that only says the patient declined: it answers the treatment the sentence before offered
+_DECLINED_ALONE = re.compile(r"^\W*((after|following) (further |much |a long )?discussions?,?\s*|however,?\s*|but\s+)?"
+                             r"(she|he|they|the patient|patient|pt)\s+(has\s+|have\s+|had\s+|ultimately\s+|again\s+)?"
+                             r"(declined|declines|refused|refuses|(is|was) not interested|(does|did) not (want|wish))\b"
+                             r"(?!\s+to\s+continue)", re.I)
 _SWITCH_TO = re.compile(r"\b((switched|changed|transitioned|moved|escalated|converted)( over| from [\w\s()/-]{1,40}?)?"
                         r" to|now on|(re)?started"
                         r"|starting|began|initiated|commenced)\b[\w/+,\s-]{0,40}$", re.I)
@@ -244,6 +273,7 @@ def read_treatments(doc: RecordDocument, sentences: list[ctx.Clause], entities: 
     was for another cancer than ``cancer_id`` ("Mohs surgery for basal cell carcinoma" in a breast cancer record)."""
     context = context or ctx.DocContext(doc.text)
     kind_words = cancer_words if kind_words is None else kind_words
+    diagnostic = _ruled_out_operation(doc.text)
     vocab = {d.generic: d for d in load_vocabulary().drugs}
     all_drugs = [e for e in entities if e.kind == "drug"]
     drugs = [e for e in all_drugs if e.id in vocab and vocab[e.id].kind != "other"
@@ -280,6 +310,8 @@ def read_treatments(doc: RecordDocument, sentences: list[ctx.Clause], entities: 
             if organ and cancer_words and not (organ & cancer_words) and not _CANCER_CONTEXT.search(text) \
                     and not _spread_to(doc.text, organ):
                 continue  # "Status post bilateral nephrectomy" in a thyroid cancer record: indication not stated
+            if diagnostic and not cancer_op:
+                continue  # "rule out recurrent Hodgkin's disease" ... "no evidence of lymphoma": a diagnostic excision
             if not (_hypothetical(text, start) or not _for_cancer(text, cancer_op, sec, has_cancer)):
                 found.append((f"surgery: {proc}", "surgery", start, end))
                 if needs_target:
@@ -288,6 +320,8 @@ def read_treatments(doc: RecordDocument, sentences: list[ctx.Clause], entities: 
             found += [(f"surgery: {name}", "surgery", start, end) for name, start, end in implied_in(text, doc.text)
                       if not _hypothetical(text, start)]
         for m in (_TRANSPLANT.finditer(text) if "transplant" in low else ()):
+            if _hypothetical(text, m.start()):
+                continue  # "She is a candidate for autologous transplant": evaluated, not given
             kind_of = "allogeneic" if re.search(r"allo", m.group(0), re.I) else "autologous" if re.search(
                 r"auto", m.group(0), re.I) else "stem cell"
             found.append((f"transplant: {kind_of}", "other", m.start(), m.end()))
@@ -316,7 +350,14 @@ def read_treatments(doc: RecordDocument, sentences: list[ctx.Clause], entities: 
             for i in previous:
                 out[i] = _carry(out[i], text)
             continue
+        if not found and previous and _DECLINED_ALONE.match(text):
+            for i in previous:  # "Whole breast radiation was recommended. After discussion, she has declined this."
+                if out[i].status in ("planned", "recommended", "unknown"):
+                    out[i] = out[i].model_copy(update={"status": "declined"})
+            previous = []
+            continue
         previous = []
+        first_here = len(out)
         for name, kind, start, end in found:
             assertion = context.assertion(c, start, end)
             if assertion in ("family", "negated", "hypothetical", "possible"):
@@ -360,7 +401,23 @@ def read_treatments(doc: RecordDocument, sentences: list[ctx.Clause], entities: 
                 phase.add(id(t))
             previous.append(len(out))
             out.append(t)
+        _share_plan(out, first_here, text, c)
     return _dedupe(_without_rescue(_without_covered_generics(out, generic)), frozenset(phase))
+
+
+def _share_plan(out: list[Treatment], first: int, text: str, c: ctx.Clause) -> None:
+    """"Plan: chemotherapy with cisplatin and etoposide followed by radiation": a treatment of the sentence with no
+    status of its own, after a planned or recommended one, is part of that plan unless a course-given cue
+    ("completed", "underwent") stands between them."""
+    here = sorted(range(first, len(out)), key=lambda i: out[i].evidence.char_start)
+    lead: Treatment | None = None
+    for i in here:
+        t = out[i]
+        if t.status in ("planned", "recommended"):
+            lead = t
+        elif t.status == "unknown" and lead is not None and not cue("completed").search(
+                text, lead.evidence.char_end - c.start, t.evidence.char_start - c.start):
+            out[i] = t.model_copy(update={"status": lead.status})
 
 
 # leucovorin enhances fluorouracil (FOLFOX, FOLFIRI); given alone after high-dose methotrexate it is a rescue, not
