@@ -202,7 +202,7 @@ def _serve_and_measure(data: Path, questions: list[str], workers: int, how: str,
     return rows
 
 
-async def _wait_ready(port: int, workers: int = 1, timeout: float = 120) -> None:
+async def _wait_ready(port: int, workers: int = 1, timeout: float = 300) -> None:
     """Until ``/healthz`` has answered from ``workers`` worker processes (each on a new connection)."""
     deadline = time.monotonic() + timeout
     up: set[int] = set()

@@ -14,7 +14,7 @@ import numpy as np
 
 from oncoguide.config import Settings
 from oncoguide.ingest.model import Passage, text_hash
-from oncoguide.search.embed import Embedder, get_embedder
+from oncoguide.search.embed import Embedder, QueryBatcher, get_embedder
 from oncoguide.search.lexical import Lexical, tokenize
 from oncoguide.search.shipped import shipped_vectors
 from oncoguide.store import Store
@@ -68,16 +68,20 @@ class SearchIndex:
         self.by_id = {p.id: i for i, p in enumerate(passages)}
         self._recent: dict[str, np.ndarray] = {}
         self._recent_lock = threading.Lock()
+        self._batcher = QueryBatcher(embedder) if embedder is not None else None
         self._recent_dense: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._topic_cache: dict[str, np.ndarray] = {}  # filled by any request thread: a lost race recomputes
         self._doc_cache: dict[str, np.ndarray] = {}
 
     def _query_vector(self, embedder: Embedder, text: str) -> np.ndarray:
-        """The question's embedding; the last few are kept, as one answer searches with the same text twice."""
+        """The question's embedding; the last few are kept, as one answer searches with the same text twice.
+        Questions that concurrent requests embed at the same time share one call of the embedder."""
         with self._recent_lock:
             vec = self._recent.get(text)
         if vec is None:
-            vec = embedder.queries([text])[0]
+            batcher = self._batcher
+            vec = batcher.query(text) if batcher is not None and batcher.embedder is embedder else \
+                embedder.queries([text])[0]
             with self._recent_lock:
                 self._recent[text] = vec
                 while len(self._recent) > 64:

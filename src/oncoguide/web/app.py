@@ -17,7 +17,9 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as SATimeoutError
+from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from oncoguide import __version__
 from oncoguide.config import Settings, get_settings
@@ -126,32 +128,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     max_body = settings.server.max_request_mb * 1024 * 1024
     app.add_middleware(BodyLimit, max_bytes=max_body)  # counts the bytes received (chunked bodies too)
 
-    @app.middleware("http")
-    async def session_and_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        started = time.perf_counter()
-        request.state.request_id = uuid.uuid4().hex[:12]
+    async def session_and_headers(request: Request, call_next: Callable[[], Awaitable[int]]) -> None:
+        """Every request: its id, session and account; the session cookie, security headers and a log line on the
+        answer (``SessionAndHeaders`` runs it around the app and sends the response)."""
         sessions: Sessions = request.app.state.services.sessions
         await _who(request, sessions)
-        fresh = request.state.sid is None
+        request.state.fresh = request.state.sid is None
         request.state.sid = request.state.sid or sessions.new()
         length = request.headers.get("content-length", "")
         if length.isdigit() and int(length) > max_body:
-            response: Response = JSONResponse(
+            raise _TooLarge(JSONResponse(
                 {"code": "too_large", "message": f"The request is larger than {settings.server.max_request_mb} MiB."},
-                status_code=413)
-        else:
-            try:
-                response = await call_next(request)
-            except Exception as exc:  # answered here, so the server's own traceback (with messages) is not logged
-                response = await _crash(request, exc)
-        if fresh and not getattr(request.state, "session_issued", False):
-            set_session_cookie(response, sessions.cookie(request.state.sid), secure(request))
-        _headers(request, response)
-        route = request.scope.get("route")
-        log.info("request", extra={"request_id": request.state.request_id, "method": request.method,
-                                   "route": getattr(route, "path", "unmatched"), "status": response.status_code,
-                                   "ms": round((time.perf_counter() - started) * 1000, 1)})
-        return response
+                status_code=413))
+        await call_next()
 
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, exc: ApiError) -> Response:
@@ -212,7 +201,70 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             return error_page(request, exc.status_code, str(exc.detail))
         return JSONResponse({"code": code, "message": str(exc.detail)}, status_code=exc.status_code)
 
+    app.add_middleware(SessionAndHeaders, around=session_and_headers, crash=_crash)
     return app
+
+
+class _TooLarge(Exception):
+    """The request's declared body is over the limit: ``response`` (413) is sent instead of the app's."""
+
+    def __init__(self, response: Response) -> None:
+        self.response = response
+
+
+class SessionAndHeaders:
+    """ASGI middleware (a plain one: ``@app.middleware("http")`` would copy every response body through a
+    stream and a task group): runs ``around`` before the app, answers the app's errors with ``crash``, and on the
+    way out adds the session cookie (a fresh session's), the security headers and the request id, and logs the
+    request (route template, status, ms; never the URL or the question)."""
+
+    def __init__(self, app: ASGIApp, around: Callable[[Request, Callable[[], Awaitable[int]]], Awaitable[None]],
+                 crash: Callable[[Request, Exception], Awaitable[Response]]) -> None:
+        self.app, self.around, self.crash = app, around, crash
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        request = Request(scope, receive)
+        request.state.request_id = uuid.uuid4().hex[:12]
+        status = [0]  # the response's status once it has started
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status[0] = message["status"]
+                _finish(request, MutableHeaders(scope=message))
+            await send(message)
+
+        async def call_next() -> int:
+            await self.app(scope, receive, send_with_headers)
+            return status[0]
+
+        try:
+            await self.around(request, call_next)
+        except Exception as exc:  # answered here, so the server's own traceback (with messages) is not logged
+            if status[0]:
+                raise  # the response has started: nothing else can be sent
+            response = exc.response if isinstance(exc, _TooLarge) else await self.crash(request, exc)
+            await response(scope, receive, send_with_headers)
+        route = scope.get("route")
+        log.info("request", extra={"request_id": request.state.request_id, "method": request.method,
+                                   "route": getattr(route, "path", "unmatched"), "status": status[0],
+                                   "ms": round((time.perf_counter() - started) * 1000, 1)})
+
+
+def _finish(request: Request, headers: MutableHeaders) -> None:
+    """The session cookie of a fresh session (unless the route started one itself), then the headers."""
+    state = request.state
+    if getattr(state, "fresh", False) and not getattr(state, "session_issued", False):
+        sessions: Sessions = request.app.state.services.sessions
+        cookie = Response()
+        set_session_cookie(cookie, sessions.cookie(state.sid), secure(request))
+        for name, value in cookie.raw_headers:
+            if name == b"set-cookie":
+                headers.append("set-cookie", value.decode("latin-1"))
+    _headers(request, headers)
 
 
 async def _who(request: Request, sessions: Sessions) -> None:
@@ -244,19 +296,19 @@ class NoTracebacks(logging.Filter):
         return True
 
 
-def _headers(request: Request, response: Response) -> None:
+def _headers(request: Request, headers: MutableHeaders) -> None:
     """Security headers on every response; anything that may depend on the session is never cached."""
     for name, value in HEADERS.items():
-        response.headers.setdefault(name, value)
+        headers.setdefault(name, value)
     path = request.url.path
     if path in ("/docs", "/redoc") and request.scope.get("route") is not None:  # server.api_docs on: the UIs
-        response.headers["Content-Security-Policy"] = DOCS_CSP  # load their scripts from a CDN
-    response.headers["X-Request-ID"] = request.state.request_id
+        headers["Content-Security-Policy"] = DOCS_CSP  # load their scripts from a CDN
+    headers["X-Request-ID"] = request.state.request_id
     if not path.startswith(PUBLIC):
-        response.headers["Cache-Control"] = "no-store, private"
-        response.headers["Vary"] = "Cookie"
+        headers["Cache-Control"] = "no-store, private"
+        headers["Vary"] = "Cookie"
     if secure(request):
-        response.headers["Strict-Transport-Security"] = HSTS
+        headers["Strict-Transport-Security"] = HSTS
 
 
 logging.getLogger("oncoguide").addHandler(logging.NullHandler())
