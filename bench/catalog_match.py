@@ -4,7 +4,9 @@ Data: ``bench/data/catalog_paraphrases.yaml`` (written apart from the matcher: p
 their slug, and near misses that no catalog question asks, ``slug: null``). Split by family (the catalog question's
 guide; a near miss by the cancer it names) into dev and test. The matcher runs over the whole catalog. For each
 similarity threshold: precision (a returned match is the right question) and recall (paraphrases matched to their
-question); the threshold in ``answer/stages/match.py`` is the lowest one with dev precision >= 0.95, rounded up.
+question); the threshold in ``answer/stages/match.py`` is the lowest one with dev precision >= 0.95, rounded up
+(the second tier below it, ``SECOND_SIMILARITY`` and ``LEAD``, stays as set). Each question is embedded as matched
+and in its ``canonical`` wording, as the engine does.
 Results: ``bench/results/catalog_match.json``.
 """
 
@@ -16,7 +18,7 @@ import numpy as np
 import yaml
 
 from bench.common import ROOT, report
-from oncoguide.answer.stages.match import MIN_SIMILARITY, QuestionMatcher, names
+from oncoguide.answer.stages.match import MIN_SIMILARITY, QuestionMatcher, canonical, names
 from oncoguide.corpus.schema import load_catalog
 from oncoguide.search.embed import get_embedder
 from oncoguide.understand.normalize import search_text
@@ -37,11 +39,12 @@ def split(fam: str) -> str:
     return "test" if int(hashlib.sha256(fam.encode()).hexdigest(), 16) % 3 == 0 else "dev"
 
 
-def scores(matcher: QuestionMatcher, items: list[dict], vectors: np.ndarray, threshold: float) -> dict[str, float]:
+def scores(matcher: QuestionMatcher, items: list[dict], vectors: tuple[np.ndarray, np.ndarray],
+           threshold: float) -> dict[str, float]:
     right = wrong = found = 0
     paraphrases = sum(1 for x in items if x.get("slug"))
-    for item, vec in zip(items, vectors, strict=True):
-        best = matcher.best(item["text"], vec, threshold)
+    for item, vec, usual in zip(items, *vectors, strict=True):
+        best = matcher.best(item["text"], vec, threshold, usual)
         if best is None:
             continue
         if matcher.questions[best[0]].slug == item.get("slug"):
@@ -67,7 +70,8 @@ def main() -> None:
     matcher = QuestionMatcher(catalog, embedder)
     sets = {"dev": [x for x in items if split(family(x, guides)) == "dev"],
             "test": [x for x in items if split(family(x, guides)) == "test"]}
-    vectors = {k: embedder.queries([search_text(x["text"]) for x in v]) for k, v in sets.items()}
+    vectors = {k: (embedder.queries([search_text(x["text"]) for x in v]),
+                   embedder.queries([canonical(x["text"]) for x in v])) for k, v in sets.items()}
     sweep = {k: {t: scores(matcher, sets[k], vectors[k], t) for t in THRESHOLDS} for k in sets}
     chosen = next((t for t in THRESHOLDS if sweep["dev"][t]["precision"] >= GOAL), THRESHOLDS[-1])
     rows = []

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from oncoguide.answer.engine import AnswerEngine
-from oncoguide.answer.stages.match import names, same_things
+from oncoguide.answer.stages.match import canonical, names, same_things
 from oncoguide.corpus.answers import answer_index, answer_paths, answer_problems
 from oncoguide.corpus.schema import load_catalog
 
@@ -55,10 +55,51 @@ def test_most_catalog_questions_have_a_written_answer() -> None:
      "What are the treatments for KRAS G12C colorectal cancer?", "colorectal", False),  # another variant
     ("my mum's bowel cancer has spread to her liver, can surgery remove it",
      "Can surgery remove colorectal cancer that spread to the liver?", "colorectal", True),
+    # one of the stages or facet values the catalog question names is the same question; another one is not
+    ("how is stage 3 colon cancer treated", "How is stage 2 or stage 3 colon cancer treated?", "colorectal", True),
+    ("how is stage 4 colon cancer treated", "How is stage 2 or stage 3 colon cancer treated?", "colorectal", False),
+    ("what does grade 2 mean for breast cancer", "What do grade 1, grade 2 and grade 3 mean for breast cancer?",
+     "breast", True),
+    ("what does grade 2 mean for breast cancer", "What does grade 1 mean for breast cancer?", "breast", False),
+    # drugs given only as examples ("like ...") name the class, on both sides
+    ("what are parp inhibitors like olaparib", "What are PARP inhibitors like niraparib?", "general", True),
 ])
 def test_two_questions_match_only_when_they_name_the_same_things(asked: str, catalog: str, cancer: str,
                                                                  same: bool) -> None:
-    assert same_things(names(asked), names(catalog), cancer) is same
+    assert same_things(names(asked, examples=False), names(catalog, examples=False), cancer) is same
+
+
+@pytest.mark.parametrize(("asked", "catalog", "cancer"), [
+    ("what is a cystoscopy", "What is a cystoscopy for bladder cancer?", "bladder"),
+    ("how do i look after a stoma", "How do I look after a stoma after colorectal cancer surgery?", "colorectal"),
+])
+def test_a_question_naming_no_cancer_takes_a_cancers_question_only_when_its_neighbours_are_that_cancers(
+        asked: str, catalog: str, cancer: str) -> None:
+    assert same_things(names(asked), names(catalog), cancer, frozenset({cancer}))
+    assert not same_things(names(asked), names(catalog), cancer)  # neighbours of mixed cancers: no
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("what are the symptoms of NSCLC", "what are the symptoms of non-small cell lung cancer"),
+    ("What are the side effects of Keytruda (pembrolizumab)?", "What are the side effects of pembrolizumab?"),
+    ("what is opdivo plus yervoy", "what is nivolumab plus ipilimumab"),
+    ("is smoldering myeloma curable", "is smoldering myeloma curable"),  # a subtype's name stays
+    ("what are the stages of bowel cancer", "what are the stages of bowel cancer"),
+])
+def test_a_question_is_also_matched_with_generic_drug_names_and_spelled_out_cancers(question: str,
+                                                                                      expected: str) -> None:
+    assert canonical(question) == expected
+
+
+@pytest.mark.parametrize(("asked", "slug"), [
+    ("what are the symptoms of NSCLC", "what-are-the-symptoms-of-non-small-cell-lung-cancer"),  # abbreviation
+    ("how is stage 3 colon cancer treated?", "how-is-stage-2-or-stage-3-colon-cancer-treated"),  # one of two stages
+    ("what does grade 2 mean for breast cancer", "what-do-grade-1-grade-2-and-grade-3-mean-for-breast-cancer"),
+])
+def test_a_paraphrase_matches_its_catalog_question(engine: AnswerEngine, asked: str, slug: str) -> None:
+    _answered(slug)
+    found = engine.catalog_answers.match(asked)
+    assert found is not None and found.question.slug == slug
 
 
 def _answered(slug_part: str) -> str:
