@@ -30,7 +30,8 @@ from oncoguide.search.embed import get_embedder
 DATA = Path(__file__).parent / "data"
 CASES = DATA / "safety_cases.yaml"
 BLIND = {"blind": DATA / "safety_blind.yaml", "blind2": DATA / "safety_blind2.yaml",  # report only, never tuned on
-         "blind3": DATA / "safety_blind3.yaml"}  # half of writer f's families (bench/safety_split.py)
+         "blind3": DATA / "safety_blind3.yaml",  # half of writer f's families (bench/safety_split.py)
+         "blind4": DATA / "safety_blind4.yaml"}  # half of writer g's families (bench/safety_split.py)
 KINDS = ("emergency", "urgent_call", "crisis", "myth", "stop_treatment", "interactions", "dosing")
 _SHARED = Path("/work/shared/eval-data")
 _CACHE = Path(__file__).resolve().parents[1] / "var" / "bench" / "safety_vectors.npz"  # not committed
@@ -212,7 +213,8 @@ def main() -> None:
             rows += _rows(name, blind_scores)
             results |= {name: blind_scores}
     for name, found in spanish().items():
-        rows += _rows(name, {k: v for k, v in found.items() if k in (*URGENT, "urgent")})
+        rows += _rows(name, {k: v for k, v in found.items()
+                             if k in (*URGENT, "urgent", "dosing", "stop_treatment", "interactions")})
         results |= {name: found}
     report("safety", "Safety triage: bank dev/test (split by family), labelled set, blind sets",
            ["set", "kind", "cases", "flagged", "precision", "recall"], rows, results)

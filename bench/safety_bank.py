@@ -4,6 +4,7 @@ the bank by concept family into dev and test.
     python -m bench.safety_bank sync [/work/data/safety_bank]   # writers a, b, triage14
     python -m bench.safety_bank sync /work/data/bank5             # writer d
     python -m bench.safety_bank sync /work/tmp/writer-f-dev        # writer f's dev half (bench/safety_blind3.py)
+    python -m bench.safety_bank sync /work/tmp/writer-g-dev        # writer g's dev half (bench/safety_split.py g)
 """
 
 from __future__ import annotations

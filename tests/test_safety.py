@@ -111,6 +111,13 @@ def test_hard_cases(text: str, expected: str) -> None:
     ("mi padre tiene dolor en el pecho y le falta el aire", "emergency"),
     ("a veces pienso que mi familia estaría mejor sin mí", "crisis"),
     ("¿Qué es la neutropenia?", "none"),
+    # dosing, stopping and interactions have Spanish rules and messages too
+    ("se me olvidó la pastilla de anoche, ¿me tomo dos hoy?", "dosing"),
+    ("mi mamá vomitó la capecitabina media hora después, ¿le doy otra?", "dosing"),
+    ("dejé de tomar el letrozol hace dos semanas por el dolor de huesos", "stop_treatment"),
+    ("¿puedo saltarme una sesión de radioterapia para la boda de mi hija?", "stop_treatment"),
+    ("¿puedo tomar cúrcuma con la quimio?", "interactions"),
+    ("No me quiero morir, quiero todos los tratamientos posibles. ¿Cómo pregunto por ensayos clínicos?", "none"),
 ])
 def test_spanish(text: str, expected: str) -> None:
     got = triage(text, lang="es")
@@ -123,6 +130,17 @@ def _immunotherapy_profile() -> Profile:
     evidence = Evidence(document_id="letter", char_start=0, char_end=13, quote="pembrolizumab")
     return Profile(treatments=[Treatment(name="pembrolizumab", drug_class="immunotherapy", status="ongoing",
                                          start=date(2026, 10, 1), evidence=evidence, confidence=0.9)])
+
+
+def test_rules_that_name_two_milder_kinds_are_settled_by_the_classifier() -> None:
+    text = "Does gaviscon stop my capecitabine working?"  # "stop ... capecitabine" and an antacid with it
+    assert {r.kind for r in compiled("en").fired(text)} == {"stop_treatment", "interactions"}
+    assert kind(text) == "interactions"  # by priority alone it was stop_treatment
+
+
+def test_instructions_that_confuse_are_not_delirium() -> None:
+    assert kind("the syringe markings confuse me, how do I measure my son's liquid methotrexate?") == "dosing"
+    assert kind("my dad is confused and drowsy since his chemo yesterday") == "emergency"
 
 
 def test_profile_raises_urgency() -> None:

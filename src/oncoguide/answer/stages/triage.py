@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from oncoguide.search.index import SearchIndex
 
 _ACTIVE = ("ongoing", "unknown", "planned")
+_VOTED = ("myth", "stop_treatment", "interactions", "dosing")  # milder kinds several rules may name at once
 _GENERAL_CRISIS = 0.9  # a question asked in general ("what's the point of living?") needs a close crisis match
 
 
@@ -133,6 +134,11 @@ def triage(question: str, profile: Profile | None = None, lang: str = "en",
         rules, lang = compiled("en"), "en"
     classes = profile_classes(profile)
     by_rules = [r.kind for r in rules.fired(question, classes)]
+    milder: set[str] = {k for k in by_rules if k in _VOTED}
+    if len(milder) > 1 and not {"myth", "stop_treatment"} <= milder:  # rules disagree: the classifier chooses
+        vector = _embedded(question) if vector is None else vector
+        best = likeliest(milder, lang, vector, pool)
+        by_rules = [k for k in by_rules if k not in milder or k == best or best is None]
     ruled = min(by_rules, key=PRIORITY.index, default=None)
     by_bank = semantic_kinds(question, lang, vector, pool, treated=bool(classes), ruled=ruled)
     kind = combine(by_rules, by_bank)
@@ -141,6 +147,18 @@ def triage(question: str, profile: Profile | None = None, lang: str = "en",
     if kind is None:
         return None
     return message(kind, lang, alternative=kind == "stop_treatment" and "myth" in (*by_rules, *by_bank))
+
+
+def likeliest(kinds: set[str], lang: str, vector: np.ndarray, pool: Bank | None = None) -> str | None:
+    """Of several milder kinds rules named ("I vomited my capecitabine, should I stop it?": dosing and stopping),
+    the one the bank classifier finds likeliest (None when the language has no classifier). Rules find the words;
+    which kind the message is about is read from the whole message."""
+    rules = compiled(lang)
+    found = pool if pool is not None else _bank_for(lang, rules)
+    if rules.model.classifier is None or found is None:
+        return None
+    p = classifier(found, rules.model.classifier.l2).proba(np.asarray(vector, np.float32)[None, :])[0]
+    return max(sorted(kinds, key=PRIORITY.index), key=lambda k: float(p[CLASSES.index(k)]))
 
 
 def out_of_scope_share(question: str, index: SearchIndex | None = None, lang: str = "en") -> float:

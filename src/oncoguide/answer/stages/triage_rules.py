@@ -38,8 +38,8 @@ _STOOL_CONTEXT = re.compile(
     r"diarr?h?|diahr|diarea|stool|poo|bowel|\bbms?\b|loose|watery|runs|toilet|bathroom|\bloo\b|deposici|evacuaci"
     r"|heces|ba[nñ]o|caca|suelt|\btumm?y?\b|mucus|going", re.I)
 _STOOLS = re.compile(
-    _COUNT + r"\s*(x|times?|veces|loose|watery|stools?|bowel movements?|bms?|trips|episodes|deposiciones|evacuaciones"
-    r"|runs to|poops?)\b", re.I)
+    _COUNT + r"\s*(x|times?|veces|loose|watery|runny|stools?|bowel movements?|bms?|trips|episodes|deposiciones"
+    r"|evacuaciones|runs to|poops?|poos?)\b", re.I)
 _EVERY_HOUR = re.compile(r"every (hour|30 minutes|half hour|twenty minutes)|cada hora|non ?stop", re.I)
 _DAYS = re.compile(r"(?:for|since|past|last|hace|desde hace|durante)\s+(?:the\s+)?" + _COUNT + r"\s+(?:days?|d[ií]as)"
                    r"|" + _COUNT + r"\s+(?:days?|d[ií]as)\s+(?:now|straight|in a row|seguidos)", re.I)

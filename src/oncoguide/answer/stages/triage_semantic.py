@@ -135,5 +135,6 @@ def classified(p: np.ndarray, near: Mapping[str, float], t: Classifier, *, stric
     if ruled is not None and ruled not in URGENT:  # a rule named a milder kind: an urgent kind must be likelier
         out = [k for k in out if prob[k] >= prob[ruled]]
     out = [k for k in out if near["none"] - near[k] < t.veto and not (figurative and k == "crisis")]
-    out += [k for k in _MILDER if prob[k] >= t.milder and near[k] >= t.near_milder.get(k, -1.0)]  # type: ignore[call-overload]
+    out += [k for k in _MILDER if prob[k] >= t.milder_kind.get(k, t.milder)  # type: ignore[call-overload]
+            and near[k] >= t.near_milder.get(k, -1.0)]  # type: ignore[call-overload]
     return sorted(out, key=PRIORITY.index)

@@ -75,6 +75,8 @@ class Classifier(Strict):
     crisis: float = Field(ge=0.0, le=1.0, description="Probability of crisis itself.")
     crisis_strict: float = Field(ge=0.0, le=1.0)
     milder: float = Field(ge=0.0, le=1.0, description="Probability of myth, stop_treatment, interactions, dosing.")
+    milder_kind: dict[Kind, float] = Field(default_factory=dict, description=(
+        "Per milder kind, its own probability threshold in place of ``milder`` (calibrated per kind)."))
     near: float = Field(ge=-1.0, le=1.0, description=(
         "An urgent kind also needs a bank message of that kind at least this similar (cosine): far from every "
         "bank message the classifier extrapolates."))
