@@ -74,7 +74,6 @@ def test_cancer_families_are_widened_up_and_down() -> None:
 @pytest.mark.parametrize(("question", "kind"), [
     ("What side effects should I watch for on Enhertu?", "side_effects"),
     ("do i need chemo for dcis", "yes_no"),
-    ("Why would they give chemo before breast surgery?", "cause"),
     ("My prostate cancer has a BRCA2 mutation. Are there specific drugs?", "drugs"),
 ])
 def test_more_kinds_of_answer(question: str, kind: str) -> None:
