@@ -154,3 +154,34 @@ def test_focus_reads_other_markers_and_other_cancers() -> None:
     assert focus.other_cancer(breast, "SBRT is a standard choice for early lung cancer.")
     assert not focus.other_cancer(breast, "BRCA1 raises the risk of breast cancer and ovarian cancer.")
     assert not focus.other_cancer(breast, "Drugs given after surgery lower the chance that the cancer comes back.")
+
+
+def test_a_drug_question_naming_no_cancer_keeps_to_the_drugs_own_cancer(engine: AnswerEngine) -> None:
+    answer = engine.ask("What side effects should I watch for on Enhertu?")
+    allowed = scope.widen(["breast"]) | {scope.GENERAL}
+    wrong = {d: t for d, t in quoted_documents(engine, answer).items() if not t & allowed}
+    assert not wrong, wrong
+    assert re.search(r"nausea|lung swelling|interstitial lung", body(answer)), body(answer)
+
+
+def test_a_misspelt_drug_is_found(engine: AnswerEngine) -> None:
+    answer = engine.ask("what is tamoxafin and what are side efects")
+    assert re.search(r"tamoxifen", body(answer), re.I), body(answer)
+    assert not any("tamoxafin" in s.text for s in answer.summary)  # the part is answered, not said uncovered
+
+
+def test_a_localized_cancer_is_answered_with_its_own_treatment(engine: AnswerEngine) -> None:
+    text = body(engine.ask("How is localized stomach cancer treated?"))
+    assert re.search(r"FLOT|before and after surgery|can be (taken out|removed)", text), text
+    assert not re.search(r"has spread|metastatic", text), text
+
+
+def test_an_egfr_drug_answer_leads_with_the_common_mutations(engine: AnswerEngine) -> None:
+    answer = engine.ask("My lung cancer has an EGFR mutation. What drugs treat that?")
+    summary = " ".join(s.text for s in answer.summary)
+    assert not re.search(r"uncommon|G719X|afatinib", summary), summary
+
+
+def test_a_next_line_answer_names_the_drugs(engine: AnswerEngine) -> None:
+    text = body(engine.ask("whats the latest treatment for metastatic colon cancer after chemo stops working"))
+    assert re.search(r"regorafenib|fruquintinib", text, re.I), text

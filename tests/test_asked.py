@@ -69,3 +69,41 @@ def test_an_unanswered_part_is_reported() -> None:
 def test_cancer_families_are_widened_up_and_down() -> None:
     assert {"lung", "nsclc", "sclc"} <= scope.widen(["lung"])
     assert "sclc" not in scope.widen(["nsclc"]) and "lung" in scope.widen(["nsclc"])
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("What side effects should I watch for on Enhertu?", "side_effects"),
+    ("do i need chemo for dcis", "yes_no"),
+    ("My prostate cancer has a BRCA2 mutation. Are there specific drugs?", "drugs"),
+])
+def test_more_kinds_of_answer(question: str, kind: str) -> None:
+    assert kind in asked.analyse(question).kinds
+
+
+def test_a_rare_subset_falls_behind_unless_asked() -> None:
+    rare, common = "Some people have an uncommon EGFR mutation, such as G719X.", "Osimertinib is a pill for EGFR."
+    plain = asked.fit([_cand(rare), _cand(common)], asked.analyse("Which drugs treat EGFR lung cancer?"))
+    assert plain[0].score < plain[1].score
+    named = asked.fit([_cand(rare)], asked.analyse("Which drugs treat uncommon EGFR mutations?"))
+    assert named[0].score >= 1.0
+
+
+def test_a_sentence_about_another_extent_falls_behind() -> None:
+    q = asked.analyse("How is localized stomach cancer treated?")
+    assert q.extents == {"early"}
+    spread, early = asked.fit([_cand("Stomach cancer that has spread is treated with chemo."),
+                               _cand("Stomach cancer that can be removed is treated with chemo and surgery.")], q)
+    assert spread.score < early.score
+    assert asked.analyse("What is the treatment for locally advanced cervical cancer?").extents == {"early"}
+    assert asked.analyse("whats the latest treatment for metastatic colon cancer").extents == {"advanced"}
+
+
+def test_regimens_count_as_drug_names() -> None:
+    assert asked.names_of_drugs("R-CHOP and FOLFOX are used.") == {"r-chop", "folfox"}
+    assert "drugs" in asked.carried(asked.analyse("Which drugs treat DLBCL?"), "R-CHOP is the usual first plan.")
+
+
+def test_a_trial_name_opening_a_sentence_is_trivia() -> None:
+    q = asked.analyse("What are the side effects of Keytruda?")
+    assert asked.is_trivia(q, "In KEYNOTE-024, about 32 in 100 people were alive after 5 years.")
+    assert not asked.is_trivia(q, "In NSCLC, pembrolizumab can cause a rash.")

@@ -2,15 +2,20 @@
 happens next, a definition) and its sub-questions. A sentence that carries the asked kind beats a generic one
 ("alectinib, brigatinib or lorlatinib" beats "six pills are approved"); background nobody asked for (years of
 discovery, partner genes) is left out; every sub-question gets a sentence when the evidence has one.
-Cues live in ``knowledge/<lang>/answer_rules.yaml`` (``answer_types``, ``trivia``, ``drug_kinds``)."""
+A sentence about a rare subset nobody asked about (uncommon EGFR mutations for an EGFR question) or about another
+extent of the cancer than the one asked (an early cancer's surgery for a cancer that has spread) falls behind.
+Cues live in ``knowledge/<lang>/answer_rules.yaml`` (``answer_types``, ``trivia``, ``uncommon``, ``extents``,
+``drug_kinds``)."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import pairwise
 
+from oncoguide import knowledge
 from oncoguide.answer.compose import Candidate
 from oncoguide.knowledge.schema import required
 from oncoguide.knowledge.topics import answer_rules
@@ -20,6 +25,9 @@ from oncoguide.search.lexical import tokenize
 CARRIES_BONUS = 0.25  # a sentence carrying what was asked (once per kind, at most two kinds)
 WRONG_KIND = 0.2  # a "which immunotherapy drugs" sentence that names only drugs of another kind
 TRIVIA = 0.45  # background nobody asked for
+UNCOMMON = 0.3  # a rare subset nobody asked about
+OTHER_EXTENT = 0.3  # a sentence only about another extent (early, advanced) than the one asked
+DEFINES_ALONE = frozenset({"definition", "side_effects", "yes_no"})  # kinds a definition goes with
 _PART_SPLIT = re.compile(
     r"\?\s+|[,;]\s*(?=(?:and\s+)?(?:is|are|can|could|does|do|will|would|should|how|what|which|when|why)\b)"
     r"|\s+and\s+(?=(?:is|are|can|could|does|do|will|would|should|how|what|which|when|why)\b)", re.I)
@@ -33,6 +41,8 @@ class Asked:
     kinds: frozenset[str]
     drug_kinds: frozenset[str]  # vocabulary drug kinds it names ("immunotherapy"): the drugs must be of them
     trivia: bool  # it asks for background (history, studies, partner genes)
+    uncommon: bool = False  # it asks about a rare subset (uncommon mutations)
+    extents: frozenset[str] = frozenset()  # how far the cancer asked about has gone (early, advanced)
     parts: tuple[Asked, ...] = ()  # its sub-questions, when it has more than one
 
 
@@ -41,12 +51,19 @@ def _rules(lang: str) -> answer_rules.Model:
 
 
 @lru_cache(maxsize=1)
-def _drugs() -> dict[str, str]:
-    """Every drug name of the vocabulary (lower case, one or two words) and its kind."""
-    kinds: dict[str, str] = {}
+def _drugs() -> dict[str, frozenset[str]]:
+    """Every drug name of the vocabulary (lower case, one or two words) and its kind; every regimen acronym that
+    is not also a common word (R-CHOP, FOLFOX) and the kinds of its drugs."""
+    kinds: dict[str, frozenset[str]] = {}
     for d in load_vocabulary().drugs:
         for name in (d.generic, *d.brands):
-            kinds.setdefault(name.lower(), d.kind)
+            kinds.setdefault(name.lower(), frozenset({d.kind}))
+    regimens = knowledge.load("en").get("regimens")
+    for r in regimens.regimens if regimens is not None else ():
+        of = frozenset(next(iter(kinds.get(x, frozenset())), "") for x in r.drugs) - {""}
+        if not r.ambiguous and of and len(r.acronym) >= 4:
+            for name in (r.acronym, *r.aliases):
+                kinds.setdefault(name.lower(), of)
     return kinds
 
 
@@ -57,8 +74,15 @@ def drug_kinds_named(text: str) -> set[str]:
     """The kinds of the vocabulary drugs a text names (empty: it names none)."""
     kinds = _drugs()
     words = _WORD.findall(text.lower())
-    found = {kinds[w] for w in words if w in kinds}
-    return found | {kinds[b] for b in map(" ".join, pairwise(words)) if b in kinds}
+    found = {k for w in words if w in kinds for k in kinds[w]}
+    return found | {k for b in map(" ".join, pairwise(words)) if b in kinds for k in kinds[b]}
+
+
+def names_of_drugs(text: str) -> set[str]:
+    """The vocabulary drug and regimen names a text holds (lower case)."""
+    kinds = _drugs()
+    words = _WORD.findall(text.lower())
+    return {w for w in words if w in kinds} | {b for b in map(" ".join, pairwise(words)) if b in kinds}
 
 
 def analyse(question: str, lang: str = "en", biomarker: bool = False) -> Asked:
@@ -79,10 +103,13 @@ def _one(text: str, lang: str) -> Asked:
     drug_kinds = frozenset(k for k, cue in rules.drug_kinds.items() if re.search(cue, text, re.I))
     if drug_kinds and "drugs" not in kinds and re.search(r"\b(drugs?|medicines?|latest|newest|new)\b", text, re.I):
         kinds |= {"drugs"}
-    if len(kinds) > 1:
+    if kinds - DEFINES_ALONE:
         kinds -= {"definition"}  # "what are the drugs...": the drugs, not a definition
     trivia = rules.trivia is not None and rules.trivia.asks.search(text)
-    return Asked(text=text, kinds=kinds, drug_kinds=drug_kinds, trivia=bool(trivia))
+    uncommon = rules.uncommon is not None and rules.uncommon.asks.search(text)
+    extents = frozenset(k for k, rule in rules.extents.items() if rule.search(text))
+    return Asked(text=text, kinds=kinds, drug_kinds=drug_kinds, trivia=bool(trivia), uncommon=bool(uncommon),
+                 extents=extents)
 
 
 def carries_drugs_or_number(asked: Asked, sentence: str, lang: str = "en") -> bool:
@@ -116,33 +143,56 @@ def is_trivia(asked: Asked, sentence: str, lang: str = "en") -> bool:
     return not asked.trivia and rules.trivia is not None and rules.trivia.carries.search(sentence)
 
 
+def beside_the_question(asked: Asked, sentence: str, lang: str = "en") -> float:
+    """How far a sentence falls behind for being about what the question did not ask: a rare subset, or only
+    another extent of the cancer (0: neither)."""
+    rules = _rules(lang)
+    down = 0.0
+    if rules.uncommon is not None and not asked.uncommon and rules.uncommon.carries.search(sentence):
+        down += UNCOMMON
+    if asked.extents:
+        named = {k for k, rule in rules.extents.items() if rule.search(sentence)}
+        if named and not named & asked.extents:
+            down += OTHER_EXTENT
+    return down
+
+
+_KIND_WORDS = "side effect effects adverse toxicity reaction reactions watch"  # words asking for side effects
+
+
 def fit(cands: list[Candidate], asked: Asked, lang: str = "en") -> list[Candidate]:
-    """The candidates rescored for what was asked: carrying it up, other drug kinds and trivia down."""
+    """The candidates rescored for what was asked: carrying it up; other drug kinds, trivia, rare subsets and
+    other extents down."""
     out: list[Candidate] = []
     subject = set(tokenize([asked.text], lang)[0]) - _not_evidence(lang)
+    of_what = subject - set(tokenize([" ".join(_rules(lang).not_evidence) + " " + _KIND_WORDS], lang)[0])
     for c in cands:
         kinds = carried(asked, c.text, lang)
         if "definition" in kinds and not subject & set(tokenize([" ".join(c.text.split()[:6])], lang)[0]):
             kinds.discard("definition")  # it defines something, but not what was asked about
+        if "side_effects" in kinds and not (of_what and of_what & set(tokenize([c.text], lang)[0])):
+            kinds.discard("side_effects")  # side effects, but of another treatment than the one asked about
         score = c.score + CARRIES_BONUS * min(2, len(kinds))
         if wrong_kind(asked, c.text):
             score -= WRONG_KIND
         if is_trivia(asked, c.text, lang):  # the drugs asked for, with their year, are less beside the point
             score -= TRIVIA / 2 if "drugs" in kinds else TRIVIA
+        score -= beside_the_question(asked, c.text, lang)
         out.append(replace(c, score=score) if score != c.score else c)
     return out
 
 
-def uncovered(asked: Asked, chosen: list[Candidate], cands: list[Candidate], lang: str = "en") -> tuple[
-    list[Candidate], list[str]
-]:
+def uncovered(asked: Asked, chosen: list[Candidate], cands: list[Candidate], lang: str = "en",
+              respell: Callable[[str], str] | None = None) -> tuple[list[Candidate], list[str]]:
     """Every sub-question answered: for a part no chosen sentence speaks to, the best candidate that does takes
-    the place of the weakest chosen one. Returns the chosen sentences and the parts nothing answers."""
+    the place of the weakest chosen one. Returns the chosen sentences and the parts nothing answers. ``respell``
+    gives the guide words a part's misspelt words stand for ("tamoxafin" -> tamoxifen)."""
     if not asked.parts:
         return chosen, []
     chosen = list(chosen)
     missing: list[str] = []
-    others = [set(t) for t in tokenize([p.text for p in asked.parts], lang)]
+    texts = [f"{p.text} {respell(p.text)}" if respell else p.text for p in asked.parts]
+    others = [set(t) for t in tokenize(texts, lang)]
     pool = sorted({c.text: c for c in [*chosen, *cands]}.values(), key=lambda c: -c.score)
     words = {c.text: set(t) for c, t in zip(pool, tokenize([c.text for c in pool], lang), strict=True)}
     for i, part in enumerate(asked.parts):

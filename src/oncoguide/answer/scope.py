@@ -2,7 +2,9 @@
 cancer (with its broader and narrower types: "lung cancer" takes the NSCLC and SCLC guides, "NSCLC" does not
 take the SCLC guide) and the general guides; another cancer's guide only when the question, an earlier turn or
 the profile names that cancer. A question that names no cancer is scoped by its strong passages: a general
-guide among them keeps the answer to general guides, else the answer keeps to the best passage's cancer."""
+guide among them keeps the answer to general guides, else the answer keeps to the best passage's cancer. A question
+that names a drug and no cancer or marker keeps to the drug's own cancer (the first its vocabulary entry lists:
+Enhertu -> breast) when a guide is about it."""
 
 from __future__ import annotations
 
@@ -85,3 +87,16 @@ def narrowed(documents: Mapping[str, DocumentRow], hits: Sequence[Hit], family: 
         if doc is not None and not is_general(doc) and family & set(doc.cancer_types):
             return widen(doc.cancer_types)
     return family
+
+
+def drug_home(documents: Mapping[str, DocumentRow], drugs: Sequence[str]) -> set[str]:
+    """The scope of a question naming these drugs (vocabulary generics) and no cancer or marker: the first cancer
+    the first drug's vocabulary entry lists, with its broader and narrower types, when a guide is about it; else
+    empty."""
+    cancers = {d.generic: d.cancers for d in load_vocabulary().drugs}
+    for drug in drugs:
+        for cancer in cancers.get(drug, [])[:1]:
+            family = widen([cancer])
+            if any(not is_general(doc) and family & set(doc.cancer_types) for doc in documents.values()):
+                return family
+    return set()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from oncoguide.answer import compose as extractive
 from oncoguide.answer import personal, scope
-from oncoguide.answer.asked import carries_drugs_or_number
+from oncoguide.answer.asked import carried, names_of_drugs
 from oncoguide.answer.state import Ask, Draft, Evidence, Resources
 from oncoguide.answer.writer import Written
 from oncoguide.domain.answer import AnswerSection, Sentence
@@ -13,7 +13,7 @@ from oncoguide.knowledge.vocab_models import load_vocabulary
 from oncoguide.search.index import Hit
 from oncoguide.understand.entities import Entity, extract
 
-KEEP_CARRYING = 2  # section sentences with the drug names or number asked for that easing never drops
+KEEP_DRUGS, KEEP_NUMBERS = 1, 1  # section sentences with new drug names, or the number, asked for that easing keeps
 QUESTIONS_QUERY = " questions to ask"  # added to the query to find the guides' lists of questions
 
 
@@ -38,8 +38,8 @@ def complete(res: Resources, ask: Ask, ev: Evidence, strong: list[Hit], candidat
     if terms:
         sections.append(AnswerSection(heading=res.text.terms_heading, sentences=terms))
     body = [x.text for sec in sections for x in sec.sentences]
-    carrying = [t for t in body if carries_drugs_or_number(ask.asked, t, res.lang)][:KEEP_CARRYING]
-    sections = extractive.ease(summary, sections, keep=carrying.__contains__)
+    sections = extractive.ease(summary, sections, keep=_carrying(ask, [x.text for x in summary], body,
+                                                                 res.lang).__contains__)
     docs = {h.passage.document_id for h in strong if in_scope(h.passage.document_id)}
     # wide: many content sections end with an "Ask your care team ..." line; only question-list sections count
     lists = res.index.search(ask.query + QUESTIONS_QUERY, k=120, intent=ask.intent, mode="lexical", doc_filter=docs)
@@ -52,6 +52,25 @@ def complete(res: Resources, ask: Ask, ev: Evidence, strong: list[Hit], candidat
 def _fits(ask: Ask, text: str, lang: str) -> bool:
     """With a profile, the sentence fits the person's situation (``personal.fits``)."""
     return ask.profile is None or personal.fits(ask.profile, text, lang, ask.question)
+
+
+def _carrying(ask: Ask, summary: list[str], body: list[str], lang: str) -> set[str]:
+    """The section sentences easing keeps: the first few naming a drug asked for that no sentence before them
+    names (a sentence repeating names already given may go), and the first few carrying the number asked for."""
+    seen = {n for t in summary for n in names_of_drugs(t)}
+    keep: set[str] = set()
+    drugs = numbers = 0
+    for text in body:
+        kinds = carried(ask.asked, text, lang)
+        names = names_of_drugs(text) if "drugs" in kinds else set()
+        if names - seen and drugs < KEEP_DRUGS:
+            keep.add(text)
+            seen |= names
+            drugs += 1
+        elif "number" in kinds and numbers < KEEP_NUMBERS:
+            keep.add(text)
+            numbers += 1
+    return keep
 
 
 def _subject(entities: list[Entity]) -> str:

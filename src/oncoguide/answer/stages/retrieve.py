@@ -23,6 +23,8 @@ CANCER_BONUS = 0.15  # score bonus for the guides about the cancers asked about
 LONG_QUESTION = gate.LONG_QUESTION  # a longer question about a covered cancer may draw on several sections
 CORRECTION_LEAD = 0.5  # how far the correcting myths section is put ahead of the best hit
 SPELL_MIN, SPELL_SCORE = 4, 80  # a misspelt word: at least this long, this close (rapidfuzz ratio) to a guide word
+RESPELL_MIN, RESPELL_SCORE = 6, 75  # a looser match for searching, on longer words: "tamoxafin" -> tamoxifen (a
+# short word no guide uses is more often a real word than a misspelling: "focal" is not "fecal")
 _MEASURE = re.compile(r"^\d+(\.\d+)?[a-z]{0,3}$")  # 39c, 100f, 2024, 5mm: amounts, not topics
 
 
@@ -37,7 +39,7 @@ def understand(res: Resources, question: str, carried: str, profile: Profile | N
     if profile and not meant and not any(e.kind == "cancer" for e in extract(question)):
         meant = personal.cancer_name(profile)  # "What is my prognosis?" is about the person's cancer
     said = " ".join(x for x in (search_text(question, res.lang), carried, meant) if x)
-    query = " ".join(x for x in (said, steer) if x)
+    query = " ".join(x for x in (said, respelled(res, said), steer) if x)
     query += triage.search_hint(safety, res.lang)  # urgent questions: the sections written for them
     entities = extract(query)
     return Ask(question=question, intent=intent, safety=safety, said=said, query=query, steered=bool(steer),
@@ -77,13 +79,21 @@ def _content(res: Resources, text: str) -> set[str]:
     return {t for t in spelled if t not in not_evidence}
 
 
-def _spelled(res: Resources, token: str) -> str:
+def respelled(res: Resources, text: str) -> str:
+    """The guide words that the misspelt words of a question stand for ("tamoxafin" -> tamoxifen, "side efects"
+    -> effect), to search with; empty when every word is one the guides use."""
+    tokens = tokenize([text], res.lang)[0]
+    fixed = (_spelled(res, t, RESPELL_SCORE) for t in tokens if len(t) >= RESPELL_MIN and not _MEASURE.match(t))
+    return " ".join(dict.fromkeys(f for f in fixed if f not in tokens))
+
+
+def _spelled(res: Resources, token: str, cutoff: int = SPELL_SCORE) -> str:
     """A question word no guide uses, read as the guide word it is a misspelling of ("cancr" -> "cancer")."""
     df = res.index.lexical.df
     if token in df or len(token) < SPELL_MIN:
         return token
     near = [w for w in df if w[:1] == token[:1] and abs(len(w) - len(token)) <= 2]
-    found = process.extractOne(token, near, scorer=fuzz.ratio, score_cutoff=SPELL_SCORE)
+    found = process.extractOne(token, near, scorer=fuzz.ratio, score_cutoff=cutoff)
     return str(found[0]) if found else token
 
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import partial
 
 from oncoguide.answer import asked, drug_scope, focus, personal, scope
 from oncoguide.answer import compose as extractive
 from oncoguide.answer.stages.match import Match
-from oncoguide.answer.stages.retrieve import off_topic
+from oncoguide.answer.stages.retrieve import off_topic, respelled
 from oncoguide.answer.state import Ask, Evidence, Resources
 from oncoguide.knowledge.vocab_models import load_vocabulary
 from oncoguide.search.index import Hit
@@ -27,7 +28,9 @@ def strong_hits(res: Resources, ask: Ask, ev: Evidence) -> list[Hit]:
     if not ask.family:
         ask.family = scope.inferred(res.documents, ev.hits, STRONG_SHARE)
     elif not any(e.kind == "cancer" for e in ask.entities):  # only a biomarker's or drug's cancers: keep to the
-        ask.family = scope.narrowed(res.documents, ev.hits, ask.family)  # one its best passage is about
+        drugs = [e.id for e in ask.entities if e.kind == "drug"]  # drug's own, or the one its best passage is about
+        home = scope.drug_home(res.documents, drugs) if not any(e.kind == "biomarker" for e in ask.entities) else set()
+        ask.family = home or scope.narrowed(res.documents, ev.hits, ask.family)
     pool = [h for h in ev.hits if not off_topic(res, h.passage.document_id, ask.family)
             and not res.rules.questions_heading.search(" ".join(h.passage.section_path))]  # lists: no evidence
     if ask.profile is not None:  # the person's stage and histology, never another's
@@ -38,6 +41,8 @@ def strong_hits(res: Resources, ask: Ask, ev: Evidence) -> list[Hit]:
     if point:  # sections headed by other markers than the ones asked about fall behind
         pool = sorted((replace(h, score=h.score * BESIDE_SECTION) if focus.beside(
             point, " ".join(h.passage.section_path)) else h for h in pool), key=lambda h: -h.score)
+    pool = sorted((replace(h, score=h.score * (1 - down)) if (down := asked.beside_the_question(
+        ask.asked, " ".join(h.passage.section_path), res.lang)) else h for h in pool), key=lambda h: -h.score)
     top = pool[0].score if pool else ev.top
     strong = [h for h in pool if h.score >= STRONG_SHARE * top]
     if ev.correction is not None and ev.hits[0] not in strong:
@@ -74,7 +79,7 @@ def sentences(res: Resources, ask: Ask, ev: Evidence, strong: list[Hit]) -> tupl
                       and (stages is None or not other_stage(c.text, stages))]
     settings = res.settings.answer
     chosen = extractive.select(candidates, settings.max_personal_sentences if ask.profile else settings.max_sentences)
-    chosen, ask.uncovered = asked.uncovered(ask.asked, chosen, candidates, res.lang)
+    chosen, ask.uncovered = asked.uncovered(ask.asked, chosen, candidates, res.lang, partial(respelled, res))
     return candidates, chosen
 
 
@@ -114,5 +119,5 @@ def from_match(res: Resources, ask: Ask, ev: Evidence, found: list[Match]) -> tu
     candidates, _ = sentences(res, ask, ev, others) if others else ([], [])
     pool = [*written, *candidates]
     chosen = extractive.select(pool, len(written) + MATCH_EXTRA)
-    chosen, ask.uncovered = asked.uncovered(ask.asked, chosen, pool, res.lang)
+    chosen, ask.uncovered = asked.uncovered(ask.asked, chosen, pool, res.lang, partial(respelled, res))
     return [*own, *others], pool, chosen

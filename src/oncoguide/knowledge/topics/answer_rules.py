@@ -68,6 +68,11 @@ class Model(Strict):
     answer_types: dict[str, AnswerType] = Field(default_factory=dict,
                                                 description="What a question asks for and the sentences that carry it.")
     trivia: AnswerType | None = Field(default=None, description="Background left out unless asked.")
+    uncommon: AnswerType | None = Field(default=None, description="Rare subsets of a disease, left behind unless "
+                                        "asked (uncommon EGFR mutations for an EGFR question).")
+    extents: dict[str, CueRule] = Field(default_factory=dict, description="How far a cancer has gone (early, "
+                                        "advanced): a sentence only about another extent than the one asked falls "
+                                        "behind.")
     in_situ: CueRule | None = Field(default=None, description="A sentence about a cancer that has not invaded.")
     histology_subtypes: CueRule | None = Field(default=None, description="Words naming one histology.")
     stage_framing: StageFraming | None = Field(default=None, description="Sentences for one extent of a cancer.")
@@ -95,7 +100,9 @@ def examples(model: Model) -> list[ExampleCase]:
     if model.stage_framing is not None:
         found += [c for name in ("advanced", "early", "adjuvant", "asks_advanced", "asks_early")
                   for c in getattr(model.stage_framing, name).cases(f"answer_rules.stage_framing.{name}")]
-    for name, kind in [*model.answer_types.items(), *([("trivia", model.trivia)] if model.trivia else [])]:
+    found += [c for name, rule in model.extents.items() for c in rule.cases(f"answer_rules.extents.{name}")]
+    extra = [(name, kind) for name in ("trivia", "uncommon") if (kind := getattr(model, name)) is not None]
+    for name, kind in [*model.answer_types.items(), *extra]:
         found += kind.asks.cases(f"answer_rules.answer_types.{name}.asks")
         found += kind.carries.cases(f"answer_rules.answer_types.{name}.carries")
     for facet, values in model.facets.items():
