@@ -114,12 +114,14 @@ class AnswerEngine:
         # question-first: a question meaning a catalog question starts from its written answer
         parts = tuple(p.text for p in ask.asked.parts)
         found = [] if (profile or carried or evidence.correction) else self.catalog_answers.match_all(question, parts)
-        if not found and gate.not_health(res, ask, evidence,
-                                         lambda: triage.out_of_scope_share(question, self.index, res.lang)):
+        def share() -> float:
+            return triage.out_of_scope_share(question, self.index, res.lang)
+
+        if not found and gate.not_health(res, ask, evidence, share):
             ask.safety = triage.message("out_of_scope", res.lang)
             return cite.declined(res, question, ask.intent, ask.safety)
         if not found and not gate.answerable(res, evidence):
-            if gate.out_of_scope(res, ask, evidence):
+            if gate.out_of_scope(res, ask, evidence, share):
                 ask.safety = triage.message("out_of_scope", res.lang)
             return cite.declined(res, question, ask.intent, ask.safety)
         if found:

@@ -13,8 +13,11 @@ OUT_OF_SCOPE_COVERAGE = 0.3  # below it, a question naming nothing medical is no
 NOT_HEALTH_SHARE = 0.75  # the triage classifier's out-of-scope probability above which a question naming no cancer,
 # marker or drug of the guides, and no health word, is declined however many of its words a guide happens to use
 # ("crab" in myeloma's CRAB); in-scope questions naming nothing stay below it (a Whipple 0.43, a Pancoast tumour
-# 0.45); the classifier refitted with writer f's messages puts "How do I fix a flat bicycle tire?" at 0.79
+# 0.45); the classifier refitted with writer f's messages put "How do I fix a flat bicycle tire?" at 0.79, with
+# writer g's at 0.72
 NOT_HEALTH_SURE = 0.99  # the same with a health word in the question
+DECLINED_NOT_HEALTH = 0.5  # a question declined anyway (no evidence) is told it is out of scope from this share on:
+# only the wording of the decline changes ("How do I fix a flat bicycle tire?" 0.72 after the writer g refit)
 SUPPORTED = (0.8, 0.7)  # coverage and top fused score (0..~1.3) of a "supported" answer
 NEAR_MISS = (1.2, 0.04)  # BM25 score below which, and similarity margin within which, a hit is a near miss
 WIDE = (10, 0.05, 0.3)  # widened: passages, similarity above the minimum, share of the question's words guides use
@@ -77,10 +80,11 @@ def wide_enough(res: Resources, ev: Evidence) -> bool:
     return ev.widened >= max(needed, cfg.min_coverage * 0.8) and ev.hits[0].dense >= cfg.min_similarity + WIDE[1]
 
 
-def out_of_scope(res: Resources, ask: Ask, ev: Evidence) -> bool:
-    """An unanswerable question that is not about health at all (no entity, no health word, little coverage)."""
-    return (ask.safety is None and ev.coverage < OUT_OF_SCOPE_COVERAGE and not ask.entities
-            and not res.rules.health.search(ask.query))
+def out_of_scope(res: Resources, ask: Ask, ev: Evidence, share_of: Callable[[], float]) -> bool:
+    """An unanswerable question that is not about health at all: no entity, no health word, and little coverage or
+    a classifier share (``share_of``) above ``DECLINED_NOT_HEALTH``."""
+    return (ask.safety is None and not ask.entities and not res.rules.health.search(ask.query)
+            and (ev.coverage < OUT_OF_SCOPE_COVERAGE or share_of() >= DECLINED_NOT_HEALTH))
 
 
 def not_health(res: Resources, ask: Ask, ev: Evidence, share_of: Callable[[], float]) -> bool:
