@@ -10,7 +10,7 @@ Cues live in ``knowledge/<lang>/answer_rules.yaml`` (``answer_types``, ``trivia`
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import pairwise
@@ -70,12 +70,16 @@ def _drugs() -> dict[str, frozenset[str]]:
 _WORD = re.compile(r"[\w-]+")
 
 
+def drug_kinds(names: Iterable[str]) -> set[str]:
+    """The kinds of the vocabulary drugs and regimens named (lower case: generic, brand or acronym)."""
+    kinds = _drugs()
+    return {k for name in names for k in kinds.get(name, ())}
+
+
 def drug_kinds_named(text: str) -> set[str]:
     """The kinds of the vocabulary drugs a text names (empty: it names none)."""
-    kinds = _drugs()
     words = _WORD.findall(text.lower())
-    found = {k for w in words if w in kinds for k in kinds[w]}
-    return found | {k for b in map(" ".join, pairwise(words)) if b in kinds for k in kinds[b]}
+    return drug_kinds([*words, *map(" ".join, pairwise(words))])
 
 
 def names_of_drugs(text: str) -> set[str]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from oncoguide.knowledge.vocab_models import load_vocabulary
+from oncoguide.answer.asked import drug_kinds
 from oncoguide.records.model import Profile
 from oncoguide.records.treatments import regimens_in
 from oncoguide.understand.entities import Entity, extract
@@ -33,7 +33,4 @@ def other_drugs_only(text: str, meant: set[str], kinds: frozenset[str] = frozens
     named = _drugs(extract(text), text)
     if not named or not meant or named & meant:
         return False
-    if not kinds:
-        return True
-    kind_of = {d.generic: d.kind for d in load_vocabulary().drugs}
-    return not any(kind_of.get(d) in kinds for d in named)
+    return not drug_kinds(named) & kinds
