@@ -21,11 +21,16 @@ def _brands() -> tuple[re.Pattern[str], dict[str, str]]:
     return pattern, table
 
 
+def _text_table(lang: str, name: str) -> dict[str, str]:
+    """One word table of the language's ``text.yaml`` (spellings, question_codes); empty when it has none."""
+    text = load(lang).get("text")
+    return dict(getattr(text, name)) if text is not None else {}
+
+
 @lru_cache(maxsize=4)
 def _spellings(lang: str) -> tuple[re.Pattern[str], dict[str, str]] | None:
     """Word beginnings spelled another way (``text.yaml`` spellings) as one pattern, with their replacements."""
-    text = load(lang).get("text")
-    table = dict(text.spellings) if text is not None else {}
+    table = _text_table(lang, "spellings")
     if not table:
         return None
     return re.compile(r"\b(" + "|".join(sorted(table, key=len, reverse=True)) + ")", re.I), table
@@ -64,8 +69,7 @@ def organ_cancer(question: str) -> str:
 @lru_cache(maxsize=4)
 def _question_codes(lang: str) -> tuple[re.Pattern[str], dict[str, str]] | None:
     """Capital codes that name a cancer in a question (``text.yaml`` question_codes) as one pattern, with names."""
-    text = load(lang).get("text")
-    table = dict(text.question_codes) if text is not None else {}
+    table = _text_table(lang, "question_codes")
     if not table:
         return None
     codes = "|".join(re.escape(c) for c in sorted(table, key=len, reverse=True))
